@@ -1,0 +1,90 @@
+/**
+ * The Teams AI `Application`: routes Bot Framework activities to the channel-neutral front
+ * door and renders its replies. This file and the rest of `bot/` are the only places that
+ * know about botbuilder and Teams AI.
+ */
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import type { Channel, FrontDoor } from '../conversation/front-door.js';
+import type { Reply } from '../conversation/replies.js';
+import { type ConversationData, readConversation } from '../conversation/state.js';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { renderReply } from './render.js';
+
+export type BotHooks = {
+  /** Called for every turn with the channel and whether the reply was an answer, for metrics. */
+  onTurn?: (info: { channel: Channel; replies: Reply[] }) => void;
+  /** Extra Teams behaviour (channel registration, staff card actions); see bot/teams.ts. */
+  configure?: (app: Application<TurnState>) => void;
+};
+
+export function channelOf(context: TurnContext): Channel {
+  return context.activity.channelId === 'msteams' ? 'teams' : 'webchat';
+}
+
+/** Professionals in Teams get professional answers unless they say otherwise. */
+function audienceOf(channel: Channel, state: ConversationData): 'family' | 'professional' {
+  if (channel === 'teams') return state.triage.requester && state.triage.requester !== 'professional' ? 'family' : 'professional';
+  return state.triage.requester === 'professional' ? 'professional' : 'family';
+}
+
+const STATE_KEY = 'deal';
+
+/** Teams AI keeps conversation state as a loosely typed bag; ours is one validated key in it. */
+const conversationOf = (state: TurnState) => state.conversation as unknown as Record<string, unknown>;
+
+export function createBotApp(opts: {
+  frontDoor: FrontDoor;
+  storage: Storage;
+  adapter: TeamsAdapter;
+  hooks?: BotHooks;
+}): Application<TurnState> {
+  const { frontDoor, storage, adapter, hooks } = opts;
+  const app = new Application<TurnState>({
+    storage,
+    adapter,
+    startTypingTimer: false,
+    removeRecipientMention: true,
+    longRunningMessages: false,
+  });
+
+  const send = async (context: TurnContext, replies: Reply[], channel: Channel) => {
+    for (const reply of replies) await context.sendActivity(renderReply(reply, channel));
+  };
+
+  // Channel-specific routes first: Teams AI runs the first route that matches.
+  hooks?.configure?.(app);
+
+  app.conversationUpdate('membersAdded', async (context, state) => {
+    const channel = channelOf(context);
+    const others = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient.id);
+    const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+    // Web chat: greet the person who joined. Teams: greet once, when the app is installed.
+    if ((channel === 'webchat' && others.length > 0) || (channel === 'teams' && botAdded)) {
+      const data = readConversation(conversationOf(state)[STATE_KEY]);
+      await send(context, frontDoor.welcome(audienceOf(channel, data)), channel);
+    }
+  });
+
+  app.activity(ActivityTypes.Message, async (context, state) => {
+    const channel = channelOf(context);
+    const data = readConversation(conversationOf(state)[STATE_KEY]);
+    let value: unknown = context.activity.value;
+    let text = typeof context.activity.text === 'string' ? context.activity.text : '';
+    // A card button that just "says" something is treated as if it had been typed.
+    if (value && typeof value === 'object' && (value as { action?: unknown }).action === 'say') {
+      text = String((value as { text?: unknown }).text ?? '');
+      value = undefined;
+    }
+    if (value && typeof value === 'object' && 'msteams' in value) {
+      const { msteams: _ignored, ...rest } = value as Record<string, unknown>;
+      value = rest;
+    }
+    const replies = await frontDoor.handle({ text, value, channel, audience: audienceOf(channel, data) }, data);
+    conversationOf(state)[STATE_KEY] = data;
+    await send(context, replies, channel);
+    hooks?.onTurn?.({ channel, replies });
+  });
+
+  return app;
+}

@@ -1,0 +1,65 @@
+/**
+ * Settings from the environment, validated once at start-up with a clear message per bad value.
+ * Everything has a default that runs locally with no cloud account.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+export const Config = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    /** The address people use to reach this server; used in "read more" links and staff links. */
+    PUBLIC_URL: optionalText,
+    /** Where the SQLite files live. */
+    DATA_DIR: z.string().default('data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Bot registration (Azure Bot Service). Without them the bot runs unauthenticated, for local use only. */
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MicrosoftAppTenantId: optionalText,
+    /** Azure Direct Line secret: when set, the web chat page uses Azure's Direct Line instead of the embedded one. */
+    DIRECTLINE_SECRET: optionalText,
+    DIRECTLINE_ENDPOINT: z.string().url().default('https://directline.botframework.com/v3/directline'),
+    /** Signs embedded Direct Line tokens and staff CSRF tokens. Random per start if unset (tokens then end with the process). */
+    SESSION_SECRET: optionalText,
+    /** Days after a handover is resolved before its personal data is deleted. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Hours of inactivity after which a conversation's state is deleted. */
+    CONVERSATION_TTL_HOURS: z.coerce.number().min(1).max(720).default(24),
+    PRIVACY_URL: optionalText,
+    TERMS_URL: optionalText,
+  })
+  .transform((c) => ({
+    ...c,
+    DATA_DIR: resolve(c.DATA_DIR),
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    authenticated: Boolean(c.MicrosoftAppId),
+  }));
+export type Config = z.infer<typeof Config>;
+
+/** Reads the environment; throws one error listing every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.authenticated) {
+    throw new Error(
+      'Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword, so that /api/messages only accepts activities signed by the Bot Framework.',
+    );
+  }
+  if (config.authenticated && !config.MicrosoftAppPassword && config.MicrosoftAppType !== 'UserAssignedMSI') {
+    throw new Error('Invalid settings:\n  MicrosoftAppPassword: is required with MicrosoftAppId');
+  }
+  return config;
+}

@@ -1,0 +1,270 @@
+/**
+ * An embedded Direct Line 3.0 service, so Microsoft's web chat client talks to the bot with
+ * no Azure account: conversations, activities and watermarks over REST (polling).
+ *
+ * Each conversation has a signed token bound to one conversation and one user id; every
+ * request must carry it, so no one can read or write another family's conversation.
+ * Turns in one conversation run one at a time, in order. Transcripts stay in memory only
+ * (the bot's own state is in SQLite) and are dropped after an idle time.
+ */
+import type { Activity } from 'botbuilder';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { MAX_TEXT } from '../conversation/front-door.js';
+
+export type RunTurn = (activity: Activity) => Promise<Partial<Activity>[]>;
+
+export type DirectLineOptions = {
+  runTurn: RunTurn;
+  /** Secret that signs tokens. */
+  secret: Buffer;
+  serviceUrl: string;
+  botId?: string;
+  tokenTtlSeconds?: number;
+  /** Conversations idle longer than this are dropped. */
+  idleMs?: number;
+  maxConversations?: number;
+  now?: () => number;
+};
+
+/** What a client may post. Anything else is a 400 with the field named. */
+export const IncomingActivity = z
+  .object({
+    type: z.enum(['message', 'event', 'typing', 'conversationUpdate']),
+    text: z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).optional(),
+    textFormat: z.string().max(20).optional(),
+    locale: z.string().max(20).optional(),
+    name: z.string().max(100).optional(),
+    value: z.unknown().optional(),
+    channelData: z.record(z.unknown()).optional(),
+    from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional(), role: z.string().max(20).optional() }).passthrough().optional(),
+    attachments: z.array(z.unknown()).max(0, 'attachments are not accepted').optional(),
+    timestamp: z.string().max(40).optional(),
+    localTimestamp: z.string().max(40).optional(),
+    localTimezone: z.string().max(60).optional(),
+    entities: z.array(z.unknown()).max(10).optional(),
+  })
+  .passthrough()
+  .refine((a) => a.value === undefined || JSON.stringify(a.value).length <= 8_000, { message: 'value is too large', path: ['value'] });
+
+type StoredConversation = {
+  id: string;
+  userId: string;
+  activities: Partial<Activity>[];
+  lastActive: number;
+  /** Serialises turns: each new turn starts after the previous one ends. */
+  queue: Promise<unknown>;
+  sequence: number;
+};
+
+const MAX_ACTIVITIES = 500;
+
+type TokenClaims = { c: string; u: string; exp: number };
+
+export class DirectLine {
+  readonly router = Router();
+  private readonly conversations = new Map<string, StoredConversation>();
+  private readonly now: () => number;
+  private readonly ttl: number;
+  private readonly idleMs: number;
+  private readonly maxConversations: number;
+  private readonly botId: string;
+
+  constructor(private readonly options: DirectLineOptions) {
+    this.now = options.now ?? Date.now;
+    this.ttl = options.tokenTtlSeconds ?? 3600;
+    this.idleMs = options.idleMs ?? 60 * 60 * 1000;
+    this.maxConversations = options.maxConversations ?? 20_000;
+    this.botId = options.botId ?? 'deal-front-door';
+    this.routes();
+  }
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
+  // ---- tokens ---------------------------------------------------------------------------
+
+  private sign(claims: TokenClaims): string {
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const mac = createHmac('sha256', this.options.secret).update(body).digest('base64url');
+    return `${body}.${mac}`;
+  }
+
+  private verify(token: string | undefined): TokenClaims | null {
+    if (!token) return null;
+    const [body, mac] = token.split('.');
+    if (!body || !mac) return null;
+    const expected = createHmac('sha256', this.options.secret).update(body).digest();
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;
+      return claims.exp * 1000 > this.now() ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Starts a conversation and returns a token for it (what our page's token endpoint hands out). */
+  createConversation(): { conversationId: string; token: string; expires_in: number; userId: string } {
+    this.evictIdle();
+    const id = randomUUID().replace(/-/g, '');
+    const userId = `web_${randomBytes(9).toString("base64url")}`;
+    this.conversations.set(id, { id, userId, activities: [], lastActive: this.now(), queue: Promise.resolve(), sequence: 0 });
+    return { conversationId: id, token: this.token(id, userId), expires_in: this.ttl, userId };
+  }
+
+  private token(conversationId: string, userId: string): string {
+    return this.sign({ c: conversationId, u: userId, exp: Math.floor(this.now() / 1000) + this.ttl });
+  }
+
+  private evictIdle(): void {
+    const cutoff = this.now() - this.idleMs;
+    for (const [id, conversation] of this.conversations) {
+      if (conversation.lastActive < cutoff) this.conversations.delete(id);
+    }
+    while (this.conversations.size >= this.maxConversations) {
+      const oldest = this.conversations.keys().next().value;
+      if (oldest === undefined) break;
+      this.conversations.delete(oldest);
+    }
+  }
+
+  private authorise(req: Request, res: Response): { claims: TokenClaims; conversation: StoredConversation } | null {
+    const header = req.header('authorization') ?? '';
+    const claims = this.verify(/^Bearer (.+)$/i.exec(header)?.[1]);
+    if (!claims) {
+      res.status(403).json({ error: { code: 'TokenInvalid', message: 'A valid Direct Line token is required.' } });
+      return null;
+    }
+    const requested = typeof req.params.conversationId === 'string' ? req.params.conversationId : claims.c;
+    const conversation = this.conversations.get(claims.c);
+    if (requested !== claims.c || !conversation) {
+      res.status(404).json({ error: { code: 'BadArgument', message: 'Conversation not found.' } });
+      return null;
+    }
+    conversation.lastActive = this.now();
+    return { claims, conversation };
+  }
+
+  // ---- activities ------------------------------------------------------------------------
+
+  private append(conversation: StoredConversation, activity: Partial<Activity>): string {
+    const id = `${conversation.id}|${String(conversation.sequence++).padStart(7, '0')}`;
+    conversation.activities.push({ ...activity, id, timestamp: new Date(this.now()) } as Partial<Activity>);
+    if (conversation.activities.length > MAX_ACTIVITIES) conversation.activities.shift();
+    return id;
+  }
+
+  private baseActivity(conversation: StoredConversation): Pick<Activity, 'channelId' | 'serviceUrl' | 'conversation' | 'recipient' | 'from'> {
+    return {
+      channelId: 'webchat',
+      serviceUrl: this.options.serviceUrl,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      recipient: { id: this.botId, name: 'DEAL', role: 'bot' },
+      from: { id: conversation.userId, name: '', role: 'user' },
+    };
+  }
+
+  /** Runs one turn for a conversation, after any turn already running for it. */
+  private deliver(conversation: StoredConversation, activity: Activity): Promise<void> {
+    const run = async () => {
+      const replies = await this.options.runTurn(activity);
+      for (const reply of replies) {
+        this.append(conversation, {
+          ...reply,
+          from: { id: this.botId, name: 'DEAL', role: 'bot' },
+          conversation: { id: conversation.id } as Activity['conversation'],
+          replyToId: activity.id,
+        });
+      }
+    };
+    const next = conversation.queue.then(run, run);
+    conversation.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Sends the conversationUpdate that makes the bot say hello, as Azure's Direct Line does. */
+  async start(conversationId: string): Promise<void> {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation || conversation.sequence > 0) return;
+    const base = this.baseActivity(conversation);
+    const update = {
+      ...base,
+      type: 'conversationUpdate',
+      id: `${conversation.id}|start`,
+      timestamp: new Date(this.now()),
+      membersAdded: [base.recipient, base.from],
+    } as unknown as Activity;
+    await this.deliver(conversation, update);
+  }
+
+  private routes(): void {
+    const r = this.router;
+
+    r.post('/v3/directline/conversations', async (req, res) => {
+      const auth = this.authorise(req, res);
+      if (!auth) return;
+      const { conversation } = auth;
+      res.status(201).json({ conversationId: conversation.id, token: this.token(conversation.id, conversation.userId), expires_in: this.ttl });
+      this.start(conversation.id).catch(() => undefined);
+    });
+
+    r.get('/v3/directline/conversations/:conversationId', (req, res) => {
+      const auth = this.authorise(req, res);
+      if (!auth) return;
+      res.json({ conversationId: auth.conversation.id, token: this.token(auth.conversation.id, auth.conversation.userId), expires_in: this.ttl });
+    });
+
+    r.post('/v3/directline/tokens/refresh', (req, res) => {
+      const auth = this.authorise(req, res);
+      if (!auth) return;
+      res.json({ conversationId: auth.conversation.id, token: this.token(auth.conversation.id, auth.conversation.userId), expires_in: this.ttl });
+    });
+
+    r.get('/v3/directline/conversations/:conversationId/activities', (req, res) => {
+      const auth = this.authorise(req, res);
+      if (!auth) return;
+      const { conversation } = auth;
+      const watermark = Number.parseInt(String(req.query.watermark ?? '0'), 10);
+      const from = Number.isFinite(watermark) && watermark > 0 ? watermark : 0;
+      const firstSequence = conversation.sequence - conversation.activities.length;
+      const activities = conversation.activities.slice(Math.max(0, from - firstSequence));
+      res.json({ activities, watermark: String(conversation.sequence) });
+    });
+
+    r.post('/v3/directline/conversations/:conversationId/activities', async (req, res) => {
+      const auth = this.authorise(req, res);
+      if (!auth) return;
+      const parsed = IncomingActivity.safeParse(req.body);
+      if (!parsed.success) {
+        const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`).join('; ');
+        res.status(400).json({ error: { code: 'BadArgument', message } });
+        return;
+      }
+      const { conversation } = auth;
+      const incoming = parsed.data;
+      const base = this.baseActivity(conversation);
+      const activity = {
+        ...incoming,
+        ...base,
+        // Who the sender is comes from the token, never from the client.
+        from: { ...base.from, name: typeof incoming.from?.name === 'string' ? incoming.from.name.slice(0, 50) : '' },
+      } as unknown as Activity;
+      const id = this.append(conversation, activity);
+      activity.id = id;
+      try {
+        await this.deliver(conversation, activity);
+        res.json({ id });
+      } catch {
+        res.status(502).json({ error: { code: 'BotError', message: 'The bot could not answer just now. Please try again.' } });
+      }
+    });
+
+    r.post('/v3/directline/conversations/:conversationId/upload', (_req, res) => {
+      res.status(415).json({ error: { code: 'BadArgument', message: 'Files cannot be uploaded to this service.' } });
+    });
+  }
+}

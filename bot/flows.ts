@@ -1,0 +1,51 @@
+/**
+ * Wires the conversation flows to the triage engine, the locality data and the handover
+ * service. Kept apart from the server so tests can build the same flows.
+ */
+import { HandoverFlow, type Consent, type HandoverReceipt, type HandoverRequest } from '../conversation/handover-flow.js';
+import { ReferenceFlow, type HandoverStatus } from '../conversation/reference-flow.js';
+import { toTriageCase, TriageFlow, type PlaceCheck } from '../conversation/triage-flow.js';
+import type { KnowledgeBase } from '../knowledge/load.js';
+import { loadRouteGuide, triage } from '../triage/engine.js';
+import { resolveLocality } from '../triage/locality.js';
+
+export type HandoverPort = {
+  consent: () => Consent;
+  submit: (request: HandoverRequest) => Promise<HandoverReceipt>;
+  checkStatus: (reference: string, contactDetail: string) => Promise<HandoverStatus | null> | HandoverStatus | null;
+};
+
+function checkPlace(input: { postcode?: string; town?: string }): PlaceCheck {
+  const place = resolveLocality(input);
+  switch (place.status) {
+    case 'dorset':
+      return { status: 'dorset', name: place.locality.name };
+    case 'out-of-area':
+      return { status: 'out-of-area', name: place.council };
+    default:
+      return { status: place.status, reason: place.ask || place.reason };
+  }
+}
+
+export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handovers: HandoverPort }) {
+  const { kb, publicUrl, handovers } = opts;
+  const guide = loadRouteGuide();
+  let handover: HandoverFlow;
+  const triageFlow = new TriageFlow({
+    kb,
+    publicUrl,
+    runTriage: triage,
+    routeGuide: (id) => guide[id],
+    checkPlace,
+    continueToHandover: (state, turn) => handover.continueToHandover(state, turn),
+  });
+  handover = new HandoverFlow({
+    kb,
+    consent: handovers.consent,
+    submit: handovers.submit,
+    startTriage: (state, turn, reason) => triageFlow.start(state, turn, reason),
+    runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: true }),
+  });
+  const reference = new ReferenceFlow({ checkStatus: handovers.checkStatus });
+  return { triage: triageFlow, handover, reference };
+}

@@ -1,0 +1,46 @@
+/**
+ * Starts the DEAL front door: web chat at /, the Bot Framework endpoint at /api/messages,
+ * and the staff pages at /staff, with SQLite storage under DATA_DIR.
+ */
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createService } from './server.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+const logger = createLogger(config.LOG_LEVEL);
+if (!config.authenticated) {
+  logger.warn(
+    'Running UNAUTHENTICATED: no MicrosoftAppId is set, so /api/messages accepts activities without a Bot Framework token. Use this for local development only.',
+  );
+}
+
+let service;
+try {
+  service = createService(config, { logger });
+} catch (error) {
+  logger.fatal({ err: { message: (error as Error).message } }, 'cannot start');
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+await service.listen(config.PORT);
+logger.info({ url: config.PUBLIC_URL, port: config.PORT }, `DEAL front door listening: web chat at ${config.PUBLIC_URL}/`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing turns in progress');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await service!.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,219 @@
+/**
+ * Builds the whole service in one process: the Bot Framework endpoint for Teams and Azure,
+ * the embedded Direct Line and web chat page, and the public article pages.
+ * `createService` wires it without listening, so tests drive the same app over HTTP.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { FrontDoor } from '../conversation/front-door.js';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { checkSafety } from '../triage/safety.js';
+import { createHttpAdapter, createInProcessAdapter } from './adapter.js';
+import { createBotApp } from './app.js';
+import type { Config } from './config.js';
+import { DirectLine } from './directline.js';
+import { createFlows } from './flows.js';
+import { createHandoverPort } from './handover-service.js';
+import { createLogger } from './logger.js';
+import { SqliteStorage } from './state-storage.js';
+import { configureTeams, createTeamsSender } from './teams.js';
+import { webRoutes } from './web-routes.js';
+import { rateLimit } from 'express-rate-limit';
+import { OutboxWorker } from '../handover/outbox-worker.js';
+import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { loadRouteGuide } from '../triage/engine.js';
+
+/** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
+const BotActivity = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: z.string().max(512).optional(),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.string().url().max(2048),
+    conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
+    from: z.object({ id: z.string().max(512) }).passthrough(),
+    recipient: z.object({ id: z.string().max(512) }).passthrough(),
+    text: z.string().max(10_000).optional(),
+  })
+  .passthrough();
+
+export type Service = {
+  app: express.Express;
+  kb: KnowledgeBase;
+  store: SqliteHandoverStore;
+  outbox: OutboxWorker | null;
+  search: KnowledgeSearch;
+  logger: Logger;
+  directLine: DirectLine;
+  listen(port?: number): Promise<Server>;
+  close(): Promise<void>;
+};
+
+export function createService(config: Config, opts: { logger?: Logger; knowledgeDir?: string } = {}): Service {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const kb = loadKnowledgeBase(opts.knowledgeDir);
+  const search = new KnowledgeSearch(kb);
+  const glossary = new Glossary(kb.glossary);
+  const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  const store = new SqliteHandoverStore({ dataDir: config.DATA_DIR });
+  const routes = loadRouteGuide();
+
+  const httpAdapter = createHttpAdapter(config);
+  const localAdapter = createInProcessAdapter();
+  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger };
+  // Teams cards need the bot's credentials; without them handovers wait in the outbox and on the staff page.
+  const outbox = config.MicrosoftAppId
+    ? new OutboxWorker({
+        store,
+        logger,
+        send: createTeamsSender({ adapter: httpAdapter, botAppId: config.MicrosoftAppId, deps: teamsDeps }),
+      })
+    : null;
+
+  const handovers = createHandoverPort({ store, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
+  const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
+  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety, publicUrl: config.PUBLIC_URL, ...flows });
+  const bot = createBotApp({
+    frontDoor,
+    storage,
+    adapter: httpAdapter,
+    hooks: { configure: (application) => configureTeams(application, teamsDeps) },
+  });
+  const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
+    logger.error({ err: { name: error.name, message: error.message }, channel: context.activity.channelId }, 'turn failed');
+    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
+  };
+  httpAdapter.onTurnError = onTurnError;
+  localAdapter.onTurnError = onTurnError;
+
+  const secret = config.SESSION_SECRET ? Buffer.from(config.SESSION_SECRET) : randomBytes(32);
+  const directLine = new DirectLine({
+    secret,
+    serviceUrl: config.PUBLIC_URL,
+    runTurn: (activity) => localAdapter.runTurn(activity, (context) => bot.run(context).then(() => undefined)),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Web chat and Adaptive Cards inject their own styles at run time.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", ...(config.DIRECTLINE_SECRET ? [new URL(config.DIRECTLINE_ENDPOINT).origin, 'wss:'] : [])],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    res.json({ status: 'ready', articles: kb.articles.length });
+  });
+
+  app.post('/api/messages', async (req, res) => {
+    const parsed = BotActivity.safeParse(req.body);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`).join('; ');
+      res.status(400).json({ error: 'invalid activity', message });
+      return;
+    }
+    await httpAdapter.process(req, res, (context) => bot.run(context).then(() => undefined));
+  });
+
+  const tokenLimiter = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
+  app.post('/api/webchat/token', tokenLimiter, async (req, res) => {
+    const session = directLine.createConversation();
+    res.json({
+      token: session.token,
+      userId: session.userId,
+      // The page talks to the same origin it was loaded from.
+      domain: `${req.protocol}://${req.get('host')}/v3/directline`,
+      webSocket: false,
+      pollingInterval: 500,
+    });
+  });
+  const activityLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: 60,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${req.params.conversationId ?? ''}`,
+  });
+  app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
+  app.use(directLine.router);
+  app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: { name: error.name, message: error.message } }, 'request failed');
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : error.type === 'entity.too.large'
+          ? 'The request body is too large.'
+          : status === 500
+            ? 'Something went wrong.'
+            : error.message;
+    if (!res.headersSent) res.status(status).json({ error: message });
+  });
+
+  let server: Server | null = null;
+  const housekeeping = async () => {
+    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000);
+    const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, new Date());
+    await store.purgeExpiredSessions(new Date());
+    if (conversations || handoversPurged) logger.info({ conversations, handovers: handoversPurged }, 'retention: deleted old personal data');
+  };
+  const purge = setInterval(() => void housekeeping().catch((error: Error) => logger.error({ err: error.message }, 'retention failed')), 15 * 60_000);
+  purge.unref();
+  outbox?.start();
+
+  return {
+    app,
+    kb,
+    store,
+    outbox,
+    search,
+    logger,
+    directLine,
+    listen(port = config.PORT) {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+        server = s;
+      });
+    },
+    async close() {
+      clearInterval(purge);
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await outbox?.stop();
+      storage.close();
+      await store.close();
+    },
+  };
+}

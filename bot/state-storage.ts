@@ -1,0 +1,73 @@
+/**
+ * Conversation state in SQLite, behind botbuilder's `Storage` interface.
+ *
+ * State survives a restart or a killed process, so a family mid-way through triage carries
+ * on where they were. Optimistic concurrency uses eTags as botbuilder expects. Rows idle
+ * longer than the configured time are deleted: we keep a conversation only as long as needed.
+ */
+import Database from 'better-sqlite3';
+import type { Storage, StoreItems } from 'botbuilder';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private readonly selectOne: Database.Statement<[string], { value: string; etag: number }>;
+  private readonly upsert: Database.Statement<[string, string, number, number]>;
+  private readonly remove: Database.Statement<[string]>;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      etag INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    ) STRICT`);
+    this.selectOne = this.db.prepare('SELECT value, etag FROM bot_state WHERE key = ?');
+    this.upsert = this.db.prepare(
+      'INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
+    );
+    this.remove = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const row = this.selectOne.get(key);
+      if (row) items[key] = { ...JSON.parse(row.value), eTag: String(row.etag) };
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag, ...value } = (item ?? {}) as { eTag?: string };
+        const current = this.selectOne.get(key);
+        if (current && eTag && eTag !== '*' && eTag !== String(current.etag)) {
+          throw new Error(`Storage: the state for this conversation changed in another turn (eTag conflict)`);
+        }
+        this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, now);
+      }
+    })();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    this.db.transaction(() => keys.forEach((key) => this.remove.run(key)))();
+  }
+
+  /** Deletes state idle for longer than `maxAgeMs`; returns how many rows went. */
+  purgeIdle(maxAgeMs: number, now = Date.now()): number {
+    return this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?').run(now - maxAgeMs).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The `deal` command line: the same knowledge base, triage and handover store the bot uses,
+ * for content owners, developers and service leads.
+ */
+import { parseArgs } from 'node:util';
+import { evaluateQuestions, EvalQuestion, formatEvalReport, readJsonl } from '../knowledge/eval.js';
+import { lintKnowledgeBase } from '../knowledge/lint.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { evalTriageFile, runTriageJson } from '../triage/eval.js';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { addStaff, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { localityData } from '../triage/locality.js';
+
+const USAGE = `usage:
+  deal ask "<question>" [--json]           search the knowledge base
+  deal eval questions <file.jsonl>...      score retrieval ({"q","expect"} and {"q"} lines)
+  deal eval triage <file.jsonl>            score triage ({"name","case","expect"} lines)
+  deal triage --json <file|->              one TriageCase in, one TriageResult out
+  deal kb lint                             check every article, contact and glossary entry
+  deal handovers list [--locality X] [--all] [--json]   open handovers (no contact details)
+  deal handovers purge [--days N]          delete personal data of handovers closed N days ago (default RETENTION_DAYS or 90)
+  deal staff add <email> --locality <id|name> | --lead
+                                           add a staff account; password from DEAL_STAFF_PASSWORD or asked for
+`;
+
+type Command = (args: string[]) => Promise<number> | number;
+
+function fail(message: string): number {
+  process.stderr.write(`deal: ${message}\n`);
+  return 2;
+}
+
+const ask: Command = (args) => {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const question = positionals.join(' ').trim();
+  if (!question) return fail('ask needs a question, e.g. deal ask "what is an EHCP"');
+  const answer = new KnowledgeSearch(loadKnowledgeBase()).search(question);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ answered: answer.answered, results: answer.results })}\n`);
+  } else if (!answer.answered) {
+    process.stdout.write(`Not sure (${answer.reason}, coverage ${answer.coverage}).\n`);
+  } else {
+    for (const r of answer.results) process.stdout.write(`${r.score.toFixed(2).padStart(7)}  ${r.id}  ${r.title}\n`);
+  }
+  return 0;
+};
+
+const evalCommand: Command = (args) => {
+  const [kind, ...files] = args;
+  if (kind === 'triage' && files.length === 1) {
+    const report = evalTriageFile(files[0]!);
+    process.stdout.write(`${files[0]}\ntriage: ${report.passed}/${report.total} cases pass\n`);
+    for (const miss of report.misses) process.stdout.write(`  - ${miss.name}: ${miss.problems.join('; ')}\n`);
+    return report.misses.length === 0 ? 0 : 1;
+  }
+  if (kind !== 'questions' || files.length === 0) return fail('usage: deal eval questions <file.jsonl>... | deal eval triage <file.jsonl>');
+  const search = new KnowledgeSearch(loadKnowledgeBase());
+  for (const file of files) {
+    const report = evaluateQuestions(readJsonl(file, EvalQuestion), search);
+    process.stdout.write(`${file}\n${formatEvalReport(report)}\n`);
+  }
+  return 0;
+};
+
+const triageCommand: Command = (args) => {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const source = positionals[0];
+  if (!source) return fail('usage: deal triage --json <file|->');
+  const text = readFileSync(source === '-' ? 0 : source, 'utf8');
+  const run = runTriageJson(text);
+  if (!run.ok) {
+    process.stderr.write(`deal: the case is not valid:\n${run.errors.map((e) => `  ${e}`).join('\n')}\n`);
+    return 1;
+  }
+  process.stdout.write(`${JSON.stringify(run.result)}\n`);
+  return 0;
+};
+
+const kb: Command = (args) => {
+  if (args[0] !== 'lint') return fail('usage: deal kb lint');
+  const report = lintKnowledgeBase();
+  for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
+  for (const e of report.errors) process.stdout.write(`error: ${e}\n`);
+  process.stdout.write(
+    `${report.articles} articles, ${report.errors.length} errors, ${report.warnings.length} warnings for the content owner\n`,
+  );
+  return report.errors.length > 0 ? 1 : 0;
+};
+
+const handovers: Command = async (args) => {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' } },
+  });
+  if (sub === 'list') {
+    process.stdout.write(await listHandovers({ locality: values.locality, json: values.json, all: values.all }));
+    return 0;
+  }
+  if (sub === 'purge') {
+    process.stdout.write(await purgeHandovers(values.days ? { days: Number(values.days) } : {}));
+    return 0;
+  }
+  return fail('usage: deal handovers list [--locality X] [--json] | deal handovers purge [--days N]');
+};
+
+/** The password for a new account: never a command-line argument (it would sit in shell history). */
+async function readPassword(): Promise<string> {
+  if (process.env.DEAL_STAFF_PASSWORD) return process.env.DEAL_STAFF_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
+  try {
+    return (await rl.question('Password (at least 12 characters): ')).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+const staff: Command = async (args) => {
+  const [sub, email, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { locality: { type: 'string' }, lead: { type: 'boolean' } } });
+  if (sub !== 'add' || !email || (!values.locality && !values.lead)) {
+    return fail('usage: deal staff add <email> --locality <id|name> | --lead');
+  }
+  const wanted = values.locality?.toLowerCase();
+  const locality = wanted
+    ? localityData().localities.find((l) => l.id === wanted || l.name.toLowerCase() === wanted)?.id ?? wanted
+    : undefined;
+  process.stdout.write(await addStaff(email, { locality, lead: values.lead, password: await readPassword() }));
+  return 0;
+};
+
+const commands: Record<string, Command> = { ask, eval: evalCommand, kb, triage: triageCommand, handovers, staff };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stdout.write(USAGE);
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`deal: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

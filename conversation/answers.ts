@@ -1,0 +1,154 @@
+/**
+ * Turns knowledge base content into replies: an answer card, a glossary answer, an honest
+ * "I'm not sure", and the safety response. Wording lives here so it is reviewed in one place.
+ */
+import type { KnowledgeBase } from '../knowledge/load.js';
+import type { Article, Contact, GlossaryEntry, OutOfScopeTopic } from '../knowledge/schema.js';
+import type { Choice, Reply } from './replies.js';
+
+export type Audience = 'family' | 'professional';
+
+export const TALK_TO_PERSON: Choice = { title: 'Talk to a person', value: { action: 'talk-to-person' } };
+export const START_TRIAGE: Choice = { title: 'What should I do next?', value: { action: 'start-triage' } };
+export const HELP: Choice = { title: 'Help', text: 'help' };
+
+/** How a contact is shown: its phone number, then email, then web address. */
+export function contactLine(contact: Contact): { name: string; detail: string } {
+  const detail = [contact.phone, contact.email, contact.url].filter(Boolean).join(' · ');
+  return { name: contact.name, detail };
+}
+
+function formatDate(iso: string): string {
+  return new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+export function articleUrl(publicUrl: string, id: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/articles/${id}`;
+}
+
+export function articleReply(kb: KnowledgeBase, article: Article, audience: Audience, publicUrl: string): Reply {
+  const related: Choice[] = article.related
+    .map((id) => kb.byId.get(id))
+    .filter((a): a is Article => a !== undefined)
+    .slice(0, 4)
+    .map((a) => ({ title: a.title, value: { action: 'show-article', id: a.id } }));
+  return {
+    kind: 'article',
+    articleId: article.id,
+    title: article.title,
+    summary: audience === 'professional' ? article.professionalSummary : article.summary,
+    nextSteps: article.nextSteps.slice(0, 3),
+    contacts: article.contacts
+      .map((id) => kb.contacts.get(id))
+      .filter((c): c is Contact => c !== undefined && Boolean(c.phone || c.email || c.url))
+      .slice(0, 3)
+      .map(contactLine),
+    readMoreUrl: articleUrl(publicUrl, article.id),
+    source: `Dorset SEND Local Offer: "${article.title}", checked ${formatDate(article.lastReviewed)}`,
+    related: [...related, TALK_TO_PERSON],
+    audience,
+  };
+}
+
+export function glossaryReply(entry: GlossaryEntry, kb: KnowledgeBase): Reply {
+  const article = entry.article ? kb.byId.get(entry.article) : undefined;
+  const choices: Choice[] = article ? [{ title: `Tell me about ${entry.term}`, value: { action: 'show-article', id: article.id } }] : [];
+  return {
+    kind: 'text',
+    text: `**${entry.term}** stands for ${entry.stands}. ${entry.meaning}`,
+    choices: [...choices, TALK_TO_PERSON],
+  };
+}
+
+/** The honest answer when search is not confident: never a guess. */
+export function notSureReply(kb: KnowledgeBase, topic?: OutOfScopeTopic): Reply {
+  const deal = kb.contacts.get('deal');
+  const council = kb.contacts.get('dorset-council');
+  if (topic) {
+    const where = kb.contacts.get(topic.contact);
+    return {
+      kind: 'text',
+      text: [
+        `I'm sorry, that's not something I can help with. I only answer questions about support for children and young people with special educational needs and disabilities (SEND) in Dorset.`,
+        where ? `For ${topic.label}, please contact ${where.name}${where.phone ? ` on ${where.phone}` : ''}${where.url ? ` (${where.url})` : ''}.` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+      choices: [HELP],
+    };
+  }
+  return {
+    kind: 'text',
+    text: [
+      "I'm sorry, I'm not sure I can help with that, and I don't want to guess.",
+      'I can only answer questions about support for children and young people with special educational needs and disabilities (SEND) in Dorset.',
+      council ? `For other council services, such as bins, council tax or parking, contact ${council.name} on ${council.phone}.` : '',
+      deal ? `If your question is about SEND, try asking in a different way, or talk to a person at ${deal.name}.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    choices: [START_TRIAGE, TALK_TO_PERSON, HELP],
+  };
+}
+
+/** What to do now when a message shows a child may be at risk. Shown before anything else. */
+export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-person'): Reply {
+  const c = (id: string) => kb.contacts.get(id);
+  const line = (id: string, text: (x: Contact) => string) => {
+    const contact = c(id);
+    return contact ? text(contact) : null;
+  };
+  const steps =
+    kind === 'risk-of-harm'
+      ? [
+          line('emergency', (x) => `If anyone is in immediate danger, call **${x.phone}** now.`),
+          line('childrens-advice-duty', (x) => `To report a worry about a child's safety in Dorset, call the ${x.name} on **${x.phone}**.`),
+          line('nhs-111', (x) => `For urgent mental health help, call **NHS ${x.phone}** and choose option 2.`),
+          line('childline', (x) => `Children and young people can talk to Childline, free, on **${x.phone}**.`),
+          line('nspcc', (x) => `Adults worried about a child can call the NSPCC helpline on **${x.phone}**.`),
+        ]
+      : [
+          line('childrens-advice-duty', (x) => `This needs a person. Call the ${x.name} on **${x.phone}**.`),
+          line('emergency', (x) => `If anyone is in danger, or a child is missing, call **${x.phone}**.`),
+          line('nspcc', (x) => `You can also get advice from the NSPCC helpline on **${x.phone}**.`),
+        ];
+  return {
+    kind: 'safety',
+    title: kind === 'risk-of-harm' ? 'Your message sounds like a child may not be safe' : 'This needs a person to help',
+    intro:
+      kind === 'risk-of-harm'
+        ? "Thank you for telling me. I'm a computer, so I can't help with this on my own. Please do this now:"
+        : "Thank you for telling me. I'm a computer, so a person needs to help with this. Please:",
+    steps: steps.filter((s): s is string => s !== null),
+    choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }, HELP],
+  };
+}
+
+export function welcomeReplies(audience: Audience): Reply[] {
+  const intro =
+    audience === 'professional'
+      ? "Hello, I'm the DEAL front door assistant for professionals. Ask me about SEND processes and services in Dorset, run a triage for a child you support, or check a reference."
+      : "Hello, I'm the DEAL assistant, the online helper of the Dorset Education Advice Line. I can answer questions about support for children and young people with special educational needs and disabilities (SEND) in Dorset, and help you find what to do next.";
+  return [
+    {
+      kind: 'text',
+      text: `${intro}\n\nI'm a computer, not a person. Please don't type names or personal details unless I ask for them. If a child is in danger, call 999.`,
+      choices: [START_TRIAGE, { title: 'What is an EHCP?', text: 'What is an EHCP?' }, TALK_TO_PERSON, HELP],
+    },
+  ];
+}
+
+export function helpReply(): Reply {
+  return {
+    kind: 'text',
+    text: [
+      'You can:',
+      '- **Ask a question** in your own words, for example "how do I ask for an EHC needs assessment?" or "what does SENCO mean?"',
+      '- Say **what should I do next?** to answer a few questions and find the right help',
+      '- Say **talk to a person** to ask our team to contact you',
+      '- Say **check my reference** if you have a DEAL reference',
+      '- Say **start again** at any time',
+    ].join('\n'),
+    choices: [START_TRIAGE, TALK_TO_PERSON],
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * Asking a person to help: consent first, then the minimum contact details, then the
+ * handover is stored and only then is the family told its reference.
+ *
+ * If the family says no, nothing personal is kept: they get the DEAL phone line and the
+ * right articles instead.
+ */
+import type { KnowledgeBase } from '../knowledge/load.js';
+import type { TriageResult } from '../triage/schema.js';
+import { contactLine, TALK_TO_PERSON } from './answers.js';
+import type { Flow, Turn } from './front-door.js';
+import { intentOf } from './intents.js';
+import type { Choice, Reply } from './replies.js';
+import type { ContactAnswers, ConversationData } from './state.js';
+import { toTriageCase } from './triage-flow.js';
+
+/** What the conversation hands to the handover service once the family has agreed. */
+export type HandoverRequest = {
+  channel: 'webchat' | 'teams';
+  requester: ConversationData['triage']['requester'];
+  contact: Required<Pick<ContactAnswers, 'name' | 'method' | 'detail' | 'bestTime'>>;
+  child: string | null;
+  childAge: number | null;
+  setting: string | null;
+  result: TriageResult;
+  consentVersion: string;
+  consentAt: string;
+  asked: string[];
+  shown: string[];
+  transcript: string[] | null;
+};
+
+export type HandoverReceipt = { reference: string; dueAt: Date; teamName: string };
+
+export type Consent = { version: string; text: string };
+
+export type HandoverFlowDeps = {
+  kb: KnowledgeBase;
+  consent: () => Consent;
+  /** Stores the handover durably; resolves only after it is committed. */
+  submit: (request: HandoverRequest) => Promise<HandoverReceipt>;
+  /** Starts triage when we do not yet know enough to route the handover. */
+  startTriage: (state: ConversationData, turn: Turn, reason: string) => Reply[];
+  runTriage: (state: ConversationData) => TriageResult;
+  now?: () => Date;
+};
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[a-z]{2,24}$/i;
+const UK_PHONE = /^(?:\+44\s?|0)(?:\d\s?){9,10}$/;
+
+export function validContact(method: 'phone' | 'email', detail: string): string | null {
+  const d = detail.trim();
+  if (method === 'email') return EMAIL.test(d) ? d.toLowerCase() : null;
+  const compact = d.replace(/[\s()-]/g, '');
+  return UK_PHONE.test(compact) ? compact.replace(/^\+44/, '0') : null;
+}
+
+type Step = 'consent' | 'name' | 'method' | 'detail' | 'bestTime' | 'child' | 'transcript' | 'confirm';
+
+const SKIP: Choice = { title: 'Skip', value: { action: 'handover-answer', skip: true } };
+const CANCEL: Choice = { title: 'Cancel', text: 'start again' };
+
+function formatDue(due: Date, now: Date): string {
+  if (due.getTime() - now.getTime() < 60 * 60 * 1000) return 'as soon as possible today';
+  return `by ${due.toLocaleString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}`;
+}
+
+export class HandoverFlow implements Flow {
+  readonly modes: ConversationData['mode'][] = ['consent', 'contact'];
+
+  constructor(private readonly deps: HandoverFlowDeps) {}
+
+  start(state: ConversationData, turn: Turn, reason = 'asked'): Reply[] {
+    state.handoverReason = reason === 'safety' || state.safety?.kind === 'risk-of-harm' ? 'safety' : reason === 'triage' ? 'triage' : 'asked';
+    // With a safety worry we do not make the family answer triage questions first.
+    if (!state.result && state.handoverReason !== 'safety') return this.deps.startTriage(state, turn, 'asked');
+    if (!state.result) state.result = this.deps.runTriage(state);
+    if (state.result.primary === 'out-of-area' && state.handoverReason !== 'safety') {
+      return [{ kind: 'text', text: "Because you live outside Dorset Council's area, our team can't take this on, but your own council can. The suggestions above say where to go." }];
+    }
+    return [this.askConsent(state)];
+  }
+
+  continueToHandover(state: ConversationData, turn: Turn): Reply[] {
+    return this.start(state, turn, state.handoverReason ?? 'triage');
+  }
+
+  private askConsent(state: ConversationData): Reply {
+    state.mode = 'consent';
+    state.step = 'consent';
+    return {
+      kind: 'text',
+      text: this.deps.consent().text,
+      choices: [
+        { title: 'Yes, I agree', value: { action: 'consent', agree: true } },
+        { title: 'No thanks', value: { action: 'consent', agree: false } },
+      ],
+    };
+  }
+
+  private declined(state: ConversationData): Reply[] {
+    const deal = this.deps.kb.contacts.get('deal');
+    state.mode = 'idle';
+    state.step = null;
+    state.contact = {};
+    state.consentAt = null;
+    const articles = state.result ? state.result.routes.map((r) => r.id) : [];
+    const dealLine = deal ? contactLine(deal) : null;
+    return [
+      {
+        kind: 'text',
+        text: `That's fine. I have not kept any of your details.${dealLine ? `\n\nYou can talk to someone at ${dealLine.name} on ${dealLine.detail}.` : ''}${articles.length ? '\n\nThe suggestions above link to information that may help.' : ''}`,
+        choices: [{ title: 'Ask a question', text: 'help' }, TALK_TO_PERSON],
+      },
+    ];
+  }
+
+  private ask(state: ConversationData, step: Step, prefix?: string): Reply {
+    state.step = step;
+    const lead = prefix ? `${prefix}\n\n` : '';
+    switch (step) {
+      case 'name':
+        return { kind: 'text', text: `${lead}What name should we use when we contact you?`, choices: [CANCEL] };
+      case 'method':
+        return {
+          kind: 'text',
+          text: `${lead}How would you like us to contact you?`,
+          choices: [
+            { title: 'Phone', value: { action: 'handover-answer', method: 'phone' } },
+            { title: 'Email', value: { action: 'handover-answer', method: 'email' } },
+          ],
+        };
+      case 'detail':
+        return {
+          kind: 'text',
+          text: `${lead}${state.contact.method === 'email' ? 'What is your email address?' : 'What is your phone number?'}`,
+          choices: [CANCEL],
+        };
+      case 'bestTime':
+        return {
+          kind: 'text',
+          text: `${lead}When is a good time to contact you?`,
+          choices: ['Morning', 'Afternoon', 'Any time'].map((t) => ({ title: t, value: { action: 'handover-answer', time: t } })),
+        };
+      case 'child':
+        return {
+          kind: 'text',
+          text: `${lead}What is your child's first name or initials? This helps the officer when they talk to you. You can skip this.`,
+          choices: [SKIP],
+        };
+      case 'transcript':
+        return {
+          kind: 'text',
+          text: `${lead}Can we also send the officer a copy of this chat, so you don't have to repeat yourself?`,
+          choices: [
+            { title: 'Yes, include the chat', value: { action: 'handover-answer', transcript: true } },
+            { title: 'No, just the summary', value: { action: 'handover-answer', transcript: false } },
+          ],
+        };
+      case 'confirm':
+        return {
+          kind: 'summary',
+          title: 'Please check before I send this',
+          facts: [
+            { label: 'Name', value: state.contact.name ?? '' },
+            { label: state.contact.method === 'email' ? 'Email' : 'Phone', value: state.contact.detail ?? '' },
+            { label: 'Best time', value: state.contact.bestTime ?? 'Any time' },
+            { label: 'Child', value: state.contact.child || 'Not given' },
+            { label: 'Include chat', value: state.contact.transcript ? 'Yes' : 'No' },
+          ],
+          choices: [
+            { title: 'Send', value: { action: 'handover-send' } },
+            { title: 'Change my details', value: { action: 'handover-answer', restart: true } },
+            CANCEL,
+          ],
+        };
+      default:
+        return this.askConsent(state);
+    }
+  }
+
+  async continue(state: ConversationData, turn: Turn): Promise<Reply[]> {
+    const v = (turn.value ?? {}) as Record<string, unknown>;
+    const text = turn.text.trim();
+    const intent = text ? intentOf(text) : null;
+
+    if (state.mode === 'consent') {
+      const agree = v.action === 'consent' ? v.agree === true : /^(y|yes|yeah|yep|i agree|agree|ok|okay)\b/i.test(text) ? true : /^(n|no|nope|no thanks)\b/i.test(text) ? false : null;
+      if (agree === null) return [{ kind: 'text', text: "Please say 'yes' if you agree, or 'no' if you don't." }, this.askConsent(state)];
+      if (!agree) return this.declined(state);
+      state.mode = 'contact';
+      state.consentAt = (this.deps.now?.() ?? new Date()).toISOString();
+      return [this.ask(state, 'name', 'Thank you.')];
+    }
+
+    if (v.restart) {
+      state.contact = {};
+      return [this.ask(state, 'name')];
+    }
+    switch (state.step as Step) {
+      case 'name': {
+        const name = text.replace(/^(my name is|i am|i'm|it's|call me)\s+/i, '').trim();
+        if (name.length < 1 || name.length > 80) return [this.ask(state, 'name', 'Please type a name of up to 80 letters.')];
+        state.contact.name = name;
+        return [this.ask(state, 'method')];
+      }
+      case 'method': {
+        const method = v.method ?? (/mail/i.test(text) ? 'email' : /phone|call|ring|text|mobile/i.test(text) ? 'phone' : null);
+        if (method !== 'phone' && method !== 'email') return [this.ask(state, 'method', 'Please choose phone or email.')];
+        state.contact.method = method;
+        return [this.ask(state, 'detail')];
+      }
+      case 'detail': {
+        const method = state.contact.method ?? 'phone';
+        const detail = validContact(method, text);
+        if (!detail) {
+          return [this.ask(state, 'detail', method === 'email' ? "That doesn't look like an email address. Please check it." : "That doesn't look like a UK phone number. Please check it, for example 07700 900123.")];
+        }
+        state.contact.detail = detail;
+        return [this.ask(state, 'bestTime')];
+      }
+      case 'bestTime':
+        state.contact.bestTime = (typeof v.time === 'string' ? v.time : text).slice(0, 60) || 'Any time';
+        return [this.ask(state, 'child')];
+      case 'child':
+        state.contact.child = v.skip || intent === 'skip' ? '' : text.slice(0, 30);
+        return [this.ask(state, 'transcript')];
+      case 'transcript':
+        state.contact.transcript = typeof v.transcript === 'boolean' ? v.transcript : /^(y|yes)/i.test(text);
+        return [this.ask(state, 'confirm')];
+      case 'confirm':
+        if (v.action === 'handover-send' || /^(send|yes|y|ok)\b/i.test(text)) return this.send(state, turn);
+        return [this.ask(state, 'confirm')];
+      default:
+        return [this.askConsent(state)];
+    }
+  }
+
+  private async send(state: ConversationData, turn: Turn): Promise<Reply[]> {
+    const { contact, result } = state;
+    if (!result || !contact.name || !contact.method || !contact.detail || !state.consentAt) return [this.askConsent(state)];
+    const triageCase = toTriageCase(state.triage);
+    let receipt: HandoverReceipt;
+    try {
+      receipt = await this.deps.submit({
+        channel: turn.channel,
+        requester: state.triage.requester,
+        contact: { name: contact.name, method: contact.method, detail: contact.detail, bestTime: contact.bestTime ?? 'Any time' },
+        child: contact.child || null,
+        childAge: triageCase.childAge,
+        setting: state.triage.setting ?? null,
+        result,
+        consentVersion: this.deps.consent().version,
+        consentAt: state.consentAt,
+        asked: state.asked,
+        shown: state.shown,
+        transcript: contact.transcript ? state.transcript : null,
+      });
+    } catch {
+      const deal = this.deps.kb.contacts.get('deal');
+      return [
+        {
+          kind: 'text',
+          text: `Sorry, I couldn't send your request just now, so nothing has been sent yet. Please press Send to try again${deal ? `, or call ${deal.name} on ${deal.phone}` : ''}.`,
+          choices: [{ title: 'Send', value: { action: 'handover-send' } }],
+        },
+      ];
+    }
+    // Stored: only now is the family told the reference. Personal details leave the conversation state.
+    state.references = [...state.references, receipt.reference].slice(-5);
+    state.mode = 'idle';
+    state.step = null;
+    state.contact = {};
+    state.transcript = [];
+    const now = this.deps.now?.() ?? new Date();
+    return [
+      {
+        kind: 'handover-confirmation',
+        reference: receipt.reference,
+        facts: [
+          { label: 'Sent to', value: receipt.teamName },
+          { label: 'We will contact you', value: formatDue(receipt.dueAt, now) },
+        ],
+        whatNext: [
+          `Please keep your reference: ${receipt.reference}.`,
+          `Someone from ${receipt.teamName} will contact you ${formatDue(receipt.dueAt, now)}.`,
+          "To check progress, say 'check my reference'. You will need the reference and the phone number or email you gave.",
+          ...(result.urgency === 'immediate' ? ['If a child is in danger right now, call 999. Do not wait for us to call.'] : []),
+        ],
+      },
+    ];
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Recognises the few things people say to the front door itself (help, start again, talk
+ * to a person...) before a message is treated as a question for the knowledge base.
+ * Patterns are anchored and short on purpose: a real question should reach search.
+ */
+
+export type Intent =
+  | 'greeting'
+  | 'thanks'
+  | 'help'
+  | 'restart'
+  | 'talk-to-person'
+  | 'start-triage'
+  | 'check-reference'
+  | 'back'
+  | 'skip';
+
+const PATTERNS: [Intent, RegExp][] = [
+  ['restart', /^(start (again|over)|restart|reset|begin again|cancel|stop|new question|clear)[.!]?$/],
+  ['help', /^(help|menu|options|ask|what can you do|what can i ask|how does this work|\?)[.!?]?$/],
+  ['greeting', /^(hi+|hello+|hey+|hiya|good (morning|afternoon|evening)|morning|afternoon)( there| deal)?[.!]?$/],
+  ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
+  [
+    'talk-to-person',
+    /^(i (want|would like|need) to )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|adviser|advisor|officer|real person|member of staff|team)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
+  ],
+  [
+    'start-triage',
+    /^(what should i do( next| now)?|what do i do( next| now)?|i'?m worried about my (child|son|daughter|grandchild|pupil|student)|i am worried about my (child|son|daughter|grandchild|pupil|student)|(start|begin|do) (the )?(triage|questions)|triage|help me (work out|decide|find) what to do|where do i start|where should i start|find the right help)[.!?]?$/,
+  ],
+  ['check-reference', /^(check|track|what is the status of|status of|what'?s happening with) (my )?(reference|ref|case|request|referral)|^check my reference$/],
+  ['back', /^(back|go back|previous|undo)[.!]?$/],
+  ['skip', /^(skip|not sure|don'?t know|dont know|i don'?t know|unsure|pass|no idea|prefer not to say)[.!]?$/],
+];
+
+/** Teams command words ("ask ...") that prefix a question; stripped before search. */
+export function withoutCommand(text: string): string {
+  return text.replace(/^\s*ask\b[:,]?\s*/i, '');
+}
+
+/** The intent of a whole message, or null if it should be treated as a question. */
+export function intentOf(text: string): Intent | null {
+  const t = text.toLowerCase().replace(/[’']/g, "'").replace(/\s+/g, ' ').trim();
+  for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
+  return null;
+}
+
+/** A DEAL reference anywhere in the text, e.g. "DEAL-7K3F9Q". */
+export function referenceIn(text: string): string | null {
+  const m = /\bdeal-?([0-9a-z]{6})\b/i.exec(text);
+  return m ? `DEAL-${m[1]!.toUpperCase()}` : null;
+}

@@ -1,0 +1,54 @@
+/**
+ * What the front door says, independent of any channel.
+ *
+ * The conversation core returns these; `bot/render.ts` turns them into Bot Framework
+ * activities (Adaptive Cards, suggested actions). Moving to another SDK means rewriting
+ * the renderer, not the conversation.
+ */
+
+/** A button. `value` is sent back as the activity's value; `text` is what the person "says". */
+export type Choice = { title: string; text?: string; value?: Record<string, unknown> };
+
+export type Fact = { label: string; value: string };
+
+export type Reply =
+  | { kind: 'text'; text: string; choices?: Choice[] }
+  | {
+      kind: 'article';
+      articleId: string;
+      title: string;
+      summary: string;
+      nextSteps: string[];
+      contacts: { name: string; detail: string }[];
+      readMoreUrl: string;
+      source: string;
+      related: Choice[];
+      audience: 'family' | 'professional';
+    }
+  | {
+      kind: 'safety';
+      title: string;
+      intro: string;
+      steps: string[];
+      choices: Choice[];
+    }
+  | {
+      kind: 'triage-result';
+      title: string;
+      intro: string;
+      routes: { title: string; reasons: string[]; nextSteps: string[]; articles: { title: string; url: string }[] }[];
+      urgency: string;
+      rightToAsk: string | null;
+      choices: Choice[];
+    }
+  | { kind: 'summary'; title: string; facts: Fact[]; choices: Choice[] }
+  | { kind: 'handover-confirmation'; reference: string; facts: Fact[]; whatNext: string[] }
+  | {
+      /** The triage questions as one form (Teams): the renderer builds an Adaptive Card form. */
+      kind: 'triage-form';
+      title: string;
+      intro: string;
+      errors: string[];
+    };
+
+export const text = (value: string, choices?: Choice[]): Reply => (choices ? { kind: 'text', text: value, choices } : { kind: 'text', text: value });

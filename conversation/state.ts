@@ -1,0 +1,82 @@
+/**
+ * What the front door remembers about one conversation between turns.
+ *
+ * Kept small on purpose (minimum data): the steps reached, the triage answers and, only
+ * after consent, contact details until the handover is stored. It is validated whenever it
+ * is loaded, so a corrupt or old record starts a fresh conversation instead of crashing.
+ */
+import { z } from 'zod';
+import { TriageResult } from '../triage/schema.js';
+
+export const TriageAnswers = z
+  .object({
+    requester: z.enum(['parent', 'carer', 'professional', 'young-person']).optional(),
+    childAge: z.number().min(0).max(25).nullable().optional(),
+    setting: z.string().optional(),
+    postcode: z.string().optional(),
+    town: z.string().optional(),
+    needs: z.array(z.string()).optional(),
+    concern: z.string().optional(),
+    senSupport: z.string().optional(),
+    externalAdvice: z.boolean().optional(),
+    ehcp: z.string().optional(),
+    diagnosis: z.string().optional(),
+    safetyConcern: z.boolean().optional(),
+  })
+  .strict();
+export type TriageAnswers = z.infer<typeof TriageAnswers>;
+
+export const ContactAnswers = z
+  .object({
+    name: z.string().optional(),
+    method: z.enum(['phone', 'email']).optional(),
+    detail: z.string().optional(),
+    bestTime: z.string().optional(),
+    child: z.string().optional(),
+    transcript: z.boolean().optional(),
+  })
+  .strict();
+export type ContactAnswers = z.infer<typeof ContactAnswers>;
+
+export const ConversationData = z.object({
+  mode: z.enum(['idle', 'triage', 'consent', 'contact', 'check-reference']).default('idle'),
+  /** The question we are waiting for an answer to, within the mode. */
+  step: z.string().nullable().default(null),
+  /** Steps answered, newest last, so "back" can undo. */
+  history: z.array(z.string()).default([]),
+  triage: TriageAnswers.default({}),
+  result: TriageResult.nullable().default(null),
+  contact: ContactAnswers.default({}),
+  /** Why the person asked for a person: after triage, or straight away. */
+  handoverReason: z.enum(['triage', 'asked', 'safety']).nullable().default(null),
+  consentAt: z.string().nullable().default(null),
+  /** Set when a message showed risk; keeps the immediate-handover offer on screen. */
+  safety: z
+    .object({ kind: z.enum(['risk-of-harm', 'needs-a-person']), categories: z.array(z.string()) })
+    .nullable()
+    .default(null),
+  /** Questions asked and articles shown, for the handover summary (bounded). */
+  asked: z.array(z.string().max(300)).max(10).default([]),
+  shown: z.array(z.string()).max(20).default([]),
+  /** A short transcript, kept only for the handover and only if the family agrees. */
+  transcript: z.array(z.string().max(500)).max(30).default([]),
+  checkReference: z.string().nullable().default(null),
+  checkAttempts: z.number().int().min(0).default(0),
+  references: z.array(z.string()).max(5).default([]),
+});
+export type ConversationData = z.infer<typeof ConversationData>;
+
+export function freshConversation(): ConversationData {
+  return ConversationData.parse({});
+}
+
+/** Reads stored state; anything invalid becomes a fresh conversation. */
+export function readConversation(stored: unknown): ConversationData {
+  const parsed = ConversationData.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : freshConversation();
+}
+
+/** Appends to a bounded list, dropping the oldest. */
+export function remember<T>(list: T[], item: T, max: number): T[] {
+  return [...list, item].slice(-max);
+}

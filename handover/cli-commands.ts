@@ -1,0 +1,141 @@
+/**
+ * Handover commands for the `deal` command line (wired into cli/deal.ts separately):
+ *
+ *   deal handovers list [--locality <id>|unassigned] [--all] [--json]
+ *   deal handovers purge [--days <n>]
+ *   deal staff add <email> (--locality <id> | --lead) --password <p>
+ *
+ * Each function returns the text to print and throws an Error with a plain message on bad
+ * input. The list deliberately shows no personal data (no names, contact details, child
+ * details or transcripts): terminal output ends up in scroll-back, logs and screenshots.
+ * Staff see the details on the access-controlled staff page.
+ *
+ * The database is `<DATA_DIR>/handovers.sqlite` (DATA_DIR defaults to `data`), the same file
+ * the bot uses; the store's busy timeout lets the CLI run while the bot is running.
+ */
+import { resolve } from 'node:path';
+import { localityData } from '../triage/locality.js';
+import { DEFAULT_RETENTION_DAYS } from './consent.js';
+import type { Handover, HandoverStatus } from './schema.js';
+import { openHandoverStore } from './sqlite-store.js';
+import { StaffAccounts } from './staff-accounts.js';
+import type { HandoverStore } from './store.js';
+
+export interface CliContext {
+  /** Use this store (and do not close it) instead of opening one under `dataDir`. */
+  store?: HandoverStore;
+  /** Data directory (default: $DATA_DIR or `data`). */
+  dataDir?: string;
+  /** Clock (default: the system clock). */
+  now?: () => Date;
+  /** Environment for DATA_DIR and RETENTION_DAYS (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+async function withStore<T>(context: CliContext, fn: (store: HandoverStore) => Promise<T>): Promise<T> {
+  if (context.store) return fn(context.store);
+  const env = context.env ?? process.env;
+  const store = openHandoverStore({ dataDir: resolve(context.dataDir ?? env.DATA_DIR ?? 'data'), clock: context.now });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function dueLabel(h: Handover, now: Date): string {
+  if (h.status === 'closed') return '';
+  const due = Date.parse(h.dueAt);
+  return due < now.getTime() ? 'OVERDUE' : '';
+}
+
+/** The non-personal summary of a handover used by the CLI. */
+function summary(h: Handover) {
+  return {
+    reference: h.reference,
+    status: h.status,
+    urgency: h.urgency,
+    dueAt: h.dueAt,
+    locality: h.localityId,
+    route: h.triage?.primary ?? null,
+    requester: h.requester,
+    channel: h.channel,
+    claimedBy: h.claimedBy,
+    outcome: h.outcome,
+    createdAt: h.createdAt,
+    closedAt: h.closedAt,
+  };
+}
+
+/**
+ * Lists handovers, urgent first, then by due time, then newest. Open ones only unless `all`.
+ * `locality` is a locality id, or `unassigned` for handovers with no locality.
+ */
+export async function listHandovers(
+  options: { locality?: string; json?: boolean; all?: boolean } = {},
+  context: CliContext = {},
+): Promise<string> {
+  const now = (context.now ?? (() => new Date()))();
+  const localities: (string | null)[] | 'all' =
+    options.locality === undefined ? 'all' : options.locality === 'unassigned' ? [null] : [options.locality];
+  const statuses: HandoverStatus[] | undefined = options.all ? undefined : ['received', 'with-officer'];
+  const handovers = await withStore(context, (store) =>
+    store.listHandovers({ scope: { localities }, statuses, includePurged: options.all === true, limit: 1000 }),
+  );
+  if (options.json) return `${JSON.stringify(handovers.map(summary))}\n`;
+  if (handovers.length === 0) {
+    return `No ${options.all ? '' : 'open '}handovers${options.locality ? ` for ${options.locality}` : ''}.\n`;
+  }
+  const rows = handovers.map((h) => [
+    h.reference,
+    h.status,
+    h.urgency,
+    `${h.dueAt.slice(0, 16).replace('T', ' ')}Z`,
+    dueLabel(h, now),
+    h.localityId ?? '(none)',
+    h.triage?.primary ?? '(purged)',
+    h.claimedBy ?? '',
+  ]);
+  const header = ['REFERENCE', 'STATUS', 'URGENCY', 'DUE (UTC)', '', 'LOCALITY', 'ROUTE', 'WITH'];
+  const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n${handovers.length} handover${handovers.length === 1 ? '' : 's'}\n`;
+}
+
+/**
+ * Deletes the personal data of handovers closed more than `days` days ago (default:
+ * $RETENTION_DAYS or 90) and removes expired staff sessions.
+ */
+export async function purgeHandovers(options: { days?: number } = {}, context: CliContext = {}): Promise<string> {
+  const env = context.env ?? process.env;
+  const days = options.days ?? (env.RETENTION_DAYS ? Number(env.RETENTION_DAYS) : DEFAULT_RETENTION_DAYS);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('days must be a whole number from 1 to 3650');
+  const now = (context.now ?? (() => new Date()))();
+  const [purged, sessions] = await withStore(context, async (store) => [
+    await store.purgeResolvedOlderThan(days, now),
+    await store.purgeExpiredSessions(now),
+  ]);
+  return `Deleted the personal data of ${purged} handover${purged === 1 ? '' : 's'} closed more than ${days} days ago.\nRemoved ${sessions} expired staff session${sessions === 1 ? '' : 's'}.\n`;
+}
+
+/**
+ * Adds a member of staff: an officer for one locality (`locality`, checked against
+ * triage/localities.yaml) or a lead (`lead: true`), who sees all localities.
+ */
+export async function addStaff(
+  email: string,
+  options: { locality?: string; lead?: boolean; password: string },
+  context: CliContext = {},
+): Promise<string> {
+  const knownLocalities = localityData().localities.map((l) => l.id);
+  const principal = await withStore(context, (store) =>
+    new StaffAccounts(store, { clock: context.now, knownLocalities }).addStaff(email, {
+      ...(options.locality !== undefined ? { localityId: options.locality } : {}),
+      ...(options.lead ? { lead: true } : {}),
+      password: options.password,
+    }),
+  );
+  return principal.role === 'lead'
+    ? `Added ${principal.email} as a lead (sees every locality).\n`
+    : `Added ${principal.email} as an officer for ${principal.localityId}.\n`;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+
+const kb = loadKnowledgeBase();
+const search = new KnowledgeSearch(kb);
+const top = (q: string) => {
+  const answer = search.search(q);
+  return answer.answered ? answer.results[0]?.id : null;
+};
+
+describe('retrieval', () => {
+  it.each([
+    ['how do i aply for an ehcp', 'ehcna-request'],
+    ['ehcp anual reveiw', 'annual-review'],
+    ['my 2 year old isnt talking yet', 'speech-language-communication'],
+    ['autsim assesment waiting list', 'neurodevelopmental-assessment'],
+    ['SENDIASS', 'sendiass'],
+    ['what is an EHCP', 'ehc-plan'],
+    ['CAMHS', 'emotional-wellbeing'],
+    ['DLA for my son', 'money-and-benefits'],
+    ['we live in poole', 'bcp-and-other-areas'],
+    ['he has been excluded from school', 'suspensions-and-exclusions'],
+    ['home schooling', 'elective-home-education'],
+  ])('answers "%s" with %s despite typos and acronyms', (question, expected) => {
+    expect(top(question)).toBe(expected);
+  });
+
+  it.each(['when is my bin collection day', 'what time is it', 'apply for a blue badge for my car', 'tell me a joke', 'how do I pay my council tax', ''])(
+    'abstains on "%s" rather than guess',
+    (question) => {
+      const answer = search.search(question);
+      expect(answer.answered).toBe(false);
+      expect(answer.results).toEqual([]);
+    },
+  );
+
+  it('names the everyday topic it sends elsewhere', () => {
+    expect(search.search('when is my bin collection day').topic?.id).toBe('waste');
+  });
+
+  it('ranks best first with scores, and is deterministic', () => {
+    const a = search.search('speech and language therapy for my child');
+    const b = search.search('speech and language therapy for my child');
+    expect(a).toEqual(b);
+    const scores = a.results.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+  });
+
+  it('copes with very long and odd input', () => {
+    expect(() => search.search('ehcp '.repeat(5000))).not.toThrow();
+    expect(() => search.search('💥 <script>alert(1)</script> \u0000')).not.toThrow();
+  });
+});
+
+describe('glossary', () => {
+  const glossary = new Glossary(kb.glossary);
+  it.each([
+    ['what does SENCO mean', 'SENCO'],
+    ['what does ehcp stand for?', 'EHCP'],
+    ['SEMH meaning', 'SEMH'],
+    ['what is APDR short for', 'APDR'],
+  ])('explains "%s"', (question, term) => {
+    const entry = glossary.meaningQuestion(question);
+    expect(entry?.term).toBe(term);
+    expect(entry?.meaning.length).toBeGreaterThan(10);
+  });
+
+  it('does not treat ordinary questions as glossary look-ups', () => {
+    expect(glossary.meaningQuestion('how do i ask for an assessment')).toBeUndefined();
+    expect(glossary.meaningQuestion('what does the school have to do')).toBeUndefined();
+  });
+});

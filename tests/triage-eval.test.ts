@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evalTriageFile, runTriageJson } from '../triage/eval.js';
+
+const DEV_CASES = new URL('../../shared/eval/dev-triage.jsonl', import.meta.url);
+const hasDevCases = existsSync(DEV_CASES);
+
+const GOOD_CASE = {
+  requester: 'parent',
+  childAge: 8,
+  setting: 'mainstream-school',
+  town: 'Weymouth',
+  needs: ['cognition-learning'],
+  concern: 'struggling with maths and writing, nothing in place',
+  senSupport: 'none',
+  externalAdvice: false,
+  ehcp: 'none',
+  diagnosis: 'none',
+  safetyConcern: false,
+};
+
+describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
+  if (!hasDevCases) {
+    it.skip(`skipped: ${DEV_CASES.pathname} is not there`, () => {});
+    return;
+  }
+  it('passes every case', () => {
+    const report = evalTriageFile(DEV_CASES);
+    expect(report.total).toBeGreaterThan(0);
+    expect(report.misses).toEqual([]);
+    expect(report.passed).toBe(report.total);
+  });
+});
+
+describe('evalTriageFile', () => {
+  it('reports misses with what was expected, what we got and why', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'eval-')), 'cases.jsonl');
+    const lines = [
+      { name: 'right', case: GOOD_CASE, expect: { primary: 'graduated-approach', urgency: 'routine', handover: false, locality: 'south' } },
+      { name: 'wrong primary', case: GOOD_CASE, expect: { primary: 'ehcna', includes: ['early-years'] } },
+      { name: 'bad case', case: { ...GOOD_CASE, childAge: 'eight' }, expect: {} },
+      { name: 'bad expectation', case: GOOD_CASE, expect: { primry: 'ehcna' } },
+    ].map((x) => JSON.stringify(x));
+    writeFileSync(file, [...lines, '', '// a comment', '{not json'].join('\n'));
+    const report = evalTriageFile(file);
+    expect(report.total).toBe(5);
+    expect(report.passed).toBe(1);
+    const byName = Object.fromEntries(report.misses.map((m) => [m.name, m]));
+    expect(byName['wrong primary']).toMatchObject({
+      expected: { primary: 'ehcna', includes: ['early-years'] },
+      got: { primary: 'graduated-approach', includes: ['graduated-approach'], urgency: 'routine', handover: false, locality: 'south' },
+      problems: ['primary: expected ehcna, got graduated-approach', expect.stringMatching(/^includes: early-years not in routes/)],
+    });
+    expect(byName['bad case']!.got.error).toMatch(/case\.childAge: Expected number/);
+    expect(byName['bad expectation']!.got.error).toMatch(/expect\.primry: is not a field we know/);
+    expect(byName['line 7']!.got.error).toMatch(/not valid JSON/);
+  });
+});
+
+describe('runTriageJson', () => {
+  it('triages a valid case', () => {
+    const run = runTriageJson(JSON.stringify(GOOD_CASE));
+    expect(run).toMatchObject({ ok: true, result: { primary: 'graduated-approach', locality: 'south' } });
+  });
+
+  it('lists each bad field as "path: message"', () => {
+    const run = runTriageJson(JSON.stringify({ ...GOOD_CASE, childAge: 30, setting: 'school', needs: ['maths'], colour: 'blue', safetyConcern: undefined }));
+    expect(run.ok).toBe(false);
+    if (run.ok) return;
+    expect(run.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^childAge: Number must be less than or equal to 25/),
+        expect.stringMatching(/^setting: Invalid enum value/),
+        expect.stringMatching(/^needs\.0: Invalid enum value/),
+        'colour: is not a field we know',
+        'safetyConcern: Required',
+      ]),
+    );
+    expect(run.errors).toHaveLength(5);
+  });
+
+  it('says when the text is not JSON', () => {
+    const run = runTriageJson('{"requester": ');
+    expect(run.ok).toBe(false);
+    if (!run.ok) expect(run.errors[0]).toMatch(/^\(root\): not valid JSON/);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * End to end: Microsoft's real web chat client, in headless Chromium, against the real
+ * server and its embedded Direct Line, under the page's Content-Security-Policy.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './helpers/browser.js';
+import { startService, type TestService } from './helpers/service.js';
+
+let service: TestService;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  service = await startService();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function openChat(width = 1024): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
+  await page.goto(service.url);
+  await page.getByText(/I.m the DEAL assistant/).first().waitFor({ timeout: 20_000 });
+  return page;
+}
+
+async function say(page: Page, text: string) {
+  const box = page.locator('[data-id="webchat-sendbox-input"]');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Presses a suggested action or card button by its visible title (the newest one). */
+async function press(page: Page, title: string | RegExp) {
+  const button = page.getByRole('button', { name: title }).last();
+  await button.waitFor({ timeout: 10_000 });
+  await button.click();
+}
+
+describe('web chat', () => {
+  it('answers a question with the right article card', async () => {
+    const page = await openChat();
+    await say(page, 'how do i aply for an ehcp');
+    const title = service.kb.byId.get('ehcna-request')!.title;
+    const card = page.locator('.ac-adaptiveCard', { hasText: title });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.innerText()).toMatch(/What you can do next/);
+    expect(await card.getByRole('button', { name: 'Read more' }).count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('guides a parent through triage to a result card on a phone-width screen', async () => {
+    const page = await openChat(390);
+    await press(page, 'What should I do next?');
+    await press(page, 'Parent');
+    await press(page, '5 to 10');
+    await press(page, 'Mainstream school');
+    await page.getByText(/Which town or village/).last().waitFor();
+    await say(page, 'Weymouth');
+    await press(page, 'Learning, reading, writing or maths');
+    await press(page, 'Done');
+    await page.getByText(/what is happening/).last().waitFor();
+    await say(page, 'He is behind with reading and nothing is in place');
+    await press(page, 'No, not yet');
+    await press(page, /^No$/);
+    await press(page, /^No$/);
+    await press(page, /^No$/);
+    await press(page, /^No$/);
+    await page.getByText('Is this right?').last().waitFor();
+    await press(page, "Yes, that's right");
+    const result = page.locator('.ac-adaptiveCard', { hasText: 'What I suggest' });
+    await result.waitFor({ timeout: 15_000 });
+    const text = await result.innerText();
+    expect(text).toMatch(/Best next step: Support in school or nursery/);
+    expect(text).toMatch(/You can always ask Dorset Council for an EHC needs assessment yourself/);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});

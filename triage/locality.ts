@@ -1,0 +1,372 @@
+/**
+ * Where does the family live? Resolves a postcode and/or town to one of Dorset Council's
+ * localities, to another council (out of area), or says plainly that we cannot tell yet.
+ *
+ * The data is `triage/localities.yaml` (editable; the service confirms names and boundaries).
+ * It is checked with zod when first used; mistakes throw an error naming the file and entry.
+ *
+ * Rules of thumb:
+ * - A postcode is read leniently: lower case, no space, a district only ("dt4") or a full
+ *   postcode ("DT4 7AB", "dt47ab").
+ * - A town is matched leniently: case, punctuation, "near …", ", Dorset", "Saint"/"St" and
+ *   small typos (edit distance 1 for names of 5–7 letters, 2 for longer; short names exactly).
+ * - Postcode and town are combined as evidence: each gives a set of possible places and
+ *   the answer is their overlap. One place: resolved. More than one: `ambiguous`. None
+ *   readable: `unknown`. A clear postcode beats a vague town; a clear postcode and a clear
+ *   town that disagree are `ambiguous` (we ask rather than guess).
+ * - `ambiguous` and `unknown` carry a plain-English `reason` and the question to `ask`;
+ *   `shouldAskForTown` tells the conversation to ask it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const DEFAULT_PATH = new URL('./localities.yaml', import.meta.url);
+
+const PlaceId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by hyphens');
+const DistrictCode = z.string().regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'must be a postcode district such as DT4 or BH16');
+const AreaCode = z.string().regex(/^[A-Z]{1,2}$/, 'must be postcode area letters such as TA');
+
+const LocalitiesFile = z
+  .object({
+    localities: z
+      .array(
+        z
+          .object({ id: PlaceId, name: z.string().min(3), towns: z.array(z.string().min(2)).min(1) })
+          .strict(),
+      )
+      .min(1),
+    outOfArea: z.array(
+      z
+        .object({
+          id: PlaceId,
+          council: z.string().min(3),
+          /** An id from knowledge/contacts.yaml, or null. Never a phone number or address. */
+          contact: PlaceId.nullable(),
+          whereToGo: z.string().min(20),
+          towns: z.array(z.string().min(2)).default([]),
+        })
+        .strict(),
+    ),
+    districts: z.record(DistrictCode, z.union([PlaceId, z.array(PlaceId).min(2)])),
+    areas: z.record(AreaCode, PlaceId).default({}),
+  })
+  .strict();
+
+export interface DorsetLocality {
+  id: string;
+  name: string;
+}
+
+export interface OutOfAreaCouncil {
+  id: string;
+  council: string;
+  contact: string | null;
+  whereToGo: string;
+}
+
+export interface LocalityData {
+  localities: DorsetLocality[];
+  councils: OutOfAreaCouncil[];
+  /** Normalised town name -> place ids (locality or council). */
+  towns: Map<string, { name: string; place: string }>;
+  districts: Map<string, string[]>;
+  areas: Map<string, string>;
+}
+
+export interface LocalityInput {
+  postcode?: string | undefined;
+  town?: string | undefined;
+}
+
+export type LocalityResolution =
+  | {
+      status: 'dorset';
+      locality: DorsetLocality;
+      /** The postcode district we used, when a postcode was readable. */
+      district: string | null;
+    }
+  | {
+      status: 'out-of-area';
+      /** The council's name, e.g. "BCP Council (Bournemouth, Christchurch and Poole)". */
+      council: string;
+      councilId: string;
+      /** An id from knowledge/contacts.yaml, or null. */
+      contact: string | null;
+      /** Plain-English text for the family: where to go instead. */
+      whereToGo: string;
+      district: string | null;
+    }
+  | {
+      status: 'ambiguous' | 'unknown';
+      /** Plain English, e.g. "We could not tell which area … — ask for the town." */
+      reason: string;
+      /** The question the conversation should put to the family. */
+      ask: string;
+      /** Names of the places it could be (ambiguous only). */
+      candidates: string[];
+    };
+
+export class LocalityDataError extends Error {
+  override name = 'LocalityDataError';
+}
+
+/** Lower case, "&" -> "and", "saint" -> "st", punctuation to spaces, spaces collapsed. */
+export function normaliseTown(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/['’.]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/\bsaint\b/g, 'st')
+    .trim()
+    .replace(/\s+/g, ' ');
+}
+
+/**
+ * The postcode district (outward code) of a postcode, or null when it cannot be read.
+ * Accepts "DT4 7AB", "dt47ab", "dt4", " DT11 ", "DT11AB" (→ DT1) and "DT111AB" (→ DT11).
+ */
+export function postcodeDistrict(raw: string): string | null {
+  const upper = raw.toUpperCase().trim();
+  const district = /^[A-Z]{1,2}\d[A-Z\d]?$/;
+  const first = upper.split(/\s+/)[0]?.replace(/[^A-Z0-9]/g, '') ?? '';
+  if (/\s/.test(upper) && district.test(first)) return first;
+  const compact = upper.replace(/[^A-Z0-9]/g, '');
+  const full = /^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$/.exec(compact);
+  if (full) return full[1]!;
+  return district.test(compact) ? compact : null;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent swaps). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** How many typos we forgive: none for short names (Wool/Pool), 1 up to 7 letters, then 2. */
+function typoAllowance(length: number): number {
+  return length <= 4 ? 0 : length <= 7 ? 1 : 2;
+}
+
+export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData {
+  const file = typeof path === 'string' ? path : fileURLToPath(path);
+  const where = file.replace(/^.*?(triage\/)/, '$1');
+  const fail = (what: string): never => {
+    throw new LocalityDataError(`${where}: ${what}`);
+  };
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    fail(`cannot read: ${(error as Error).message}`);
+  }
+  const parsed = LocalitiesFile.safeParse(raw);
+  if (!parsed.success) {
+    fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  }
+  const data = parsed.data!;
+  const placeIds = new Set<string>();
+  for (const id of [...data.localities.map((l) => l.id), ...data.outOfArea.map((c) => c.id)]) {
+    if (placeIds.has(id)) fail(`place id '${id}' is used twice`);
+    placeIds.add(id);
+  }
+  const towns = new Map<string, { name: string; place: string }>();
+  const addTown = (name: string, place: string, owner: string): void => {
+    const key = normaliseTown(name);
+    const earlier = towns.get(key);
+    if (earlier && earlier.place !== place) fail(`${owner}: town '${name}' is also listed under '${earlier.place}'`);
+    towns.set(key, { name, place });
+  };
+  for (const l of data.localities) {
+    addTown(l.name, l.id, `localities.${l.id}`);
+    for (const t of l.towns) addTown(t, l.id, `localities.${l.id}`);
+  }
+  for (const c of data.outOfArea) for (const t of c.towns) addTown(t, c.id, `outOfArea.${c.id}`);
+  const districts = new Map<string, string[]>();
+  for (const [code, value] of Object.entries(data.districts)) {
+    const places = Array.isArray(value) ? value : [value];
+    for (const p of places) if (!placeIds.has(p)) fail(`districts.${code}: unknown place '${p}'`);
+    districts.set(code, places);
+  }
+  const areas = new Map<string, string>();
+  for (const [code, place] of Object.entries(data.areas)) {
+    if (!placeIds.has(place)) fail(`areas.${code}: unknown place '${place}'`);
+    areas.set(code, place);
+  }
+  return {
+    localities: data.localities.map(({ id, name }) => ({ id, name })),
+    councils: data.outOfArea.map(({ id, council, contact, whereToGo }) => ({ id, council, contact, whereToGo })),
+    towns,
+    districts,
+    areas,
+  };
+}
+
+let cached: LocalityData | undefined;
+/** The default data, loaded once. */
+export function localityData(): LocalityData {
+  cached ??= loadLocalities();
+  return cached;
+}
+
+interface Evidence {
+  kind: 'postcode' | 'town';
+  places: string[];
+  /** What the evidence was, for reasons: "postcode district BH21" or "the town 'Sturminster'". */
+  label: string;
+}
+
+type Lookup = { ok: true; evidence: Evidence } | { ok: false; problem: string };
+
+/** What the family typed, safe to repeat back: letters, digits and a little punctuation only. */
+function echo(raw: string, max: number): string {
+  return raw.replace(/[^\p{L}\p{N} '’.,-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+function lookUpPostcode(data: LocalityData, postcode: string): Lookup & { district: string | null } {
+  const district = postcodeDistrict(postcode);
+  if (!district) {
+    const shown = echo(postcode, 10);
+    return { ok: false, problem: shown ? `we could not read the postcode '${shown}'` : 'we could not read the postcode', district: null };
+  }
+  const label = `postcode district ${district}`;
+  const places = data.districts.get(district);
+  if (places) return { ok: true, evidence: { kind: 'postcode', places, label }, district };
+  const area = /^[A-Z]+/.exec(district)![0];
+  const place = data.areas.get(area);
+  if (place) return { ok: true, evidence: { kind: 'postcode', places: [place], label }, district };
+  return { ok: false, problem: `we do not recognise ${label}`, district };
+}
+
+function lookUpTown(data: LocalityData, town: string): Lookup {
+  let key = normaliseTown(town.split(',')[0] ?? town)
+    .replace(/^(near|nr) /, '')
+    .replace(/ (near|nr) .*$/, '');
+  const shown = echo(town, 40);
+  const label = shown ? `the town '${shown}'` : 'the town given';
+  const exact = (k: string): string[] | undefined => {
+    const hit = data.towns.get(k);
+    return hit ? [hit.place] : undefined;
+  };
+  const stripped = key.replace(/( (dorset|uk|england|town|village))+$/, '');
+  const direct = exact(key) ?? exact(stripped);
+  if (direct) return { ok: true, evidence: { kind: 'town', places: direct, label } };
+  key = stripped;
+  if (key.length === 0) return { ok: false, problem: `we did not recognise ${label}` };
+
+  // Small typos: the closest names within the allowance.
+  let best = Infinity;
+  let places = new Set<string>();
+  for (const [name, { place }] of data.towns) {
+    const allowance = typoAllowance(Math.min(key.length, name.length));
+    if (Math.abs(key.length - name.length) > allowance) continue; // cannot be close enough
+    const distance = editDistance(key, name);
+    if (distance > allowance) continue;
+    if (distance < best) {
+      best = distance;
+      places = new Set([place]);
+    } else if (distance === best) places.add(place);
+  }
+  if (places.size > 0) return { ok: true, evidence: { kind: 'town', places: [...places], label } };
+
+  // The first word(s) of a longer name: "Sturminster", "Lytchett", "Corfe".
+  if (key.length >= 4) {
+    for (const [name, { place }] of data.towns) if (name.startsWith(`${key} `)) places.add(place);
+    if (places.size > 0) return { ok: true, evidence: { kind: 'town', places: [...places], label } };
+  }
+  return { ok: false, problem: `we did not recognise ${label}` };
+}
+
+function placeName(data: LocalityData, id: string): string {
+  return data.localities.find((l) => l.id === id)?.name ?? data.councils.find((c) => c.id === id)?.council ?? id;
+}
+
+function listNames(names: string[], conjunction = 'and'): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
+}
+
+const ASK_TOWN = 'Which town or village do you live in?';
+const ASK_ANY = 'What is your postcode, or which town or village do you live in?';
+
+/** Where the family lives, from a postcode and/or town (see the module comment for the rules). */
+export function resolveLocality(input: LocalityInput, data: LocalityData = localityData()): LocalityResolution {
+  const postcode = input.postcode?.trim() ? lookUpPostcode(data, input.postcode) : undefined;
+  const town = input.town?.trim() ? lookUpTown(data, input.town) : undefined;
+  const district = postcode?.district ?? null;
+
+  const resolved = (place: string): LocalityResolution => {
+    const locality = data.localities.find((l) => l.id === place);
+    if (locality) return { status: 'dorset', locality: { ...locality }, district };
+    const c = data.councils.find((x) => x.id === place)!;
+    return { status: 'out-of-area', council: c.council, councilId: c.id, contact: c.contact, whereToGo: c.whereToGo, district };
+  };
+  const ambiguous = (places: string[], why: string): LocalityResolution => {
+    const candidates = places.map((p) => placeName(data, p));
+    return {
+      status: 'ambiguous',
+      reason: `We could not tell which area you live in: ${why} — ask for the town.`,
+      ask: ASK_TOWN,
+      candidates,
+    };
+  };
+
+  const p = postcode?.ok ? postcode.evidence : undefined;
+  const t = town?.ok ? town.evidence : undefined;
+
+  if (p && t) {
+    const overlap = p.places.filter((x) => t.places.includes(x));
+    if (overlap.length === 1) return resolved(overlap[0]!);
+    if (overlap.length > 1) {
+      return ambiguous(overlap, `${p.label} and ${t.label} could each be in ${listNames(overlap.map((x) => placeName(data, x)))}`);
+    }
+    if (p.places.length === 1 && t.places.length > 1) return resolved(p.places[0]!);
+    if (t.places.length === 1 && p.places.length > 1) {
+      // The town is outside every place the district covers: trust neither, ask.
+      return ambiguous([...p.places, ...t.places], `${t.label} is not in ${p.label}`);
+    }
+    return ambiguous(
+      [...new Set([...p.places, ...t.places])],
+      `${p.label} is in ${listNames(p.places.map((x) => placeName(data, x)))} but ${t.label} is in ${listNames(t.places.map((x) => placeName(data, x)))}`,
+    );
+  }
+  const only = p ?? t;
+  if (only) {
+    if (only.places.length === 1) return resolved(only.places[0]!);
+    const names = only.places.map((x) => placeName(data, x));
+    const spread = only.kind === 'postcode' ? `covers parts of ${listNames(names)}` : `could be in ${listNames(names, 'or')}`;
+    return ambiguous(only.places, `${only.label} ${spread}`);
+  }
+  const problems = [postcode, town].flatMap((x) => (x && !x.ok ? [x.problem] : []));
+  if (problems.length === 0) {
+    return {
+      status: 'unknown',
+      reason: 'We do not know where you live yet — ask for the town or postcode.',
+      ask: ASK_ANY,
+      candidates: [],
+    };
+  }
+  return {
+    status: 'unknown',
+    reason: `We could not tell which area you live in: ${listNames(problems)} — ask for the town.`,
+    ask: town ? ASK_ANY : ASK_TOWN,
+    candidates: [],
+  };
+}
+
+/** True when the conversation should ask where the family lives (see `resolution.ask`). */
+export function shouldAskForTown(input: LocalityInput | LocalityResolution): boolean {
+  const resolution = 'status' in input ? input : resolveLocality(input);
+  return resolution.status === 'ambiguous' || resolution.status === 'unknown';
+}
