@@ -8,6 +8,7 @@ import type { HandoverRequest } from '../conversation/handover-flow.js';
 import { consentForChat } from '../handover/consent.js';
 import { draftFromConversation } from '../handover/from-conversation.js';
 import type { HandoverStore } from '../handover/store.js';
+import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
 
 export function teamName(localityId: string | null): string {
@@ -20,13 +21,22 @@ export function createHandoverPort(opts: {
   retentionDays: number;
   /** Called after each handover is committed, e.g. to send the Teams card at once. */
   onCreated?: () => void;
+  logger: Logger;
 }): HandoverPort {
-  const { store, retentionDays, onCreated } = opts;
+  const { store, retentionDays, onCreated, logger } = opts;
   return {
     consent: () => consentForChat(retentionDays),
     async submit(request: HandoverRequest) {
       const draft = draftFromConversation(request);
-      const handover = await store.createHandover(draft);
+      let handover;
+      try {
+        handover = await store.createHandover(draft);
+      } catch (error) {
+        // Validation messages name fields only, never values, so they are safe to log.
+        logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'handover: could not store');
+        throw error;
+      }
+      logger.info({ reference: handover.reference, locality: handover.localityId, urgency: handover.urgency }, 'handover: stored');
       onCreated?.();
       return { reference: handover.reference, dueAt: new Date(handover.dueAt), teamName: teamName(handover.localityId) };
     },

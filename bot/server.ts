@@ -29,6 +29,9 @@ import { rateLimit } from 'express-rate-limit';
 import { OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { loadRouteGuide } from '../triage/engine.js';
+import { StaffAccounts } from '../handover/staff-accounts.js';
+import { staffRouter } from '../staff/router.js';
+import { localityData } from '../triage/locality.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
 const BotActivity = z
@@ -77,7 +80,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       })
     : null;
 
-  const handovers = createHandoverPort({ store, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
+  const handovers = createHandoverPort({ store, logger, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety, publicUrl: config.PUBLIC_URL, ...flows });
   const bot = createBotApp({
@@ -164,6 +167,16 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
   app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
   app.use(directLine.router);
+  app.use(
+    '/staff',
+    staffRouter({
+      store,
+      accounts: new StaffAccounts(store, { knownLocalities: localityData().localities.map((l) => l.id) }),
+      logger,
+      publicUrl: config.PUBLIC_URL,
+      secureCookies: config.PUBLIC_URL.startsWith('https://'),
+    }),
+  );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
 
   app.use((_req, res) => {

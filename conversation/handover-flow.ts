@@ -169,7 +169,7 @@ export class HandoverFlow implements Flow {
             { label: 'Include chat', value: state.contact.transcript ? 'Yes' : 'No' },
           ],
           choices: [
-            { title: 'Send', value: { action: 'handover-send' } },
+            { title: 'Send my request', value: { action: 'handover-send' } },
             { title: 'Change my details', value: { action: 'handover-answer', restart: true } },
             CANCEL,
           ],
@@ -261,8 +261,8 @@ export class HandoverFlow implements Flow {
       return [
         {
           kind: 'text',
-          text: `Sorry, I couldn't send your request just now, so nothing has been sent yet. Please press Send to try again${deal ? `, or call ${deal.name} on ${deal.phone}` : ''}.`,
-          choices: [{ title: 'Send', value: { action: 'handover-send' } }],
+          text: `Sorry, I couldn't send your request just now, so nothing has been sent yet. Please press "Send my request" to try again${deal ? `, or call ${deal.name} on ${deal.phone}` : ''}.`,
+          choices: [{ title: 'Send my request', value: { action: 'handover-send' } }],
         },
       ];
     }

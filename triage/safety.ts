@@ -161,7 +161,7 @@ function compile(file: string, data: SafetyFile): SafetyPatterns {
     body = expandTerms(body, where);
     let re: RegExp;
     try {
-      re = new RegExp(`(?<![a-z0-9])(?:${body})(?![a-z0-9])`, 'g');
+      re = new RegExp(`\\b(?:${body})\\b`, 'g');
     } catch (err) {
       return fail(where, `not a valid regular expression: ${(err as Error).message}`);
     }
