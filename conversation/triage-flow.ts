@@ -252,16 +252,17 @@ export class TriageFlow implements Flow {
 
   resultReply(result: TriageResult): Reply {
     const { kb, publicUrl, routeGuide } = this.deps;
-    const routes = result.routes.slice(0, 4).map((route) => {
+    // The best next step in full; the others briefly, so the card stays readable on a phone.
+    const routes = result.routes.slice(0, 4).map((route, i) => {
       const guide = routeGuide(route.id);
       return {
         title: guide.title,
-        reasons: route.reasons,
-        nextSteps: guide.next.slice(0, 3),
+        reasons: i === 0 ? route.reasons : route.reasons.slice(0, 1),
+        nextSteps: i === 0 ? guide.next.slice(0, 3) : [],
         articles: guide.articles
           .map((id) => kb.byId.get(id))
           .filter((a) => a !== undefined)
-          .slice(0, 3)
+          .slice(0, i === 0 ? 3 : 2)
           .map((a) => ({ title: a.title, url: articleUrl(publicUrl, a.id) })),
       };
     });

@@ -33,7 +33,14 @@ export type SafetyCheck = {
 };
 
 type Span = readonly [start: number, end: number];
-type CompiledPattern = { readonly id: string; readonly category: number; readonly regex: RegExp; readonly except: readonly RegExp[] };
+type CompiledPattern = {
+  readonly id: string;
+  readonly category: number;
+  readonly regex: RegExp;
+  readonly except: readonly RegExp[];
+  /** Derived from the regex: every match contains one string of each set. Null: always run. */
+  readonly prefilter: readonly (readonly string[])[] | null;
+};
 type FuzzyWord = { readonly word: string; readonly maxEdits: number };
 
 /** A loaded, validated and compiled patterns file. Build it with `loadSafetyPatterns`. */
@@ -97,8 +104,12 @@ const OTHER_WORD =
   '(?!(?:he|she|they|it|i|we|you|hes|shes|theyre|its|im|ive|id|youre|hed|shed|hell|shell|theyll|theyd|son|sons|daughter|daughters|child|childs|children|kid|kids|boy|girl)(?![a-z0-9]))\\S+';
 const MAX_GAP = 12;
 
-/** Read, validate and compile a safety patterns file. Throws an error naming the file and field. */
-export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE): SafetyPatterns {
+/**
+ * Read, validate and compile a safety patterns file. Throws an error naming the file and field.
+ * `prefilter: false` turns off the speed-up that skips patterns whose required words are absent
+ * (used by tests to prove the speed-up never changes an answer).
+ */
+export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean } = {}): SafetyPatterns {
   let raw: unknown;
   try {
     raw = parse(readFileSync(file, 'utf8'));
@@ -110,7 +121,7 @@ export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE):
     const issue = parsed.error.issues[0]!;
     throw new Error(`${file}: ${describePath(raw, issue.path)}: ${issue.message}`);
   }
-  return compile(file, parsed.data);
+  return compile(file, parsed.data, options.prefilter ?? true);
 }
 
 function describePath(raw: unknown, path: (string | number)[]): string {
@@ -127,7 +138,7 @@ function describePath(raw: unknown, path: (string | number)[]): string {
   return parts.join('.');
 }
 
-function compile(file: string, data: SafetyFile): SafetyPatterns {
+function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyPatterns {
   const fail = (where: string, message: string): never => {
     throw new Error(`${file}: ${where}: ${message}`);
   };
@@ -193,10 +204,12 @@ function compile(file: string, data: SafetyFile): SafetyPatterns {
       const where = `${cWhere}.patterns[${pi}] (id "${p.id}")`;
       unique(p.id, where);
       if (!p.id.startsWith(`${c.id}.`)) fail(where, `pattern id must start with "${c.id}."`);
+      const regex = build(p.regex, `${where}.regex`);
       compiled.push({
         id: p.id,
         category: ci,
-        regex: build(p.regex, `${where}.regex`),
+        regex,
+        prefilter: usePrefilter ? prefilterFor(regex.source) : null,
         except: (p.except ?? []).map((x, xi) => build(x, `${where}.except[${xi}]`)),
       });
       for (const text of p.examples ?? []) examples.push({ patternId: p.id, categoryId: c.id, text });
@@ -286,6 +299,150 @@ function editDistance(a: string, b: string, max: number): number {
   return prev[n]!;
 }
 
+// ---- prefilter ------------------------------------------------------------------------------
+//
+// Running ~150 regular expressions on every message is the main cost. At load time we work out,
+// from each compiled regex, sets of literal strings such that every possible match contains at
+// least one string of each set (as RE2's prefilter does). If the message contains no string of
+// some set, the regex cannot match and is skipped. This only ever skips a pattern that could not
+// have matched, so it never changes an answer (a test checks this on every data line and on
+// random text). Anything the analysis does not understand counts as "no requirement".
+
+type Node =
+  | { t: 'lit'; c: string }
+  | { t: 'any' } // a class, escape or dot: one unknown character
+  | { t: 'zero' } // anchors, \b, lookarounds: match no characters
+  | { t: 'seq'; items: Node[] }
+  | { t: 'alt'; alts: Node[] }
+  | { t: 'rep'; node: Node; min: number };
+
+function parseRegex(src: string): Node {
+  let i = 0;
+  const parseAlt = (): Node => {
+    const alts: Node[] = [parseSeq()];
+    while (src[i] === '|') {
+      i++;
+      alts.push(parseSeq());
+    }
+    return alts.length === 1 ? alts[0]! : { t: 'alt', alts };
+  };
+  const parseSeq = (): Node => {
+    const items: Node[] = [];
+    while (i < src.length && src[i] !== '|' && src[i] !== ')') {
+      let atom = parseAtom();
+      for (;;) {
+        const q = src[i];
+        let min = -1;
+        if (q === '?' || q === '*') min = 0;
+        else if (q === '+') min = 1;
+        else if (q === '{') {
+          const m = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));
+          if (!m) break;
+          min = Number(m[1]);
+          i += m[0].length - 1;
+        } else break;
+        i++;
+        if (src[i] === '?') i++;
+        atom = { t: 'rep', node: atom, min };
+      }
+      items.push(atom);
+    }
+    return { t: 'seq', items };
+  };
+  const parseAtom = (): Node => {
+    const ch = src[i]!;
+    if (ch === '(') {
+      i++;
+      let zero = false;
+      if (src[i] === '?') {
+        if (src[i + 1] === ':') i += 2;
+        else if (src[i + 1] === '=' || src[i + 1] === '!') (i += 2), (zero = true);
+        else if (src[i + 1] === '<' && (src[i + 2] === '=' || src[i + 2] === '!')) (i += 3), (zero = true);
+        else throw new Error('unsupported group');
+      }
+      const inner = parseAlt();
+      if (src[i] !== ')') throw new Error('unbalanced');
+      i++;
+      return zero ? { t: 'zero' } : inner;
+    }
+    if (ch === '[') {
+      i++;
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+      i++;
+      return { t: 'any' };
+    }
+    if (ch === '\\') {
+      const e = src[i + 1]!;
+      i += 2;
+      if (e === 'b' || e === 'B') return { t: 'zero' };
+      if (/[a-zA-Z0-9]/.test(e)) return { t: 'any' };
+      return { t: 'lit', c: e };
+    }
+    i++;
+    if (ch === '^' || ch === '$') return { t: 'zero' };
+    if (ch === '.') return { t: 'any' };
+    return { t: 'lit', c: ch };
+  };
+  const node = parseAlt();
+  if (i !== src.length) throw new Error('trailing input');
+  return node;
+}
+
+type Req = string[] | null; // one of these strings must occur; null: nothing known
+const cost = (r: string[]): number => r.reduce((s, x) => s + (x.length < 3 ? 50 : x.length < 4 ? 4 : 1), 0);
+const best = (rs: string[][]): Req => (rs.length === 0 ? null : rs.reduce((a, b) => (cost(b) < cost(a) ? b : a)));
+
+/** All requirement sets a match of `n` must meet (a conjunction), best first. */
+function reqs(n: Node): string[][] {
+  switch (n.t) {
+    case 'lit':
+      return [[n.c]];
+    case 'any':
+    case 'zero':
+      return [];
+    case 'rep':
+      return n.min >= 1 ? reqs(n.node) : [];
+    case 'alt': {
+      const union: string[] = [];
+      for (const a of n.alts) {
+        const r = best(reqs(a));
+        if (!r) return [];
+        union.push(...r);
+      }
+      return [[...new Set(union)]];
+    }
+    case 'seq': {
+      const out: string[][] = [];
+      let run = ''; // adjacent literal characters form one string
+      const flush = () => {
+        if (run) out.push([run]);
+        run = '';
+      };
+      for (const item of n.items) {
+        if (item.t === 'lit') run += item.c;
+        else if (item.t === 'zero') continue;
+        else {
+          flush();
+          out.push(...reqs(item));
+        }
+      }
+      flush();
+      return out;
+    }
+  }
+}
+
+function prefilterFor(source: string): string[][] | null {
+  let sets: string[][];
+  try {
+    sets = reqs(parseRegex(source));
+  } catch {
+    return null;
+  }
+  const useful = sets.filter((r) => cost(r) < 60).sort((a, b) => cost(a) - cost(b));
+  return useful.length > 0 ? useful.slice(0, 2) : null;
+}
+
 // ---- checking -------------------------------------------------------------------------------
 
 function spans(res: readonly RegExp[], text: string): Span[] {
@@ -338,6 +495,7 @@ export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatt
   const hitCategory = new Array<boolean>(patterns.categories.length).fill(false);
   const matched: string[] = [];
   for (const p of patterns.compiled) {
+    if (p.prefilter !== null && !p.prefilter.every((set) => set.some((x) => norm.includes(x)))) continue;
     if (fires(p, norm, safe)) {
       matched.push(p.id);
       hitCategory[p.category] = true;

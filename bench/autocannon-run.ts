@@ -1,0 +1,116 @@
+/**
+ * Drives `/api/messages` with autocannon's programmatic API: each connection replays the
+ * scripted sessions of `traffic.ts` (a new conversation id per session, turns in order),
+ * closed loop, or capped at an overall rate. Latencies come from autocannon's per-response
+ * event, so we can report p95 (autocannon's own summary has no p95); every reply is checked.
+ */
+import { createRequire } from 'node:module';
+import { sampleRss, summarise, type Child } from './processes.js';
+import { activityBody, replyOk, SESSION_TURNS, sessionScript, type TurnSpec } from './traffic.js';
+
+type Context = { conversationId?: string; script?: TurnSpec[] };
+type AcRequest = {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: AcRequest, context: Context) => AcRequest;
+  onResponse?: (status: number, body: string, context: Context) => void;
+};
+type AcClient = { setRequests(requests: AcRequest[]): void };
+type AcResult = { errors: number; timeouts: number; non2xx: number; duration: number; requests: { total: number } };
+type AcInstance = PromiseLike<AcResult> & {
+  on(event: 'response', listener: (client: AcClient, status: number, bytes: number, ms: number) => void): void;
+};
+type AcOptions = {
+  url: string;
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  timeout?: number;
+  headers?: Record<string, string>;
+  method?: string;
+  setupClient?: (client: AcClient) => void;
+};
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: AcOptions) => AcInstance;
+
+export type LoadResult = {
+  target: string;
+  connections: number;
+  offered: number | null;
+  turnsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  badReplies: number;
+  badSample: string;
+  peakRssMb: number;
+  handovers: number;
+};
+
+let sessions = 0;
+let conversationSeq = 0;
+
+/** One connection's request list: SESSION_TURNS turns of one scripted session. */
+function requestsFor(echo: boolean, tally: { bad: number; sample: string; handovers: number }): AcRequest[] {
+  return Array.from({ length: SESSION_TURNS }, (_, i) => ({
+    method: 'POST',
+    path: '/api/messages',
+    headers: { 'content-type': 'application/json' },
+    setupRequest(req, context) {
+      if (i === 0 || !context.script) {
+        context.script = sessionScript(sessions++);
+        context.conversationId = `bench-${process.pid}-${conversationSeq++}`;
+      }
+      return { ...req, body: activityBody(context.conversationId!, i, context.script[i]!) };
+    },
+    onResponse(status, body, context) {
+      const turn = context.script?.[i];
+      if (!turn || status !== 200) return; // non-2xx are counted by autocannon
+      if (!replyOk(turn, body, echo)) {
+        tally.bad += 1;
+        if (!tally.sample) tally.sample = `turn ${i} ${JSON.stringify(turn.text ?? turn.value)}: ${body.slice(0, 300)}`;
+      } else if (turn.kind === 'handover' && turn.value?.action === 'handover-send') tally.handovers += 1;
+    },
+  }));
+}
+
+export async function runAutocannon(
+  target: Child & { echo: boolean },
+  opts: { connections: number; seconds: number; overallRate?: number },
+): Promise<LoadResult> {
+  const tally = { bad: 0, sample: '', handovers: 0 };
+  const latencies: number[] = [];
+  const peak = sampleRss(target.pid);
+  const instance = autocannon({
+    url: `${target.url}/api/messages`,
+    connections: opts.connections,
+    duration: opts.seconds,
+    timeout: 10,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    // Each connection gets its own request objects, so its first turn uses its own conversation.
+    setupClient: (client) => client.setRequests(requestsFor(target.echo, tally)),
+  });
+  instance.on('response', (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  const result = await instance;
+  const { p50, p95, p99 } = summarise(latencies);
+  return {
+    target: target.name,
+    connections: opts.connections,
+    offered: opts.overallRate ?? null,
+    turnsPerSecond: latencies.length / result.duration,
+    p50,
+    p95,
+    p99,
+    errors: result.errors, // connection errors and timeouts
+    non2xx: result.non2xx,
+    badReplies: tally.bad,
+    badSample: tally.sample,
+    peakRssMb: peak(),
+    handovers: tally.handovers,
+  };
+}
