@@ -25,6 +25,7 @@ import { createLogger } from './logger.js';
 import { SqliteStorage } from './state-storage.js';
 import { configureTeams, createTeamsSender } from './teams.js';
 import { webRoutes } from './web-routes.js';
+import { webchatTokenHandler } from './webchat-token.js';
 import { rateLimit } from 'express-rate-limit';
 import { OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
@@ -147,17 +148,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
 
   const tokenLimiter = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
-  app.post('/api/webchat/token', tokenLimiter, async (req, res) => {
-    const session = directLine.createConversation();
-    res.json({
-      token: session.token,
-      userId: session.userId,
-      // The page talks to the same origin it was loaded from.
-      domain: `${req.protocol}://${req.get('host')}/v3/directline`,
-      webSocket: false,
-      pollingInterval: 500,
-    });
-  });
+  app.post('/api/webchat/token', tokenLimiter, webchatTokenHandler(config, directLine));
   const activityLimiter = rateLimit({
     windowMs: 60_000,
     limit: 60,

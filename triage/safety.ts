@@ -38,8 +38,8 @@ type CompiledPattern = {
   readonly category: number;
   readonly regex: RegExp;
   readonly except: readonly RegExp[];
-  /** Derived from the regex: every match contains one string of each set. Null: always run. */
-  readonly prefilter: readonly (readonly string[])[] | null;
+  /** Derived from the regex: every match contains one literal of each set (ids into the scanner). Null: always run. */
+  readonly prefilter: readonly Int32Array[] | null;
 };
 type FuzzyWord = { readonly word: string; readonly maxEdits: number };
 
@@ -54,6 +54,7 @@ export type SafetyPatterns = {
   readonly safePhrases: readonly RegExp[];
   readonly spellings: ReadonlyMap<string, string>;
   readonly fuzzy: readonly FuzzyWord[];
+  readonly scanner: Scanner;
 };
 
 export const DEFAULT_SAFETY_PATTERNS_FILE = fileURLToPath(new URL('./safety-patterns.yaml', import.meta.url));
@@ -195,6 +196,12 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
 
   const categories: SafetyCategory[] = [];
   const compiled: CompiledPattern[] = [];
+  const literalIds = new Map<string, number>();
+  const idOf = (lit: string): number => {
+    let id = literalIds.get(lit);
+    if (id === undefined) literalIds.set(lit, (id = literalIds.size));
+    return id;
+  };
   const examples: { patternId: string; categoryId: string; text: string }[] = [];
   data.categories.forEach((c, ci) => {
     const cWhere = `categories[${ci}] (id "${c.id}")`;
@@ -209,7 +216,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
         id: p.id,
         category: ci,
         regex,
-        prefilter: usePrefilter ? prefilterFor(regex.source) : null,
+        prefilter: usePrefilter ? (prefilterFor(regex.source)?.map((set) => Int32Array.from(set, idOf)) ?? null) : null,
         except: (p.except ?? []).map((x, xi) => build(x, `${where}.except[${xi}]`)),
       });
       for (const text of p.examples ?? []) examples.push({ patternId: p.id, categoryId: c.id, text });
@@ -225,6 +232,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
     safePhrases,
     spellings,
     fuzzy,
+    scanner: new Scanner([...literalIds.keys()]),
   };
 }
 
@@ -443,6 +451,89 @@ function prefilterFor(source: string): string[][] | null {
   return useful.length > 0 ? useful.slice(0, 2) : null;
 }
 
+/**
+ * Aho-Corasick automaton over all prefilter literals: one pass over the message marks every
+ * literal that occurs in it. Text and literals use the alphabet a-z, 0-9 and space; a literal
+ * with any other character can never occur in normalised text and is never marked.
+ */
+class Scanner {
+  private readonly goto: Int32Array; // state * 37 + symbol -> state
+  private readonly out: Int32Array[]; // literal ids ending at each state (after failure links)
+  private readonly seen: Uint32Array; // seen[id] === stamp: literal occurs in the current text
+  private stamp = 0;
+
+  constructor(literals: readonly string[]) {
+    const A = 37;
+    const sym = (c: number) => (c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
+    const trie: number[][] = [new Array<number>(A).fill(-1)];
+    const outs: number[][] = [[]];
+    literals.forEach((lit, id) => {
+      let st = 0;
+      for (let k = 0; k < lit.length; k++) {
+        const x = sym(lit.charCodeAt(k));
+        if (x < 0) return; // cannot occur in normalised text
+        if (trie[st]![x]! < 0) {
+          trie[st]![x] = trie.length;
+          trie.push(new Array<number>(A).fill(-1));
+          outs.push([]);
+        }
+        st = trie[st]![x]!;
+      }
+      outs[st]!.push(id);
+    });
+    const fail = new Array<number>(trie.length).fill(0);
+    const queue: number[] = [];
+    for (let x = 0; x < A; x++) {
+      const nx = trie[0]![x]!;
+      if (nx < 0) trie[0]![x] = 0;
+      else queue.push(nx);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const st = queue[head]!;
+      outs[st]!.push(...outs[fail[st]!]!);
+      for (let x = 0; x < A; x++) {
+        const nx = trie[st]![x]!;
+        if (nx < 0) trie[st]![x] = trie[fail[st]!]![x]!;
+        else {
+          fail[nx] = trie[fail[st]!]![x]!;
+          queue.push(nx);
+        }
+      }
+    }
+    this.goto = Int32Array.from(trie.flat());
+    this.out = outs.map((o) => Int32Array.from(new Set(o)));
+    this.seen = new Uint32Array(literals.length);
+  }
+
+  /** Mark the literals in `text`; returns the stamp to test with `has`. */
+  scan(text: string): number {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const { goto, out, seen, stamp } = this;
+    let st = 0;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      const x = c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
+      if (x < 0) {
+        st = 0;
+        continue;
+      }
+      st = goto[st * 37 + x]!;
+      const o = out[st]!;
+      for (let j = 0; j < o.length; j++) seen[o[j]!] = stamp;
+    }
+    return stamp;
+  }
+
+  /** Does any literal of `set` occur in the text last scanned with `stamp`? */
+  anyOf(set: Int32Array, stamp: number): boolean {
+    for (let j = 0; j < set.length; j++) if (this.seen[set[j]!] === stamp) return true;
+    return false;
+  }
+}
+
 // ---- checking -------------------------------------------------------------------------------
 
 function spans(res: readonly RegExp[], text: string): Span[] {
@@ -494,8 +585,9 @@ export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatt
   const safe = spans(patterns.safePhrases, norm);
   const hitCategory = new Array<boolean>(patterns.categories.length).fill(false);
   const matched: string[] = [];
+  const stamp = patterns.scanner.scan(norm);
   for (const p of patterns.compiled) {
-    if (p.prefilter !== null && !p.prefilter.every((set) => set.some((x) => norm.includes(x)))) continue;
+    if (p.prefilter !== null && !p.prefilter.every((set) => patterns.scanner.anyOf(set, stamp))) continue;
     if (fires(p, norm, safe)) {
       matched.push(p.id);
       hitCategory[p.category] = true;
