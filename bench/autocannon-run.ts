@@ -5,7 +5,7 @@
  * event, so we can report p95 (autocannon's own summary has no p95); every reply is checked.
  */
 import { createRequire } from 'node:module';
-import { sampleRss, summarise, type Child } from './processes.js';
+import { cpuMs, sampleRss, summarise, type Child } from './processes.js';
 import { activityBody, replyOk, SESSION_TURNS, sessionScript, type TurnSpec } from './traffic.js';
 
 type Context = { conversationId?: string; script?: TurnSpec[] };
@@ -47,6 +47,8 @@ export type LoadResult = {
   badReplies: number;
   badSample: string;
   peakRssMb: number;
+  /** Server CPU time (user + system) per answered turn, ms: unaffected by other load on the machine. */
+  cpuMsPerTurn: number;
   handovers: number;
 };
 
@@ -84,6 +86,7 @@ export async function runAutocannon(
   const tally = { bad: 0, sample: '', handovers: 0 };
   const latencies: number[] = [];
   const peak = sampleRss(target.pid);
+  const cpuBefore = cpuMs(target.pid);
   const instance = autocannon({
     url: `${target.url}/api/messages`,
     connections: opts.connections,
@@ -97,6 +100,7 @@ export async function runAutocannon(
     if (status >= 200 && status < 300) latencies.push(ms);
   });
   const result = await instance;
+  const cpu = cpuMs(target.pid) - cpuBefore;
   const { p50, p95, p99 } = summarise(latencies);
   return {
     target: target.name,
@@ -111,6 +115,7 @@ export async function runAutocannon(
     badReplies: tally.bad,
     badSample: tally.sample,
     peakRssMb: peak(),
+    cpuMsPerTurn: cpu / latencies.length,
     handovers: tally.handovers,
   };
 }

@@ -36,8 +36,8 @@ const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-').padStart(7);
 const num = (x: number, width = 8) => x.toFixed(0).padStart(width);
 const errs = (r: LoadResult) => `${r.errors}/${r.non2xx}/${r.badReplies}`.padStart(12);
 const row = (label: string, r: LoadResult, extra = '') =>
-  `${label.padEnd(10)}${num(r.connections, 6)}${num(r.turnsPerSecond)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${errs(r)}${num(r.peakRssMb, 9)}${extra}`;
-const HEADER = `${'server'.padEnd(10)}${'conns'.padStart(6)}${'turns/s'.padStart(8)}${'p50 ms'.padStart(7)}${'p95 ms'.padStart(7)}${'p99 ms'.padStart(7)}${'err/non2xx/bad'.padStart(15)}${'RSS MB'.padStart(9)}`;
+  `${label.padEnd(10)}${num(r.connections, 6)}${num(r.turnsPerSecond)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${errs(r)}${num(r.peakRssMb, 9)}${r.cpuMsPerTurn.toFixed(2).padStart(8)}${extra}`;
+const HEADER = `${'server'.padEnd(10)}${'conns'.padStart(6)}${'turns/s'.padStart(8)}${'p50 ms'.padStart(7)}${'p95 ms'.padStart(7)}${'p99 ms'.padStart(7)}${'err/non2xx/bad'.padStart(15)}${'RSS MB'.padStart(9)}${'cpu/turn'.padStart(9)}`;
 
 function problems(r: LoadResult): string {
   return r.badSample ? `\n    first bad reply (${r.target}): ${r.badSample}` : '';

@@ -9,7 +9,7 @@
  * overlap, as with a real person), or starts a new one.
  */
 import { Agent, request } from 'node:http';
-import { sampleRss, summarise, type Child } from './processes.js';
+import { cpuMs, sampleRss, summarise, type Child } from './processes.js';
 import type { LoadResult } from './autocannon-run.js';
 import { activityBody, replyOk, SESSION_TURNS, sessionScript, type TurnSpec } from './traffic.js';
 
@@ -50,6 +50,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
   const interval = 1000 / opts.rate;
   const total = Math.round(opts.rate * opts.seconds);
   const peak = sampleRss(target.pid);
+  const cpuBefore = cpuMs(target.pid);
   const pending: Promise<void>[] = [];
   const start = performance.now();
 
@@ -91,6 +92,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
     tick();
   });
   await Promise.all(pending);
+  const cpu = cpuMs(target.pid) - cpuBefore;
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   const { p50, p95, p99 } = summarise(latencies);
@@ -107,6 +109,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
     badReplies: bad,
     badSample,
     peakRssMb: peak(),
+    cpuMsPerTurn: cpu / latencies.length,
     handovers,
   };
 }

@@ -75,9 +75,13 @@ function questionsOnly(): TurnSpec[] {
   return turns;
 }
 
-function triageSession(variant: number): TurnSpec[] {
+/** Opening questions for triage and handover sessions: none raises a safety flag, which would change the flow. */
+const OPENERS = ['what is an ehcp', 'how do i get help for my child at school', 'what is SEN support', 'who can help me with a tribunal'];
+const opener = (n: number): TurnSpec => ({ kind: 'question', text: OPENERS[n % OPENERS.length]!, expect: '"activities":[{' });
+
+function triageSession(variant: number, n: number): TurnSpec[] {
   const turns: TurnSpec[] = [
-    question(),
+    opener(n),
     { kind: 'triage', text: 'what should I do next', expect: 'who are you' },
     ...triageSteps('Parent', variant),
     { kind: 'triage', value: { action: 'triage-confirm' }, expect: 'What I suggest' },
@@ -86,11 +90,11 @@ function triageSession(variant: number): TurnSpec[] {
   return turns;
 }
 
-function handoverSession(): TurnSpec[] {
+function handoverSession(n: number): TurnSpec[] {
   const h = (value: Record<string, unknown> | string, expect: string | RegExp): TurnSpec =>
     typeof value === 'string' ? { kind: 'handover', text: value, expect } : { kind: 'handover', value, expect };
   const turns: TurnSpec[] = [
-    question(),
+    opener(n),
     { kind: 'triage', text: 'talk to a person', expect: 'who are you' },
     ...triageSteps('Professional', 1),
     { kind: 'triage', value: { action: 'triage-confirm' }, expect: 'Yes, I agree' },
@@ -112,7 +116,7 @@ const ROTATION = ['q', 't0', 'q', 'h', 'q', 't1', 'q', 't0', 'h', 'q'] as const;
 
 export function sessionScript(n: number): TurnSpec[] {
   const kind = ROTATION[n % ROTATION.length]!;
-  const turns = kind === 'q' ? questionsOnly() : kind === 'h' ? handoverSession() : triageSession(kind === 't0' ? 0 : 1);
+  const turns = kind === 'q' ? questionsOnly() : kind === 'h' ? handoverSession(n) : triageSession(kind === 't0' ? 0 : 1, n);
   if (turns.length !== SESSION_TURNS) throw new Error(`session ${kind} has ${turns.length} turns, not ${SESSION_TURNS}`);
   return turns;
 }

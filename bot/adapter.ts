@@ -24,8 +24,34 @@ export class InProcessAdapter extends TeamsAdapter {
   }
 }
 
+/** jsonwebtoken's errors for a token whose signature, algorithm or dates are wrong. */
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * The adapter behind /api/messages. botbuilder refuses most bad tokens with 401, but lets
+ * jsonwebtoken's own errors escape as 500 (a forged signature on a published key id, an
+ * unsigned `alg: none` token, a future `nbf`). Those are refused with 401 here too; the
+ * checking itself is still botbuilder's.
+ */
+export class HttpAdapter extends TeamsAdapter {
+  protected override async processActivity(
+    authorization: Parameters<TeamsAdapter['processActivityDirect']>[0],
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    try {
+      return typeof authorization === 'string'
+        ? await super.processActivity(authorization, activity, logic)
+        : await super.processActivity(authorization, activity, logic);
+    } catch (error) {
+      if (error instanceof Error && TOKEN_ERRORS.has(error.name)) return { status: 401, body: 'Unauthorized: the token is not valid.' };
+      throw error;
+    }
+  }
+}
+
 export function createHttpAdapter(config: Config): TeamsAdapter {
-  return new TeamsAdapter({
+  return new HttpAdapter({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppType: config.MicrosoftAppType,

@@ -34,6 +34,10 @@ export const Config = z
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Hours of inactivity after which a conversation's state is deleted. */
     CONVERSATION_TTL_HOURS: z.coerce.number().min(1).max(720).default(24),
+    /** Outbox worker (Teams cards): time between polls, delay before the first retry, and send timeout, in ms. */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+    OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+    OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     PRIVACY_URL: optionalText,
     TERMS_URL: optionalText,
   })

@@ -27,7 +27,7 @@ import { configureTeams, createTeamsSender } from './teams.js';
 import { webRoutes } from './web-routes.js';
 import { webchatTokenHandler } from './webchat-token.js';
 import { rateLimit } from 'express-rate-limit';
-import { OutboxWorker } from '../handover/outbox-worker.js';
+import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
@@ -64,6 +64,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const kb = loadKnowledgeBase(opts.knowledgeDir);
   const search = new KnowledgeSearch(kb);
+  checkSafety(''); // compile the safety patterns now, not on a family's first message
   const glossary = new Glossary(kb.glossary);
   const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
   const store = new SqliteHandoverStore({ dataDir: config.DATA_DIR });
@@ -78,6 +79,9 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
         store,
         logger,
         send: createTeamsSender({ adapter: httpAdapter, botAppId: config.MicrosoftAppId, deps: teamsDeps }),
+        pollIntervalMs: config.OUTBOX_POLL_MS,
+        sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+        backoff: { ...DEFAULT_BACKOFF, baseMs: config.OUTBOX_BACKOFF_BASE_MS },
       })
     : null;
 

@@ -104,6 +104,8 @@ type SafetyFile = z.infer<typeof SafetyFile>;
 const OTHER_WORD =
   '(?!(?:he|she|they|it|i|we|you|hes|shes|theyre|its|im|ive|id|youre|hed|shed|hell|shell|theyll|theyd|son|sons|daughter|daughters|child|childs|children|kid|kids|boy|girl)(?![a-z0-9]))\\S+';
 const MAX_GAP = 12;
+/** Sentences no pattern should ever match; a pattern that does is far too broad. */
+const NEUTRAL = ['thank you', 'the cat sat on the mat', 'how do i apply for an ehcp'];
 
 /**
  * Read, validate and compile a safety patterns file. Throws an error naming the file and field.
@@ -177,7 +179,11 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
     } catch (err) {
       return fail(where, `not a valid regular expression: ${(err as Error).message}`);
     }
-    if (re.test('')) fail(where, 'matches an empty message, so it would flag everything');
+    if (new RegExp(`^(?:${body})$`).test('')) fail(where, 'can match nothing at all (an empty message), so it would flag everything');
+    for (const neutral of NEUTRAL) {
+      re.lastIndex = 0;
+      if (re.test(neutral)) fail(where, `flags an everyday sentence ("${neutral}"), so it is far too broad`);
+    }
     re.lastIndex = 0;
     return re;
   };

@@ -1,0 +1,22 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { loadConfig } from '../../bot/config.js';
+import { createService } from '../../bot/server.js';
+const dir = mkdtempSync(join(tmpdir(), 'eld-'));
+const svc = createService(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '3997', HOST: '127.0.0.1' }));
+await svc.listen(3997);
+const h = monitorEventLoopDelay({ resolution: 5 }); h.enable();
+const gcs: number[] = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcs.push(e.duration); }).observe({ entryTypes: ['gc'] });
+// find long sync blocks
+let last = performance.now(); const stalls: number[] = [];
+const iv = setInterval(() => { const now = performance.now(); if (now - last > 60) stalls.push(now - last); last = now; }, 10);
+await new Promise((resolve) => spawn(process.execPath, ['--import', 'tsx', 'bench/.probe/drive.ts'], { stdio: 'inherit' }).on('exit', resolve));
+clearInterval(iv);
+console.log('eld p50', (h.percentile(50)/1e6).toFixed(1), 'p99', (h.percentile(99)/1e6).toFixed(1), 'max', (h.max/1e6).toFixed(1));
+gcs.sort((a,b)=>b-a); console.log('gc count', gcs.length, 'total', gcs.reduce((a,b)=>a+b,0).toFixed(0), 'top', gcs.slice(0,5).map(x=>x.toFixed(0)).join(','));
+console.log('stalls>60ms', stalls.length, stalls.slice(0, 20).map(x=>x.toFixed(0)).join(','));
+await svc.close();

@@ -1,0 +1,382 @@
+/**
+ * The professional's experience in Microsoft Teams, over the Activity protocol: Teams-shaped
+ * activities are POSTed to /api/messages of the real service (local mode, no credentials) and
+ * the real adapter sends its replies to a nock-ed Bot Framework connector at the activity's
+ * serviceUrl. Also the locality channel link and the handover card's claim button (invoke).
+ */
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadRouteGuide } from '../triage/engine.js';
+import { TriageCase } from '../triage/schema.js';
+import { sampleDraft } from './fixtures/handover-draft.js';
+import { startService, type TestService } from './helpers/service.js';
+import {
+  type AdaptiveCardJson,
+  BOT_ID,
+  cardElements,
+  cardsIn,
+  type CardElement,
+  fakeConnector,
+  OFFICER,
+  type PostedActivity,
+  TEAMS_SERVICE_URL,
+  teamsActivity,
+  teamsCardProblems,
+  teamsChannel,
+} from './helpers/teams.js';
+
+let service: TestService;
+let connector: ReturnType<typeof fakeConnector>;
+/** Every card the bot sent in Teams in this file, checked against what Teams renders at the end. */
+const everyCard: { where: string; card: AdaptiveCardJson }[] = [];
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  service = await startService();
+});
+afterAll(async () => {
+  await service.stop();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+beforeEach(() => {
+  connector = fakeConnector();
+});
+afterEach(() => {
+  for (const p of connector.posted) for (const card of cardsIn([p.body])) everyCard.push({ where: p.path, card });
+  nock.cleanAll();
+});
+
+async function post(activity: Record<string, unknown>) {
+  const res = await fetch(`${service.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+/** Posts an activity and returns what the bot sent back to the connector during the turn. */
+async function turn(activity: Record<string, unknown>): Promise<PostedActivity[]> {
+  const before = connector.posted.length;
+  const { status } = await post(activity);
+  expect(status).toBe(200);
+  return connector.posted.slice(before).map((p) => p.body);
+}
+
+const texts = (card: AdaptiveCardJson) =>
+  cardElements(card)
+    .filter((e) => e.type === 'TextBlock')
+    .map((e) => String(e.text));
+const actionsOf = (card: AdaptiveCardJson) => (card.actions ?? []) as (CardElement & { title: string; data?: Record<string, unknown> })[];
+const inputsOf = (card: AdaptiveCardJson) => cardElements(card).filter((e) => e.type.startsWith('Input.'));
+
+function onlyCard(activities: PostedActivity[]): AdaptiveCardJson {
+  const cards = cardsIn(activities);
+  expect(cards).toHaveLength(1);
+  return cards[0]!;
+}
+
+describe('installation', () => {
+  it('welcomes the team once, in words for professionals, when the app is added', async () => {
+    const general = teamsChannel('General');
+    const replies = await turn(
+      teamsActivity({ type: 'conversationUpdate', channel: general, conversationId: general.id, membersAdded: [{ id: BOT_ID }] }),
+    );
+    expect(replies).toHaveLength(1);
+    expect(connector.posted[0]!.conversationId).toBe(general.id);
+    const welcome = onlyCard(replies);
+    expect(texts(welcome).join('\n')).toMatch(/DEAL front door assistant for professionals/);
+    expect(texts(welcome).join('\n')).toMatch(/run a triage/);
+    // Team channels cannot show suggested actions: the choices are buttons on the card.
+    expect(replies[0]!.suggestedActions).toBeUndefined();
+    expect(actionsOf(welcome).map((a) => a.type)).toEqual(['Action.Submit', 'Action.Submit', 'Action.Submit', 'Action.Submit']);
+    expect(actionsOf(welcome).map((a) => a.title)).toContain('What should I do next?');
+  });
+
+  it('does not greet the whole team again when a person joins', async () => {
+    const replies = await turn(teamsActivity({ type: 'conversationUpdate', membersAdded: [{ id: '29:newcomer' }] }));
+    expect(replies).toEqual([]);
+  });
+});
+
+describe('questions in a channel', () => {
+  it('strips the @mention and answers with the professional summary of the right article, related topics as card buttons', async () => {
+    const activity = teamsActivity({ text: 'how do i apply for an ehcp', mention: true });
+    const replies = await turn(activity);
+    const article = service.kb.byId.get('ehcna-request')!;
+    expect(replies).toHaveLength(1);
+    // A reply in the same thread, to the message that asked.
+    expect(connector.posted.at(-1)!.conversationId).toBe((activity.conversation as { id: string }).id);
+    expect(replies[0]!.replyToId).toBe(activity.id);
+    const card = onlyCard(replies);
+    const body = card.body!;
+    expect(body[0]).toMatchObject({ type: 'TextBlock', text: article.title });
+    expect(body[1]).toMatchObject({ type: 'TextBlock', text: article.professionalSummary });
+    expect(article.professionalSummary).not.toBe(article.summary);
+    expect(texts(card)).not.toContain(article.summary);
+    expect(texts(card)).toContain('Next steps');
+
+    expect(replies[0]!.suggestedActions).toBeUndefined();
+    const actions = actionsOf(card);
+    expect(actions[0]).toMatchObject({ type: 'Action.OpenUrl', title: 'Read more' });
+    const related = article.related.map((id) => service.kb.byId.get(id)).filter((a) => a !== undefined).slice(0, 4);
+    expect(related.length).toBeGreaterThan(0);
+    const submits = actions.filter((a) => a.type === 'Action.Submit');
+    expect(submits.map((a) => a.title)).toEqual([...related.map((a) => a.title), 'Talk to a person']);
+    for (const [i, a] of related.entries()) {
+      expect(submits[i]!.data).toMatchObject({ action: 'show-article', id: a.id, msteams: { type: 'messageBack', displayText: a.title } });
+    }
+  });
+
+  it('answers a related-topic button press (the Action.Submit data comes back as the value)', async () => {
+    const related = service.kb.byId.get('sendiass')!;
+    const replies = await turn(
+      teamsActivity({ value: { action: 'show-article', id: related.id, msteams: { type: 'messageBack', displayText: related.title } } }),
+    );
+    const card = onlyCard(replies);
+    expect(card.body![0]).toMatchObject({ text: related.title });
+    expect(card.body![1]).toMatchObject({ text: related.professionalSummary });
+  });
+
+  it('only treats the mention of the bot as a mention', async () => {
+    // "triage" is only recognised as a command when it is the whole message, so this shows the mention was removed.
+    const replies = await turn(teamsActivity({ text: 'triage', mention: true }));
+    expect(texts(onlyCard(replies))[0]).toBe('Triage');
+  });
+});
+
+const FORM: Record<string, string> = {
+  requester: 'professional',
+  childAge: '9',
+  setting: 'mainstream-school',
+  town: 'Dorchester',
+  postcode: '',
+  needs: 'cognition-learning',
+  concern: 'Finds reading and writing very hard and is falling behind.',
+  senSupport: 'established',
+  externalAdvice: 'true',
+  ehcp: 'none',
+  diagnosis: 'none',
+  safetyConcern: 'false',
+};
+
+describe('triage in Teams', () => {
+  it('"triage" returns the triage form, whose fields are the TriageCase fields', async () => {
+    const replies = await turn(teamsActivity({ text: 'triage', mention: true }));
+    const form = onlyCard(replies);
+    const ids = inputsOf(form).map((e) => e.id as string);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(Object.keys(TriageCase.shape).sort());
+    const submit = actionsOf(form);
+    expect(submit).toEqual([expect.objectContaining({ type: 'Action.Submit', data: { action: 'triage-form' } })]);
+    // Choice values on the form are the values the schema accepts.
+    for (const input of inputsOf(form).filter((e) => e.type === 'Input.ChoiceSet')) {
+      const field = TriageCase.shape[input.id as keyof typeof TriageCase.shape];
+      for (const choice of input.choices as { value: string }[]) {
+        const value = input.id === 'needs' ? [choice.value] : choice.value;
+        expect(field.safeParse(value).success, `${String(input.id)}=${choice.value}`).toBe(true);
+      }
+    }
+  });
+
+  it('a submission with fields missing gets a friendly reply naming them', async () => {
+    const { setting: _setting, ehcp: _ehcp, ...partial } = FORM;
+    const replies = await turn(teamsActivity({ value: { action: 'triage-form', ...partial } }));
+    const card = onlyCard(replies);
+    const all = texts(card).join('\n');
+    expect(all).toMatch(/A few answers are missing/);
+    expect(all).toMatch(/Setting is needed/);
+    expect(all).toMatch(/EHC plan is needed/);
+    expect(all).not.toMatch(/Diagnosis is needed|Age is needed/);
+    // The form comes back to be filled in again.
+    expect(inputsOf(card).map((e) => e.id)).toContain('setting');
+  });
+
+  it('a complete submission gets the same result card as web chat', async () => {
+    const replies = await turn(teamsActivity({ value: { action: 'triage-form', ...FORM, msteams: { type: 'messageBack' } } }));
+    const teamsCard = onlyCard(replies);
+    expect(teamsCard.body![0]).toMatchObject({ text: 'What I suggest' });
+    const routes = loadRouteGuide();
+    expect(texts(teamsCard).some((t) => t.startsWith('Best next step: ') && Object.values(routes).some((r) => t === `Best next step: ${r.title}`))).toBe(true);
+
+    // The same case, one question at a time in web chat.
+    const conversation = { id: `webchat-triage-${Date.now()}` };
+    const say = async (text: string) => {
+      const { body } = await post({
+        type: 'message',
+        id: `w-${Math.random()}`,
+        channelId: 'webchat',
+        serviceUrl: 'https://webchat.invalid/',
+        conversation,
+        from: { id: 'family-1' },
+        recipient: { id: 'bot' },
+        text,
+        deliveryMode: 'expectReplies',
+      });
+      return (body!.activities ?? []) as PostedActivity[];
+    };
+    const answers = [
+      'what should i do next',
+      'Professional',
+      '9',
+      'Mainstream school',
+      'Dorchester',
+      'Learning, reading, writing or maths',
+      'done',
+      FORM.concern!,
+      'Yes, for 2 terms or more',
+      'Yes',
+      'No',
+      'No',
+      'No',
+    ];
+    for (const a of answers) await say(a);
+    const webCard = onlyCard(await say("yes, that's right"));
+    expect(teamsCard.body).toEqual(webCard.body);
+    expect(actionsOf(teamsCard).map((a) => [a.type, a.title])).toEqual(actionsOf(webCard).map((a) => [a.type, a.title]));
+  });
+});
+
+describe('locality channels and handover cards', () => {
+  const north = teamsChannel('North SEND handovers');
+  const northThread = north.conversationId('1700000099001');
+
+  it('"link locality" in a personal chat is refused and stores nothing', async () => {
+    const replies = await turn(teamsActivity({ text: 'link locality east', personal: true }));
+    expect(replies[0]!.text).toMatch(/team channel/);
+    expect(await service.store.getChannelReference('east')).toBeNull();
+  });
+
+  it('"link locality north" in a channel stores the channel\'s conversation reference', async () => {
+    const replies = await turn(teamsActivity({ text: 'link locality north', mention: true, channel: north, conversationId: northThread }));
+    expect(replies[0]!.text).toMatch(/This channel will now get a card for each new handover for North Dorset|for each new handover/);
+    const reference = (await service.store.getChannelReference('north')) as Record<string, { id?: string } | string>;
+    expect(reference).toMatchObject({
+      channelId: 'msteams',
+      serviceUrl: TEAMS_SERVICE_URL,
+      conversation: { id: northThread, conversationType: 'channel' },
+      bot: { id: BOT_ID },
+    });
+  });
+
+  it('an unknown locality is refused with the ones it knows', async () => {
+    const replies = await turn(teamsActivity({ text: 'link locality narnia', mention: true, channel: north, conversationId: northThread }));
+    expect(replies[0]!.text).toMatch(/I don't know that locality.*north/);
+    expect(await service.store.getChannelReference('narnia')).toBeNull();
+  });
+
+  const claimInvoke = (reference: string, conversationId: string, channel = north) =>
+    teamsActivity({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      channel,
+      conversationId,
+      replyToId: '1700000099555',
+      value: { action: { type: 'Action.Execute', verb: 'handover.claim', data: { reference } }, trigger: 'manual' },
+    });
+
+  it('the Claim button (adaptiveCard/action invoke) from the linked channel claims the handover and refreshes the card', async () => {
+    await turn(teamsActivity({ text: 'link locality north', mention: true, channel: north, conversationId: northThread }));
+    const handover = await service.store.createHandover(sampleDraft({}, 'priority', 'north'));
+    expect(handover.status).toBe('received');
+
+    const before = connector.posted.length;
+    const { status, body } = await post(claimInvoke(handover.reference, northThread));
+    expect(status).toBe(200);
+    expect(connector.posted.length).toBe(before); // the refreshed card travels in the HTTP response
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    const card = (body as { value: AdaptiveCardJson }).value;
+    everyCard.push({ where: 'claim response', card });
+    expect(JSON.stringify(card)).toContain(handover.reference);
+    const facts = cardElements(card).find((e) => e.type === 'FactSet')!.facts as { title: string; value: string }[];
+    expect(facts).toContainEqual({ title: 'Status', value: `Claimed by teams:${OFFICER.aadObjectId}` });
+    expect(facts).toContainEqual({ title: 'Urgency', value: 'Priority' });
+    expect(actionsOf(card).map((a) => a.title)).not.toContain('Claim');
+    expect(actionsOf(card).map((a) => a.title)).toContain('Resolve');
+    // No contact details on a card posted in a channel.
+    expect(JSON.stringify(card)).not.toContain('Sam Parent');
+    expect(JSON.stringify(card)).not.toContain('07700');
+
+    const stored = (await service.store.getHandover(handover.reference))!;
+    expect(stored.status).toBe('with-officer');
+    expect(stored.claimedBy).toBe(`teams:${OFFICER.aadObjectId}`);
+    const events = await service.store.listEvents(handover.reference);
+    expect(events.map((e) => e.kind)).toEqual(['created', 'claimed']);
+    expect(events[1]!.actor).toBe(`teams:${OFFICER.aadObjectId}`);
+  });
+
+  it('the same invoke from a channel that is not linked changes nothing', async () => {
+    const handover = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const elsewhere = teamsChannel('Random');
+    const { status, body } = await post(claimInvoke(handover.reference, elsewhere.conversationId('1700000099777'), elsewhere));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This channel is not linked to a locality.' });
+    const stored = (await service.store.getHandover(handover.reference))!;
+    expect(stored.status).toBe('received');
+    expect(stored.claimedBy).toBeNull();
+    expect((await service.store.listEvents(handover.reference)).map((e) => e.kind)).toEqual(['created']);
+  });
+
+  it("a channel linked to another locality cannot claim north's handover", async () => {
+    const south = teamsChannel('South SEND handovers');
+    const southThread = south.conversationId('1700000099888');
+    await turn(teamsActivity({ text: 'link locality south', mention: true, channel: south, conversationId: southThread }));
+    const handover = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const { body } = await post(claimInvoke(handover.reference, southThread, south));
+    expect(body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'That handover was not found for this locality.' });
+    expect((await service.store.getHandover(handover.reference))!.status).toBe('received');
+  });
+});
+
+describe('Adaptive Cards in Teams', () => {
+  it('use only elements and actions that Teams supports, at card version 1.5 or lower', async () => {
+    // Every kind of reply the bot sends in Teams, plus the cards collected by the tests above.
+    const messages = [
+      'hello',
+      'help',
+      'what does SENCO mean',
+      'when is my bin collection day',
+      'asdf qwerty zxcv',
+      'my pupil says he wants to kill himself',
+      'talk to a person',
+      'start again',
+      'check my reference',
+    ];
+    for (const text of messages) {
+      const replies = await turn(teamsActivity({ text, mention: true }));
+      expect(replies.length, text).toBeGreaterThan(0);
+      for (const r of replies) expect(r.suggestedActions, text).toBeUndefined();
+    }
+    const handover = await service.store.createHandover(sampleDraft({}, 'immediate', 'north'));
+    const { handoverCard } = await import('../bot/teams.js');
+    everyCard.push({ where: 'handover card', card: handoverCard(handover, { publicUrl: 'https://deal.example.org', routes: loadRouteGuide() }) as unknown as AdaptiveCardJson });
+
+    for (const p of connector.posted) for (const card of cardsIn([p.body])) everyCard.push({ where: p.path, card });
+    connector.posted.length = 0;
+    expect(everyCard.length).toBeGreaterThan(10);
+    const problems = everyCard.flatMap(({ where, card }) => teamsCardProblems(card).map((p) => `${where}: ${p}`));
+    expect(problems).toEqual([]);
+    const types = new Set(everyCard.flatMap(({ card }) => cardElements(card).map((e) => e.type)));
+    // The check really walked into forms, containers and shown cards.
+    for (const t of ['Input.ChoiceSet', 'Input.Number', 'Input.Toggle', 'Container', 'FactSet', 'Action.ShowCard', 'Action.Execute']) expect(types).toContain(t);
+  });
+
+  it('the checker itself rejects what Teams does not render', () => {
+    expect(teamsCardProblems({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'Table' }], actions: [{ type: 'Action.Popover' }] })).toEqual([
+      'version 1.6 is not 1.5 or lower',
+      'unsupported in Teams: Table',
+      'unsupported in Teams: Action.Popover',
+    ]);
+    expect(
+      teamsCardProblems({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [{ type: 'Container', items: [{ type: 'Media' }] }],
+        actions: [{ type: 'Action.ShowCard', card: { type: 'AdaptiveCard', body: [{ type: 'Input.Rating', id: 'r' }] } }],
+      }),
+    ).toEqual(['unsupported in Teams: Media', 'unsupported in Teams: Input.Rating']);
+  });
+});
