@@ -179,8 +179,17 @@ export function createTeamsSender(opts: { adapter: TeamsAdapter; botAppId: strin
     const handover = await deps.store.getHandover(notice.reference);
     if (!handover) throw new Error('handover not found');
     const attachment: Attachment = { contentType: ADAPTIVE_CARD, content: handoverCard(handover, deps) };
+    // A failed send must reach the outbox worker so that it retries. Thrown inside the turn it
+    // would reach the adapter's onTurnError instead, which posts an apology to the channel
+    // and, when that succeeds, swallows the error (the row would be marked delivered).
+    let failure: unknown;
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-      await context.sendActivity({ type: 'message', attachments: [attachment], summary: `New DEAL handover ${handover.reference}` });
+      try {
+        await context.sendActivity({ type: 'message', attachments: [attachment], summary: `New DEAL handover ${handover.reference}` });
+      } catch (error) {
+        failure = error;
+      }
     });
+    if (failure !== undefined) throw failure;
   };
 }

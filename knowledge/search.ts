@@ -232,9 +232,11 @@ export class KnowledgeSearch {
       boost: boosts,
       tokenize: (text) => text.split(' '),
       processTerm: (term) => term,
-      fuzzy: (term) => (term.length >= 5 ? fuzzy : false),
-      prefix: (term) => term.length >= 5,
+      // Typos and word endings only for what was typed; expansions are known words already.
+      fuzzy: (term) => (term.length >= 5 && !query.expanded.has(term) ? fuzzy : false),
+      prefix: (term) => term.length >= 5 && !query.expanded.has(term),
       weights: { fuzzy: 0.5, prefix: 0.4 },
+      maxFuzzy: 1,
       boostTerm: (term) => query.expanded.get(term)?.weight ?? 1,
     });
     const hits = results.slice(0, limit).map((r) => ({

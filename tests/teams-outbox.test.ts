@@ -87,7 +87,7 @@ function fakeEntraId() {
         },
       ];
     })
-    .post('/botframework.com/oauth2/v2.0/token')
+    .post((path) => path.split('?')[0] === '/botframework.com/oauth2/v2.0/token')
     .reply((uri, body) => {
       msalCalls.push(`POST ${uri.split('?')[0]}`);
       tokenRequests.push(Object.fromEntries(new URLSearchParams(String(body))));
