@@ -5,30 +5,18 @@
  * If the family says no, nothing personal is kept: they get the DEAL phone line and the
  * right articles instead.
  */
+import type { ConversationHandoverRequest } from '../handover/from-conversation.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { TriageResult } from '../triage/schema.js';
 import { contactLine, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
 import type { Choice, Reply } from './replies.js';
-import type { ContactAnswers, ConversationData } from './state.js';
+import type { ConversationData } from './state.js';
 import { toTriageCase } from './triage-flow.js';
 
 /** What the conversation hands to the handover service once the family has agreed. */
-export type HandoverRequest = {
-  channel: 'webchat' | 'teams';
-  requester: ConversationData['triage']['requester'];
-  contact: Required<Pick<ContactAnswers, 'name' | 'method' | 'detail' | 'bestTime'>>;
-  child: string | null;
-  childAge: number | null;
-  setting: string | null;
-  result: TriageResult;
-  consentVersion: string;
-  consentAt: string;
-  asked: string[];
-  shown: string[];
-  transcript: string[] | null;
-};
+export type HandoverRequest = ConversationHandoverRequest;
 
 export type HandoverReceipt = { reference: string; dueAt: Date; teamName: string };
 

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { launchBrowser } from './helpers/browser.js';
+import { launchBrowser, press, say } from './helpers/browser.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
@@ -24,17 +24,7 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function say(page: Page, text: string) {
-  const box = page.locator('[data-id="webchat-sendbox-input"]');
-  await box.fill(text);
-  await box.press('Enter');
-}
 
-async function press(page: Page, title: string | RegExp) {
-  const button = page.getByRole('button', { name: title }).last();
-  await button.waitFor({ timeout: 10_000 });
-  await button.click();
-}
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto(`${service.url}/staff`);

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './helpers/browser.js';
+import { launchBrowser, press, say } from './helpers/browser.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
@@ -31,18 +31,7 @@ async function openChat(width = 1024): Promise<Page> {
   return page;
 }
 
-async function say(page: Page, text: string) {
-  const box = page.locator('[data-id="webchat-sendbox-input"]');
-  await box.fill(text);
-  await box.press('Enter');
-}
 
-/** Presses a suggested action or card button by its visible title (the newest one). */
-async function press(page: Page, title: string | RegExp) {
-  const button = page.getByRole('button', { name: title }).last();
-  await button.waitFor({ timeout: 10_000 });
-  await button.click();
-}
 
 describe('web chat', () => {
   it('answers a question with the right article card', async () => {

@@ -1,0 +1,49 @@
+/**
+ * Rate limits for the public endpoints that the token and Direct Line limits in server.ts do
+ * not already cover, with JSON 429 answers that say what to do.
+ *
+ * - Direct Line posts, per address (the per-conversation limit is in server.ts): one address
+ *   can be a school or an office full of families behind one router, so the limit is generous;
+ *   it stops one client from driving the bot with thousands of conversations.
+ * - /api/messages when unauthenticated (local development only; production refuses to start
+ *   without Bot Framework credentials): per conversation, generous (a person cannot type two
+ *   messages a second for a minute). Not per address: everything comes from one machine there,
+ *   and the load benchmark runs many conversations from one address. When authenticated,
+ *   botbuilder accepts only activities signed by the Bot Framework Service, which sends every
+ *   family's messages from its own few addresses: a per-address limit would throttle all
+ *   families at once, and the Bot Framework Service already throttles per bot, so no limit here.
+ */
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+
+export const DIRECT_LINE_POSTS_PER_IP_PER_MINUTE = 300;
+export const MESSAGES_PER_CONVERSATION_PER_MINUTE = 120;
+
+export function directLinePostsPerIp(): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: DIRECT_LINE_POSTS_PER_IP_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } },
+  });
+}
+
+/** Null when authenticated (see above). Mount after the JSON parser: the key is the activity's conversation id. */
+export function botMessagesPerConversation(authenticated: boolean): RequestHandler | null {
+  if (authenticated) return null;
+  const conversationOf = (body: unknown) => (body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+  return rateLimit({
+    windowMs: 60_000,
+    limit: MESSAGES_PER_CONVERSATION_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // Activities without a usable conversation id are rejected by validation straight after.
+    skip: (req) => {
+      const id = conversationOf(req.body);
+      return typeof id !== 'string' || id.length === 0 || id.length > 512;
+    },
+    keyGenerator: (req) => `conversation:${String(conversationOf(req.body))}`,
+    message: { error: 'too many requests', message: 'Too many messages in this conversation. Please wait a minute and try again.' },
+  });
+}
