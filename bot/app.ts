@@ -13,7 +13,8 @@ import { renderReply } from './render.js';
 
 export type BotHooks = {
   /** Called for every turn with the channel and whether the reply was an answer, for metrics. */
-  onTurn?: (info: { channel: Channel; replies: Reply[] }) => void;
+  /** `state` (read only) is the conversation after the turn: metrics read the triage route and locality from it. */
+  onTurn?: (info: { channel: Channel; replies: Reply[]; state: Readonly<ConversationData> }) => void;
   /** Extra Teams behaviour (channel registration, staff card actions); see bot/teams.ts. */
   configure?: (app: Application<TurnState>) => void;
 };
@@ -83,7 +84,7 @@ export function createBotApp(opts: {
     const replies = await frontDoor.handle({ text, value, channel, audience: audienceOf(channel, data) }, data);
     conversationOf(state)[STATE_KEY] = data;
     await send(context, replies, channel);
-    hooks?.onTurn?.({ channel, replies });
+    hooks?.onTurn?.({ channel, replies, state: data }); // state: for metrics (bot/metrics.ts)
   });
 
   return app;

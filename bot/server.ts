@@ -33,6 +33,10 @@ import { loadRouteGuide } from '../triage/engine.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { staffRouter } from '../staff/router.js';
 import { localityData } from '../triage/locality.js';
+// Request logs, metrics, readiness and extra rate limits: see each file's comment.
+import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
+import { createMetrics } from './metrics.js';
+import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
 const BotActivity = z
@@ -88,11 +92,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const handovers = createHandoverPort({ store, logger, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety, publicUrl: config.PUBLIC_URL, ...flows });
+  const metrics = createMetrics({ kb, outboxStats: () => store.outboxStats() });
   const bot = createBotApp({
     frontDoor,
     storage,
     adapter: httpAdapter,
-    hooks: { configure: (application) => configureTeams(application, teamsDeps) },
+    hooks: { configure: (application) => configureTeams(application, teamsDeps), onTurn: metrics.onTurn },
   });
   const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
     logger.error({ err: { name: error.name, message: error.message }, channel: context.activity.channelId }, 'turn failed');
@@ -111,6 +116,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLogging({ logger, metrics })); // first, so that every request is logged and timed
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -133,14 +139,28 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     }),
   );
   app.use(express.json({ limit: '64kb' }));
+  app.use(activityCorrelation); // correlation id from the activity's conversation, for /api/messages
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    res.json({ status: 'ready', articles: kb.articles.length });
-  });
+  app.get(
+    '/readyz',
+    readinessEndpoint({
+      logger,
+      checks: {
+        knowledge: () => kb.articles.length > 0,
+        conversations: () => storage.read(['readyz']),
+        handovers: () => store.outboxStats(),
+      },
+      info: () => ({ articles: kb.articles.length }),
+    }),
+  );
+  // Counts only, no personal data; METRICS_TOKEN (optional) requires a bearer token.
+  app.get('/metrics', metricsEndpoint(metrics, process.env.METRICS_TOKEN?.trim() || undefined));
 
+  const messagesLimiter = botMessagesPerConversation(config.authenticated); // null when authenticated
+  if (messagesLimiter) app.post('/api/messages', messagesLimiter);
   app.post('/api/messages', async (req, res) => {
     const parsed = BotActivity.safeParse(req.body);
     if (!parsed.success) {
@@ -160,6 +180,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     legacyHeaders: false,
     keyGenerator: (req) => `${req.params.conversationId ?? ''}`,
   });
+  app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
   app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
   app.use(directLine.router);
   app.use(
