@@ -12,8 +12,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { renderReply } from './render.js';
 
 export type BotHooks = {
-  /** Called for every turn with the channel and whether the reply was an answer, for metrics. */
-  /** `state` (read only) is the conversation after the turn: metrics read the triage route and locality from it. */
+  /** Called for every turn with the channel, the replies and (read only) the conversation state after the turn, for metrics. */
   onTurn?: (info: { channel: Channel; replies: Reply[]; state: Readonly<ConversationData> }) => void;
   /** Extra Teams behaviour (channel registration, staff card actions); see bot/teams.ts. */
   configure?: (app: Application<TurnState>) => void;

@@ -26,10 +26,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { loadRouteGuide } from '../triage/engine.js';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { NoteText, Outcome, normaliseReference, type Handover, type HandoverStatus, type StaffPrincipal } from '../handover/schema.js';
 import type { StaffAccounts, StaffSession } from '../handover/staff-accounts.js';
@@ -167,22 +166,9 @@ function summary(h: Handover, now: Date) {
   };
 }
 
-/**
- * Route id to its plain-English title, from triage/routes.yaml. Read directly (titles only)
- * rather than through triage/engine.ts, so the staff page does not load the rules engine.
- * If the file cannot be read the page shows route ids instead of failing.
- */
-function loadRouteTitles(log: Logger): Map<string, string> {
-  const titles = new Map<string, string>();
-  try {
-    const data = z
-      .record(z.object({ title: z.string().min(1).max(200) }).passthrough())
-      .parse(parseYaml(readFileSync(new URL('../triage/routes.yaml', import.meta.url), 'utf8')));
-    for (const [id, entry] of Object.entries(data)) titles.set(id, entry.title);
-  } catch (error) {
-    log.warn({ err: { name: (error as Error).name } }, 'route titles unavailable; showing route ids');
-  }
-  return titles;
+/** Route id to its plain-English title, from the route guide (triage/routes.yaml). */
+function loadRouteTitles(): Map<string, string> {
+  return new Map(Object.entries(loadRouteGuide()).map(([id, guide]) => [id, guide.title]));
 }
 
 // ---- the router -------------------------------------------------------------------------
@@ -194,7 +180,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   const localities = deps.localities ?? localityData().localities;
   const localityNames = new Map(localities.map((l) => [l.id, l.name]));
   const localityName = (id: string | null) => (id === null ? 'No locality (leads only)' : (localityNames.get(id) ?? id));
-  const routeTitles = loadRouteTitles(log);
+  const routeTitles = loadRouteTitles();
   const routeTitle = (id: string) => routeTitles.get(id) ?? id;
   const allowedOrigins = new Set([publicOrigin(deps.publicUrl)].filter((o): o is string => o !== null));
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');

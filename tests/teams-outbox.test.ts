@@ -19,15 +19,21 @@ import { type AdaptiveCardJson, BOT_ID, cardElements, TEAMS_SERVICE_URL, teamsCa
 const APP_ID = '7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908';
 const APP_PASSWORD = 'test-secret';
 const ACCESS_TOKEN = 'fake-bot-framework-access-token';
-const SEND_TIMEOUT_MS = 600;
 const BACKOFF_BASE_MS = 100;
-const ENV = {
+/**
+ * The connector client (core-rest-pipeline) itself retries a 5xx 3 times, 0.5-1 s, 1-2 s and
+ * 2-4 s apart, before the worker sees the failure. The send timeout must be longer than that,
+ * or the worker gives up on sends that are still being retried (see the last test).
+ */
+const SEND_TIMEOUT_MS = 9_000;
+const env = (sendTimeoutMs = SEND_TIMEOUT_MS) => ({
   MicrosoftAppId: APP_ID,
   MicrosoftAppPassword: APP_PASSWORD,
   OUTBOX_POLL_MS: '25',
   OUTBOX_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS),
-  OUTBOX_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
-};
+  OUTBOX_SEND_TIMEOUT_MS: String(sendTimeoutMs),
+});
+const ENV = env();
 
 const south = teamsChannel('South SEND handovers');
 const southConversation = south.id;
@@ -97,13 +103,23 @@ function fakeEntraId() {
 
 // ---- the Bot Framework connector ------------------------------------------------------------
 
-type Call = { at: number; conversationId: string; path: string; body: { attachments?: { content: AdaptiveCardJson }[]; summary?: string }; authorization?: string; status: number };
+type Call = {
+  at: number;
+  conversationId: string;
+  path: string;
+  body: { attachments?: { content: AdaptiveCardJson }[]; summary?: string };
+  authorization?: string;
+  /** Same for the connector client's own retries of one send. */
+  requestId?: string;
+  status: number | 'no answer';
+};
+type Step = number | 'no answer' | { delayMs: number; status: number };
 
 /**
- * A connector at TEAMS_SERVICE_URL whose answers follow `script` (one entry per request, the
- * last repeating): a status code, or `{ delayMs, status }` for a connector that hangs first.
+ * A connector at TEAMS_SERVICE_URL whose answers follow `script`, one step per request (the
+ * last step repeats): a status code, `{ delayMs, status }` for a slow answer, or 'no answer'.
  */
-function fakeConnector(script: (number | { delayMs: number; status: number })[]) {
+function fakeConnector(script: Step[]) {
   const calls: Call[] = [];
   const pattern = /^\/uk\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/;
   let n = 0;
@@ -112,23 +128,27 @@ function fakeConnector(script: (number | { delayMs: number; status: number })[])
     .post((path) => pattern.test(path))
     .reply(function (path, body, callback) {
       const step = script[Math.min(n++, script.length - 1)]!;
-      const { delayMs, status } = typeof step === 'number' ? { delayMs: 0, status: step } : step;
-      const auth = this.req.headers.authorization;
-      const call: Call = {
+      const header = (name: string) => {
+        const value = this.req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      calls.push({
         at: Date.now(),
         conversationId: decodeURIComponent(pattern.exec(path)![1]!),
         path,
         body: body as Call['body'],
-        authorization: Array.isArray(auth) ? auth[0] : auth,
-        status,
-      };
-      calls.push(call);
-      const answer = status < 300 ? { id: `card-${calls.length}` } : { error: { code: 'ServiceError', message: 'Unknown' } };
+        authorization: header('authorization'),
+        requestId: header('x-ms-client-request-id'),
+        status: typeof step === 'object' ? step.status : step,
+      });
+      if (step === 'no answer') return; // a connector that hangs: the request never ends
+      const { delayMs, status } = typeof step === 'number' ? { delayMs: 0, status: step } : step;
+      const answer = status < 300 ? { id: `card-${calls.length}` } : { error: { code: 'ServiceError', message: `connector says ${status}` } };
       setTimeout(() => callback(null, [status, answer]), delayMs);
     });
   return {
     calls,
-    delivered: () => calls.filter((c) => c.status >= 200 && c.status < 300),
+    delivered: () => calls.filter((c) => typeof c.status === 'number' && c.status >= 200 && c.status < 300),
   };
 }
 
@@ -143,6 +163,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined | fal
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 
 async function notifiedEvents(service: TestService, reference: string) {
   return (await service.store.listEvents(reference)).filter((e) => e.kind === 'notified');
@@ -227,26 +248,28 @@ describe('Teams cards for new handovers', () => {
   });
 
   it('retries a failing connector with backoff, past a hang longer than the send timeout, and delivers once', async () => {
-    const connector = fakeConnector([500, 500, { delayMs: SEND_TIMEOUT_MS * 3, status: 504 }, 502, 201]);
+    // Four 500s (the connector client's own retries included), then no answer at all, then up again.
+    const connector = fakeConnector([500, 500, 500, 500, 'no answer', 201]);
     service = await startService(ENV);
     await service.store.saveChannelReference('south', channelReference(), new Date());
     const draft = sampleDraft({ contact: familyContact(1) }, 'immediate', 'south');
     const handover = await service.store.createHandover(draft);
 
-    await waitFor('the notified event', async () => (await notifiedEvents(service, handover.reference)).length > 0, 20_000);
-    // Let any request still in flight (the hung one) finish, then count.
-    await sleep(SEND_TIMEOUT_MS * 3);
+    await waitFor('the notified event', async () => (await notifiedEvents(service, handover.reference)).length > 0, 30_000);
+    await sleep(300);
     expect(connector.delivered()).toHaveLength(1);
+    expect(connector.calls.at(-1)!.status).toBe(201);
     expect((await notifiedEvents(service, handover.reference)).length).toBe(1);
     for (const call of connector.calls) {
       expect(call.conversationId).toBe(southConversation);
       expectNoContactDetails(JSON.stringify(call.body), draft);
     }
 
+    // The worker saw two failures: the 500s, then the timeout.
     const failures = failedSendLogs(service, handover.reference);
-    expect(failures.map((f) => f.attempts)).toEqual(failures.map((_, i) => i + 1));
-    expect(failures.length).toBeGreaterThanOrEqual(3);
-    expect(failures.some((f) => /timed out after/.test(f.error))).toBe(true);
+    expect(failures.map((f) => f.attempts)).toEqual([1, 2]);
+    expect(failures[0]!.error).not.toMatch(/timed out/);
+    expect(failures[1]!.error).toBe(`send timed out after ${SEND_TIMEOUT_MS} ms`);
     for (const f of failures) {
       // Equal jitter: between half and all of base × 2^(attempts − 1).
       const delay = Date.parse(f.nextAttemptAt) - f.time;
@@ -254,10 +277,29 @@ describe('Teams cards for new handovers', () => {
       expect(delay).toBeGreaterThanOrEqual(full / 2 - 5);
       expect(delay).toBeLessThanOrEqual(full + 5);
     }
-    // Each attempt waited for its backoff.
-    const attempts = connector.calls.map((c) => c.at);
-    for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(BACKOFF_BASE_MS / 2 - 5);
+    // Three sends by the worker, each after its backoff; the first retried by the connector client.
+    const sends = [...new Set(connector.calls.map((c) => c.requestId))];
+    if (sends.every((id) => id !== undefined)) {
+      expect(sends).toHaveLength(3);
+      expect(connector.calls.filter((c) => c.requestId === sends[0]).map((c) => c.status)).toEqual([500, 500, 500, 500]);
+    }
+    const [, second, third] = sends.map((id) => connector.calls.find((c) => c.requestId === id)!.at);
+    if (second && third) expect(third - second).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS + BACKOFF_BASE_MS - 50);
     expect(await service.store.outboxStats()).toMatchObject({ pending: 0, delivered: 1 });
+  }, 60_000);
+
+  it('delivers at least once: a send abandoned at the timeout that lands later can post a second card, but is logged once', async () => {
+    // Known limitation (see handover/outbox-worker.ts): the worker cannot cancel a send it gave up on.
+    const connector = fakeConnector([{ delayMs: 900, status: 201 }, 201]);
+    service = await startService(env(500));
+    await service.store.saveChannelReference('south', channelReference(), new Date());
+    const handover = await service.store.createHandover(sampleDraft({ contact: familyContact(4) }, 'routine', 'south'));
+    await waitFor('the notified event', async () => (await notifiedEvents(service, handover.reference)).length > 0);
+    await sleep(1_000);
+    expect(failedSendLogs(service, handover.reference).map((f) => f.error)).toEqual(['send timed out after 500 ms']);
+    expect(connector.delivered().length).toBeGreaterThanOrEqual(1);
+    expect(connector.delivered().length).toBeLessThanOrEqual(2);
+    expect(await notifiedEvents(service, handover.reference)).toHaveLength(1);
   });
 
   it('does not post anything while no channel is linked, then posts once one is', async () => {
@@ -286,8 +328,8 @@ describe('across a restart', () => {
       await first.store.saveChannelReference('south', channelReference(), new Date());
       const draft = sampleDraft({ contact: familyContact(3) }, 'priority', 'south');
       const handover = await first.store.createHandover(draft);
-      await waitFor('two failed attempts', () => failedSendLogs(first, handover.reference).length >= 2);
-      await first.stop();
+      await waitFor('a failed attempt', () => failedSendLogs(first, handover.reference).length >= 1, 20_000);
+      await first.stop(); // waits for the send in progress, if any, to fail too
       stopped = true;
       const callsWhenStopped = failing.calls.length;
       await sleep(300);
@@ -299,9 +341,10 @@ describe('across a restart', () => {
       const connector = fakeConnector([201]);
       const second = await startService(ENV, dataDir);
       try {
-        await waitFor('the notified event', async () => (await notifiedEvents(second, handover.reference)).length > 0);
+        await waitFor('the notified event', async () => (await notifiedEvents(second, handover.reference)).length > 0, 20_000);
         await sleep(200);
         expect(connector.delivered()).toHaveLength(1);
+        expect(connector.calls).toHaveLength(1);
         expect(connector.calls[0]!.conversationId).toBe(southConversation);
         const json = JSON.stringify(connector.calls[0]!.body);
         expect(json).toContain(handover.reference);
@@ -316,5 +359,5 @@ describe('across a restart', () => {
     } finally {
       if (!stopped) await first.stop();
     }
-  });
+  }, 60_000);
 });
