@@ -344,12 +344,17 @@ describe('Adaptive Cards in Teams', () => {
       'talk to a person',
       'start again',
       'check my reference',
+      'how do i apply for an ehcp',
+      'triage',
     ];
     for (const text of messages) {
       const replies = await turn(teamsActivity({ text, mention: true }));
       expect(replies.length, text).toBeGreaterThan(0);
       for (const r of replies) expect(r.suggestedActions, text).toBeUndefined();
     }
+    const { setting: _setting, ...partial } = FORM;
+    await turn(teamsActivity({ value: { action: 'triage-form', ...partial } }));
+    await turn(teamsActivity({ value: { action: 'triage-form', ...FORM } }));
     const handover = await service.store.createHandover(sampleDraft({}, 'immediate', 'north'));
     const { handoverCard } = await import('../bot/teams.js');
     everyCard.push({ where: 'handover card', card: handoverCard(handover, { publicUrl: 'https://deal.example.org', routes: loadRouteGuide() }) as unknown as AdaptiveCardJson });
