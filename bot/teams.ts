@@ -110,11 +110,17 @@ function teamsPrincipal(context: TurnContext, localityId: string | null): StaffP
   return { email: `teams:${who}`, role: localityId ? 'officer' : 'lead', localityId };
 }
 
+/** A channel's own id: a thread's conversation id is the channel id plus ";messageid=<root>". */
+export function channelConversationId(id: string): string {
+  return id.split(';messageid=')[0]!;
+}
+
 /** The locality whose channel this is, or undefined if the channel is not linked. */
 async function channelLocality(store: HandoverStore, context: TurnContext): Promise<string | null | undefined> {
-  const conversationId = context.activity.conversation.id;
+  const conversationId = channelConversationId(context.activity.conversation.id);
   for (const { target, reference } of await store.listChannelReferences()) {
-    if ((reference as Partial<ConversationReference>).conversation?.id === conversationId) return target === 'lead' ? null : target;
+    const linked = (reference as Partial<ConversationReference>).conversation?.id;
+    if (linked && channelConversationId(linked) === conversationId) return target === 'lead' ? null : target;
   }
   return undefined;
 }
@@ -139,7 +145,10 @@ export function configureTeams(app: Application<TurnState>, deps: TeamsDeps): vo
       await context.sendActivity(`I don't know that locality. Try one of: ${localities.map((l) => l.id).join(', ')}, or "lead".`);
       return;
     }
-    await store.saveChannelReference(match.id, TurnContext.getConversationReference(context.activity), new Date());
+    // Store the channel itself, not the thread of this message, so each card is a new post.
+    const reference = TurnContext.getConversationReference(context.activity);
+    const conversation = { ...reference.conversation!, id: channelConversationId(reference.conversation!.id) };
+    await store.saveChannelReference(match.id, { ...reference, conversation, activityId: undefined }, new Date());
     logger.info({ locality: match.id }, 'teams: channel linked to locality');
     await context.sendActivity(`This channel will now get a card for each new handover for ${match.name}.`);
   });

@@ -257,7 +257,8 @@ describe('locality channels and handover cards', () => {
     expect(reference).toMatchObject({
       channelId: 'msteams',
       serviceUrl: TEAMS_SERVICE_URL,
-      conversation: { id: northThread, conversationType: 'channel' },
+      // The channel itself, not the thread the link was typed in, so each card is a new post.
+      conversation: { id: northThread.split(';messageid=')[0], conversationType: 'channel' },
       bot: { id: BOT_ID },
     });
   });
