@@ -40,6 +40,8 @@ export const Config = z
     OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     PRIVACY_URL: optionalText,
     TERMS_URL: optionalText,
+    /** When set, GET /metrics needs `Authorization: Bearer <token>` (the counts hold no personal data either way). */
+    METRICS_TOKEN: optionalText,
   })
   .transform((c) => ({
     ...c,

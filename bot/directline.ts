@@ -12,6 +12,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { MAX_TEXT } from '../conversation/front-door.js';
+import { ActivityEntity } from './activity-fields.js';
 
 export type RunTurn = (activity: Activity) => Promise<Partial<Activity>[]>;
 
@@ -43,7 +44,7 @@ export const IncomingActivity = z
     timestamp: z.string().max(40).optional(),
     localTimestamp: z.string().max(40).optional(),
     localTimezone: z.string().max(60).optional(),
-    entities: z.array(z.unknown()).max(10).optional(),
+    entities: z.array(ActivityEntity).max(10).optional(), // objects with a type: Teams AI reads them before our code (fuzzing)
   })
   .passthrough()
   .refine((a) => a.value === undefined || JSON.stringify(a.value).length <= 8_000, { message: 'value is too large', path: ['value'] });

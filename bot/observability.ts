@@ -29,7 +29,7 @@ const EXACT = new Set([
   '/privacy',
   '/favicon.ico',
 ]);
-/** Requests too frequent to log at info (web chat polls every half second). */
+/** GET requests too frequent to log at info (web chat polls every half second). */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics', '/favicon.ico', '/static/*', '/v3/directline/conversations/:conversation/activities']);
 
 /** The correlation id of a conversation: stable, short, and not the id itself. */
@@ -64,7 +64,7 @@ export function requestLogging(opts: { logger: Logger; metrics: Metrics }): Requ
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       opts.metrics.observeHttp({ method: req.method, route, status: res.statusCode, seconds });
-      const level = res.statusCode >= 500 ? 'warn' : QUIET.has(route) && res.statusCode < 400 ? 'debug' : 'info';
+      const level = res.statusCode >= 500 ? 'warn' : req.method === 'GET' && QUIET.has(route) && res.statusCode < 400 ? 'debug' : 'info';
       opts.logger[level](
         {
           method: req.method,

@@ -37,6 +37,7 @@ import { localityData } from '../triage/locality.js';
 import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
 import { createMetrics } from './metrics.js';
 import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
+import { ActivityEntity, ChannelAccount, ConversationAccount } from './activity-fields.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
 const BotActivity = z
@@ -45,9 +46,14 @@ const BotActivity = z
     id: z.string().max(512).optional(),
     channelId: z.string().min(1).max(64),
     serviceUrl: z.string().url().max(2048),
-    conversation: z.object({ id: z.string().min(1).max(512) }).passthrough(),
-    from: z.object({ id: z.string().max(512) }).passthrough(),
-    recipient: z.object({ id: z.string().max(512) }).passthrough(),
+    // Fields botbuilder and Teams AI read without checking (see activity-fields.ts).
+    conversation: ConversationAccount,
+    from: ChannelAccount,
+    recipient: ChannelAccount,
+    locale: z.string().max(20).nullish(),
+    entities: z.array(ActivityEntity).max(100).optional(), // null fails the turn too
+    membersAdded: z.array(ChannelAccount).max(100).optional(),
+    membersRemoved: z.array(ChannelAccount).max(100).optional(),
     text: z.string().max(10_000).optional(),
   })
   .passthrough();
@@ -157,7 +163,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     }),
   );
   // Counts only, no personal data; METRICS_TOKEN (optional) requires a bearer token.
-  app.get('/metrics', metricsEndpoint(metrics, process.env.METRICS_TOKEN?.trim() || undefined));
+  app.get('/metrics', metricsEndpoint(metrics, config.METRICS_TOKEN));
 
   const messagesLimiter = botMessagesPerConversation(config.authenticated); // null when authenticated
   if (messagesLimiter) app.post('/api/messages', messagesLimiter);
@@ -171,7 +177,13 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     await httpAdapter.process(req, res, (context) => bot.run(context).then(() => undefined));
   });
 
-  const tokenLimiter = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
+  const tokenLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'Too many new chats from this network. Please wait a minute and try again.' }, // JSON, like every other 4xx
+  });
   app.post('/api/webchat/token', tokenLimiter, webchatTokenHandler(config, directLine));
   const activityLimiter = rateLimit({
     windowMs: 60_000,
@@ -179,6 +191,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${req.params.conversationId ?? ''}`,
+    message: { error: { code: 'TooManyRequests', message: 'Too many messages in this conversation. Please wait a minute and try again.' } },
   });
   app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
   app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
@@ -239,7 +252,13 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     },
     async close() {
       clearInterval(purge);
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        // server.close() waits for requests in flight; a keep-alive connection that finishes its
+        // request meanwhile would hold it open until it times out, so close those as they go idle.
+        const sweep = setInterval(() => server!.closeIdleConnections(), 50);
+        await closed.finally(() => clearInterval(sweep));
+      }
       await outbox?.stop();
       storage.close();
       await store.close();
