@@ -21,6 +21,7 @@ type AcClient = { setRequests(requests: AcRequest[]): void };
 type AcResult = { errors: number; timeouts: number; non2xx: number; duration: number; requests: { total: number } };
 type AcInstance = PromiseLike<AcResult> & {
   on(event: 'response', listener: (client: AcClient, status: number, bytes: number, ms: number) => void): void;
+  on(event: 'reqError', listener: (error: { code?: string; message?: string }) => void): void;
 };
 type AcOptions = {
   url: string;
@@ -46,6 +47,8 @@ export type LoadResult = {
   non2xx: number;
   badReplies: number;
   badSample: string;
+  /** Connection errors and timeouts by kind ("ECONNRESET: 3"), so a failed run says why. */
+  errorKinds: string;
   peakRssMb: number;
   /** Server CPU time (user + system) per answered turn, ms: unaffected by other load on the machine. */
   cpuMsPerTurn: number;
@@ -99,6 +102,11 @@ export async function runAutocannon(
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
+  const errorKinds = new Map<string, number>();
+  instance.on('reqError', (error) => {
+    const kind = error?.code ?? error?.message ?? 'unknown';
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+  });
   const result = await instance;
   const cpu = cpuMs(target.pid) - cpuBefore;
   const { p50, p95, p99 } = summarise(latencies);
@@ -114,6 +122,7 @@ export async function runAutocannon(
     non2xx: result.non2xx,
     badReplies: tally.bad,
     badSample: tally.sample,
+    errorKinds: [...errorKinds].map(([kind, n]) => `${kind}: ${n}`).join(', '),
     peakRssMb: peak(),
     cpuMsPerTurn: cpu / latencies.length,
     handovers: tally.handovers,

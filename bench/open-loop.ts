@@ -41,6 +41,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
   const latencies: number[] = [];
   const idle: Session[] = [];
   let errors = 0;
+  const errorKinds = new Map<string, number>();
   let non2xx = 0;
   let bad = 0;
   let badSample = '';
@@ -71,8 +72,10 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
           } else if (turn.value?.action === 'handover-send') handovers += 1;
         }
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         errors += 1;
+        const kind = (error as { code?: string })?.code ?? (error instanceof Error ? error.message : 'unknown');
+        errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
       })
       .finally(() => {
         inFlight -= 1;
@@ -108,6 +111,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
     non2xx,
     badReplies: bad,
     badSample,
+    errorKinds: [...errorKinds].map(([kind, n]) => `${kind}: ${n}`).join(', '),
     peakRssMb: peak(),
     cpuMsPerTurn: cpu / latencies.length,
     handovers,

@@ -25,8 +25,10 @@ export type TeamsDeps = {
 
 const URGENCY_LABEL = { immediate: 'Immediate', priority: 'Priority', routine: 'Routine' } as const;
 
+const cardTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+
 function londonTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  return cardTime.format(new Date(iso));
 }
 
 function localityName(id: string | null): string {

@@ -10,7 +10,7 @@ import { KnowledgeSearch } from '../knowledge/search.js';
 import { evalTriageFile, runTriageJson } from '../triage/eval.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { addStaff, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { addStaff, backupHandovers, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
 import { localityData } from '../triage/locality.js';
 
 const USAGE = `usage:
@@ -21,6 +21,7 @@ const USAGE = `usage:
   deal kb lint                             check every article, contact and glossary entry
   deal handovers list [--locality X] [--all] [--json]   open handovers (no contact details)
   deal handovers purge [--days N]          delete personal data of handovers closed N days ago (default RETENTION_DAYS or 90)
+  deal handovers backup <file>             copy the handover database to a new file while the bot runs
   deal staff add <email> --locality <id|name> | --lead
                                            add a staff account; password from DEAL_STAFF_PASSWORD or asked for
 `;
@@ -91,8 +92,9 @@ const kb: Command = (args) => {
 
 const handovers: Command = async (args) => {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' } },
   });
   if (sub === 'list') {
@@ -103,7 +105,11 @@ const handovers: Command = async (args) => {
     process.stdout.write(await purgeHandovers(values.days ? { days: Number(values.days) } : {}));
     return 0;
   }
-  return fail('usage: deal handovers list [--locality X] [--json] | deal handovers purge [--days N]');
+  if (sub === 'backup' && positionals.length === 1) {
+    process.stdout.write(await backupHandovers(positionals[0]!));
+    return 0;
+  }
+  return fail('usage: deal handovers list [--locality X] [--json] | deal handovers purge [--days N] | deal handovers backup <file>');
 };
 
 /** The password for a new account: never a command-line argument (it would sit in shell history). */

@@ -18,8 +18,11 @@ export function contactLine(contact: Contact): { name: string; detail: string } 
   return { name: contact.name, detail };
 }
 
+/** Built once: toLocaleDateString builds a new formatter on every call, which showed in the load profile. */
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 function formatDate(iso: string): string {
-  return new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  return longDate.format(new Date(`${iso}T12:00:00Z`));
 }
 
 export function articleUrl(publicUrl: string, id: string): string {

@@ -48,9 +48,11 @@ type Step = 'consent' | 'name' | 'method' | 'detail' | 'bestTime' | 'child' | 't
 const SKIP: Choice = { title: 'Skip', value: { action: 'handover-answer', skip: true } };
 const CANCEL: Choice = { title: 'Cancel', text: 'start again' };
 
+const dueFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' });
+
 function formatDue(due: Date, now: Date): string {
   if (due.getTime() - now.getTime() < 60 * 60 * 1000) return 'as soon as possible today';
-  return `by ${due.toLocaleString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}`;
+  return `by ${dueFormat.format(due)}`;
 }
 
 export class HandoverFlow implements Flow {

@@ -3,6 +3,7 @@
  *
  *   deal handovers list [--locality <id>|unassigned] [--all] [--json]
  *   deal handovers purge [--days <n>]
+ *   deal handovers backup <file>
  *   deal staff add <email> (--locality <id> | --lead) --password <p>
  *
  * Each function returns the text to print and throws an Error with a plain message on bad
@@ -13,11 +14,12 @@
  * The database is `<DATA_DIR>/handovers.sqlite` (DATA_DIR defaults to `data`), the same file
  * the bot uses; the store's busy timeout lets the CLI run while the bot is running.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from './consent.js';
 import type { Handover, HandoverStatus } from './schema.js';
-import { openHandoverStore } from './sqlite-store.js';
+import { openHandoverStore, type SqliteHandoverStore } from './sqlite-store.js';
 import { StaffAccounts } from './staff-accounts.js';
 import type { HandoverStore } from './store.js';
 
@@ -32,10 +34,14 @@ export interface CliContext {
   env?: NodeJS.ProcessEnv;
 }
 
+function openFromContext(context: CliContext): SqliteHandoverStore {
+  const env = context.env ?? process.env;
+  return openHandoverStore({ dataDir: resolve(context.dataDir ?? env.DATA_DIR ?? 'data'), clock: context.now });
+}
+
 async function withStore<T>(context: CliContext, fn: (store: HandoverStore) => Promise<T>): Promise<T> {
   if (context.store) return fn(context.store);
-  const env = context.env ?? process.env;
-  const store = openHandoverStore({ dataDir: resolve(context.dataDir ?? env.DATA_DIR ?? 'data'), clock: context.now });
+  const store = openFromContext(context);
   try {
     return await fn(store);
   } finally {
@@ -116,6 +122,23 @@ export async function purgeHandovers(options: { days?: number } = {}, context: C
     await store.purgeExpiredSessions(now),
   ]);
   return `Deleted the personal data of ${purged} handover${purged === 1 ? '' : 's'} closed more than ${days} days ago.\nRemoved ${sessions} expired staff session${sessions === 1 ? '' : 's'}.\n`;
+}
+
+/**
+ * Copies the handover database to `destination` (a new file) while the bot runs. Backups
+ * hold personal data: keep them encrypted, and no longer than the retention period, or a
+ * purged handover lives on in them.
+ */
+export async function backupHandovers(destination: string, context: CliContext = {}): Promise<string> {
+  const target = resolve(destination);
+  if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name`);
+  const store = openFromContext(context);
+  try {
+    await store.backupTo(target);
+  } finally {
+    await store.close();
+  }
+  return `Backed up the handover database to ${target}.\n`;
 }
 
 /**

@@ -833,6 +833,16 @@ export class SqliteHandoverStore implements HandoverStore {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   }
 
+  /**
+   * A consistent copy of the whole database in `destination`, taken with SQLite's online
+   * backup API while the bot keeps running. The copy is made private (0600): it holds the
+   * same personal data as the live file.
+   */
+  async backupTo(destination: string): Promise<void> {
+    await this.db.backup(destination);
+    chmodSync(destination, 0o600);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

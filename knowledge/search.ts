@@ -232,8 +232,9 @@ export class KnowledgeSearch {
       boost: boosts,
       tokenize: (text) => text.split(' '),
       processTerm: (term) => term,
-      // Typos and word endings only for what was typed; expansions are known words already.
-      fuzzy: (term) => (term.length >= 5 && !query.expanded.has(term) ? fuzzy : false),
+      // Typos only for typed words the articles do not use (a known word is not a typo; fuzzy
+      // search walks the whole index, the largest part of a search's cost); expansions are known.
+      fuzzy: (term) => (term.length >= 5 && !this.idf.has(term) && !query.expanded.has(term) ? fuzzy : false),
       prefix: (term) => term.length >= 5 && !query.expanded.has(term),
       weights: { fuzzy: 0.5, prefix: 0.4 },
       maxFuzzy: 1,

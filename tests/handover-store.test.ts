@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -725,5 +726,26 @@ describe('CLI commands', () => {
     const text = await listHandovers({ json: true }, { dataDir: dir });
     expect(JSON.parse(text)).toHaveLength(1);
     expect(await purgeHandovers({ days: 30 }, { env: { DATA_DIR: dir } })).toMatch(/of 0 handovers/);
+  });
+
+  it('`deal handovers backup` copies the live database to a new private file, and never overwrites one', async () => {
+    const { reference } = await store.createHandover(sampleDraft());
+    const copy = join(dir, 'backup.sqlite');
+    const deal = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/deal.js', 'handovers', 'backup', ...args], { env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+    const first = deal(copy); // while this test's store still has the database open
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(copy);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    const backup = new Database(copy, { readonly: true });
+    try {
+      expect(backup.prepare('SELECT contact_name FROM handovers WHERE reference = ?').pluck().get(reference)).toBe('Sam Parent');
+      expect(backup.prepare('SELECT count(*) FROM handover_events WHERE reference = ?').pluck().get(reference)).toBeGreaterThan(0);
+    } finally {
+      backup.close();
+    }
+    const again = deal(copy);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists/);
   });
 });
