@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { activity } from '../tests/helpers/bot-turns.js';
 
 export type TurnSpec = {
   kind: 'question' | 'triage' | 'handover';
@@ -123,18 +124,7 @@ export function sessionScript(n: number): TurnSpec[] {
 
 /** The Bot Framework activity for one turn, as Azure would post it, asking for the replies in the response. */
 export function activityBody(conversationId: string, turnIndex: number, turn: TurnSpec): string {
-  return JSON.stringify({
-    type: 'message',
-    id: `${conversationId}-${turnIndex}`,
-    channelId: 'webchat',
-    serviceUrl: 'http://127.0.0.1:9/',
-    conversation: { id: conversationId },
-    from: { id: `user-${conversationId}`, role: 'user' },
-    recipient: { id: 'bot', role: 'bot' },
-    deliveryMode: 'expectReplies',
-    text: turn.text ?? '',
-    ...(turn.value ? { value: turn.value } : {}),
-  });
+  return JSON.stringify(activity(conversationId, turn, { id: `${conversationId}-${turnIndex}` }));
 }
 
 /** True when a reply body is what this turn should get (the echo bot only has to answer). */

@@ -378,16 +378,13 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       status === 'open' ? ['received', 'with-officer'] : status === 'closed' ? ['closed'] : undefined;
     return { status, scope, selected, statuses, includePurged: status !== 'open' };
   };
+  const listFiltered = (f: ReturnType<typeof listFilters>) =>
+    store.listHandovers({ scope: f.scope, ...(f.statuses ? { statuses: f.statuses } : {}), includePurged: f.includePurged, limit: LIST_LIMIT });
 
   router.get('/', async (req, res) => {
     const { principal } = sessionOf(req);
     const f = listFilters(principal, req.query);
-    const handovers = await store.listHandovers({
-      scope: f.scope,
-      ...(f.statuses ? { statuses: f.statuses } : {}),
-      includePurged: f.includePurged,
-      limit: LIST_LIMIT,
-    });
+    const handovers = await listFiltered(f);
     const page = queuePage(context(req), {
       handovers,
       now: now(),
@@ -520,12 +517,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   api.get('/handovers', async (req, res) => {
     const { principal } = sessionOf(req);
     const f = listFilters(principal, req.query);
-    const handovers = await store.listHandovers({
-      scope: f.scope,
-      ...(f.statuses ? { statuses: f.statuses } : {}),
-      includePurged: f.includePurged,
-      limit: LIST_LIMIT,
-    });
+    const handovers = await listFiltered(f);
     const at = now();
     res.json({ handovers: handovers.map((h) => summary(h, at)), truncated: handovers.length >= LIST_LIMIT });
   });

@@ -3,10 +3,7 @@
  * sign-out and cookie flags. Real HTTP against the staff router on an ephemeral port, a real
  * SQLite store in a temp dir, and accounts made through handover/staff-accounts.ts.
  */
-import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -14,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handover } from '../handover/schema.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { staffRouter } from '../staff/router.js';
+import { startStaffApp, type StaffApp } from './helpers/staff-app.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -26,7 +23,7 @@ const MISSING = 'DEAL-ZZZZZZ';
 
 let dir: string;
 let store: SqliteHandoverStore;
-let server: Server;
+let staffApp: StaffApp;
 let base: string;
 let north: Handover;
 let south: Handover;
@@ -121,17 +118,12 @@ beforeAll(async () => {
   north = await store.createHandover(sampleDraft({}, 'routine', 'north'));
   south = await store.createHandover(sampleDraft({}, 'priority', 'south'));
   unassigned = await store.createHandover(sampleDraft({}, 'routine', null));
-  const app = express();
-  app.use(express.json({ limit: '64kb' }));
-  app.use('/staff', staffRouter({ store, accounts, logger: pino({ level: 'silent' }), publicUrl: 'https://deal.example.org', secureCookies: true }));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  staffApp = await startStaffApp({ store, accounts, logger: pino({ level: 'silent' }), publicUrl: 'https://deal.example.org', secureCookies: true });
+  base = staffApp.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await staffApp.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -4,10 +4,7 @@
  * step with the right actor. Also: overdue items are marked, the JSON API validates bodies
  * with errors that name the fields, take-over works, and the logs hold no family details.
  */
-import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -15,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handover } from '../handover/schema.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { staffRouter } from '../staff/router.js';
+import { startStaffApp, type StaffApp } from './helpers/staff-app.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -25,7 +22,7 @@ const OFFICER_2 = 'second.north@dorsetcouncil.gov.uk';
 
 let dir: string;
 let store: SqliteHandoverStore;
-let server: Server;
+let staffApp: StaffApp;
 let base: string;
 const logs: string[] = [];
 /** The staff page's clock: an hour after the handovers were created. */
@@ -104,20 +101,12 @@ beforeAll(async () => {
   await accounts.addStaff(OFFICER, { localityId: 'north', password: PASSWORD });
   await accounts.addStaff(OFFICER_2, { localityId: 'north', password: PASSWORD });
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const app = express();
-  app.use(express.json({ limit: '64kb' }));
-  app.use(
-    '/staff',
-    staffRouter({ store, accounts, logger, publicUrl: 'https://deal.example.org/', secureCookies: false, now: () => pageNow }),
-  );
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  staffApp = await startStaffApp({ store, accounts, logger, publicUrl: 'https://deal.example.org/', secureCookies: false, now: () => pageNow });
+  base = staffApp.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await staffApp.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -6,20 +6,17 @@
  * `window.__xss` must stay undefined. The app here has the service's helmet headers but
  * deliberately no CSP, so it is the escaping that is tested, not the browser's policy.
  */
-import express from 'express';
-import helmet from 'helmet';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handover } from '../handover/schema.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { staffRouter } from '../staff/router.js';
+import { launchBrowser } from './helpers/browser.js';
+import { startStaffApp, type StaffApp } from './helpers/staff-app.js';
 import { sampleDraft, sampleTriage } from './fixtures/handover-draft.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -31,7 +28,7 @@ const SVG = '<svg onload=window.__xss=1>';
 
 let dir: string;
 let store: SqliteHandoverStore;
-let server: Server;
+let staffApp: StaffApp;
 let base: string;
 let browser: Browser;
 let handover: Handover;
@@ -52,24 +49,18 @@ beforeAll(async () => {
       transcript: [`You: ${IMG}`, `You: ${SCRIPT}`, `Bot: ${SVG}`],
     }),
   );
-  const app = express();
   // The service's headers (e.g. Referrer-Policy: no-referrer) but no CSP: see the top of this file.
-  app.use(helmet({ contentSecurityPolicy: false }));
-  app.use(express.json({ limit: '64kb' }));
-  app.use('/staff', staffRouter({ store, accounts, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', secureCookies: false }));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  staffApp = await startStaffApp(
+    { store, accounts, logger: pino({ level: 'silent' }), publicUrl: 'http://127.0.0.1', secureCookies: false },
+    { helmetWithoutCsp: true },
+  );
+  base = staffApp.base;
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await staffApp.close();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });

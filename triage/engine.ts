@@ -436,13 +436,8 @@ function render(template: string, values: TemplateValues): string {
 
 const URGENCY_RANK: Record<Urgency, number> = { routine: 0, priority: 1, immediate: 2 };
 
-export interface FiredRule {
-  id: string;
-  route: RouteId | null;
-  priority: number;
-  urgency: Urgency;
-  handover: boolean;
-  reason: string;
+/** A rule whose conditions held, with its reason filled in. */
+export interface FiredRule extends Omit<Rule, 'conditions' | 'test'> {
   /** Set when a conflict took this rule's route out: the conflict's id. */
   removedBy: string | null;
 }
