@@ -87,6 +87,9 @@ export function notSureReply(kb: KnowledgeBase, topic?: OutOfScopeTopic): Reply 
       'I can only answer questions about support for children and young people with special educational needs and disabilities (SEND) in Dorset.',
       council ? `For other council services, such as bins, council tax or parking, contact ${council.name} on ${council.phone}.` : '',
       deal ? `If your question is about SEND, try asking in a different way, or talk to a person at ${deal.name}.` : '',
+      // A safety net under the safety check: its patterns miss some wordings nobody has seen
+      // (README, Benchmarks), and a message it misses usually ends up here.
+      'If you are worried that a child is not safe right now, call 999.',
     ]
       .filter(Boolean)
       .join('\n\n'),

@@ -83,6 +83,14 @@ describe('/api/messages', () => {
     expect(reply.text).toMatch(/01305 221000/);
   });
 
+  it('answers "not sure" with the 999 line, so a risk the patterns miss still gets it', async () => {
+    const text = 'the lighthouse keeper said the tide is turning purple tonight';
+    const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
+    const reply = (body.activities as Act[])[0]!;
+    expect(reply.text).toMatch(/not sure I can help/);
+    expect(reply.text).toMatch(/not safe right now, call 999/);
+  });
+
   it.each([
     ['malformed JSON', '{"type": "message",'],
     ['an empty object', {}],
