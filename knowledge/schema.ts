@@ -115,23 +115,29 @@ export type GlossaryEntry = z.infer<typeof GlossaryEntry>;
 export const SynonymGroup = z.array(z.string().min(2)).min(2);
 
 /** `knowledge/out-of-scope.yaml`: everyday topics we do not answer, with where to go instead. */
+/** Regular expressions written as strings; each must compile. */
+const regexList = (min: number) =>
+  z.array(z.string().min(2)).min(min).superRefine((patterns, ctx) => {
+    patterns.forEach((p, i) => {
+      try {
+        new RegExp(p);
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `is not a valid regular expression: ${p}` });
+      }
+    });
+  });
+
 export const OutOfScopeTopic = z
   .object({
     id: ArticleId,
     /** Plain words for the topic, used in "For {label}, contact ...". */
     label: z.string().min(3),
-    patterns: z
-      .array(z.string().min(2))
-      .min(1)
-      .superRefine((patterns, ctx) => {
-        patterns.forEach((p, i) => {
-          try {
-            new RegExp(p);
-          } catch {
-            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `is not a valid regular expression: ${p}` });
-          }
-        });
-      }),
+    patterns: regexList(1),
+    /**
+     * The topic does not apply when the question also matches one of these: "a school place"
+     * is an admissions question, but "a school place for my son with an EHCP" is SEND.
+     */
+    unless: regexList(0).default([]),
     contact: ArticleId,
   })
   .strict();

@@ -21,6 +21,14 @@ export type SearchSettings = {
   boosts: Record<IndexedField, number>;
   /** Fraction of the question's (rarity-weighted) words the best article must cover. */
   minCoverage: number;
+  /**
+   * The same for a question of `longQuestionTerms` words or more (after stop words). Families
+   * tell their story ("we are on our knees"), and those words are in no article, so long
+   * questions get a lower bar; short off-topic questions ("book a gp appointment") are the
+   * ones that need the higher one.
+   */
+  minCoverageLong: number;
+  longQuestionTerms: number;
   /** Lowest MiniSearch score for the best article. */
   minScore: number;
   /** Total weight one matched phrase adds through its expansions (acronyms, synonyms), shared by their words. */
@@ -38,6 +46,8 @@ type IndexedField = 'title' | 'keywords' | 'questions' | 'summary' | 'headings' 
 export const DEFAULT_SETTINGS: SearchSettings = {
   boosts: { title: 4, keywords: 3, questions: 2, summary: 1.5, headings: 1, body: 0.6 },
   minCoverage: 0.55,
+  minCoverageLong: 0.3,
+  longQuestionTerms: 6,
   minScore: 2,
   expansionWeight: 0.3,
   fuzzy: 0.2,
@@ -58,16 +68,19 @@ export type SearchAnswer = {
   topic?: OutOfScopeTopic;
 };
 
-const GENERIC_FILE = new URL('./generic-words.txt', import.meta.url);
+/** The search terms of a word list (one word or phrase per line, # comments). */
+function termsOfList(file: string): ReadonlySet<string> {
+  return new Set(
+    readFileSync(new URL(file, import.meta.url), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'))
+      .flatMap((phrase) => terms(phrase)),
+  );
+}
 
 /** Words too general to show that a question is about SEND ("time", "apply", "help"). */
-const GENERIC_TERMS: ReadonlySet<string> = new Set(
-  readFileSync(GENERIC_FILE, 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'))
-    .map((word) => stem(normalise(word))),
-);
+const GENERIC_TERMS = termsOfList('./generic-words.txt');
 
 type Expansion = { phrase: string[]; alternatives: string[][] };
 
@@ -102,7 +115,7 @@ export class KnowledgeSearch {
   private readonly expansions: Map<string, Expansion[]>;
   private readonly idf = new Map<string, number>();
   private readonly maxIdf: number;
-  private readonly topics: { topic: OutOfScopeTopic; pattern: RegExp }[];
+  private readonly topics: { topic: OutOfScopeTopic; pattern: RegExp; unless: RegExp | null }[];
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -110,7 +123,11 @@ export class KnowledgeSearch {
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings, boosts: { ...DEFAULT_SETTINGS.boosts, ...settings.boosts } };
     this.expansions = buildExpansions(kb);
-    this.topics = kb.outOfScope.map((topic) => ({ topic, pattern: new RegExp(topic.patterns.join('|')) }));
+    this.topics = kb.outOfScope.map((topic) => ({
+      topic,
+      pattern: new RegExp(topic.patterns.join('|')),
+      unless: topic.unless.length > 0 ? new RegExp(topic.unless.join('|')) : null,
+    }));
     this.index = new MiniSearch<Record<string, string>>({
       fields: ['title', 'keywords', 'questions', 'summary', 'headings', 'body'],
       storeFields: ['title'],
@@ -222,7 +239,7 @@ export class KnowledgeSearch {
 
   search(question: string, limit = this.settings.limit): SearchAnswer {
     const lower = normalise(question);
-    const topic = this.topics.find((t) => t.pattern.test(lower))?.topic;
+    const topic = this.topics.find((t) => t.pattern.test(lower) && !t.unless?.test(lower))?.topic;
     if (topic) return { answered: false, results: [], coverage: 0, reason: 'out-of-scope-topic', topic };
     const query = this.prepare(question);
     if (query.typed.length === 0) return { answered: false, results: [], coverage: 0, reason: 'empty' };
@@ -251,7 +268,7 @@ export class KnowledgeSearch {
     const rounded = Math.round(coverage * 1000) / 1000;
     const reason: SearchAnswer['reason'] = !specific
       ? 'only-general-words'
-      : coverage < this.settings.minCoverage
+      : coverage < (query.typed.length >= this.settings.longQuestionTerms ? this.settings.minCoverageLong : this.settings.minCoverage)
         ? 'low-coverage'
         : best.score < this.settings.minScore
           ? 'low-score'

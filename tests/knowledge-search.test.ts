@@ -40,6 +40,23 @@ describe('retrieval', () => {
     expect(search.search('when is my bin collection day').topic?.id).toBe('waste');
   });
 
+  it('sends an everyday topic elsewhere unless the question is about SEND after all', () => {
+    expect(search.search('how do i apply for a reception school place').topic?.id).toBe('school-admissions');
+    expect(search.search('my mum has dementia and needs a care home').topic?.id).toBe('adult-care');
+    const send = search.search('how do i get a reception school place for my autistic son with an ehcp');
+    expect(send.topic).toBeUndefined();
+    expect(send.answered).toBe(true);
+  });
+
+  it('gives a long question told as a story a lower bar than a short one', () => {
+    // Most words of a story are in no article; the same coverage would not answer a short question.
+    const story = search.search('my little girl is registered partially sighted and starts reception in september, is there a specialist teacher who can help the school');
+    expect(story.answered).toBe(true);
+    expect(story.results[0]?.id).toBe('hearing-and-vision');
+    expect(story.coverage).toBeLessThan(search.settings.minCoverage);
+    expect(search.search('can you book me a gp appointment').answered).toBe(false);
+  });
+
   it('ranks best first with scores, and is deterministic', () => {
     const a = search.search('speech and language therapy for my child');
     const b = search.search('speech and language therapy for my child');
