@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateQuestions, EvalQuestion, readJsonl, type EvalReport } from '../knowledge/eval.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, type SearchAnswer } from '../knowledge/search.js';
-import { benchSafety } from '../triage/safety-bench.js';
+import { benchSafety, benchSafetyNetHeldOut } from '../triage/safety-bench.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
@@ -105,3 +105,9 @@ console.log(`\nSafety check (every message)`);
 console.log(`  risk phrasings: ${safety.riskCount}, recall ${pct(safety.recall)}; needs-a-person recall ${pct(safety.needsPersonRecall)}`);
 console.log(`  ordinary SEND questions: ${safety.ordinaryCount}, false alarms ${pct(safety.falseAlarmRate)}`);
 console.log(`  latency p50 ${safety.p50Micros.toFixed(1)} µs  p99 ${safety.p99Micros.toFixed(1)} µs`);
+console.log(`  (recall over the lines the patterns were written for; the blind sets below measure new wording)`);
+
+console.log(`\nSecond safety net (naive Bayes, triage/safety-net.ts): each blind set left out of training in turn`);
+for (const h of benchSafetyNetHeldOut(kb.articles.flatMap((a) => [a.title, ...a.questions]))) {
+  console.log(`  blind set ${h.blindSet}: ${pct(h.recall)} of ${h.risk} risk messages flagged, ${pct(h.falseAlarmRate)} of ${h.ordinary} ordinary ones`);
+}

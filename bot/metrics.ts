@@ -7,7 +7,7 @@
  * Each service gets its own registry (tests run several services in one process).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { notSureReply, safetyReply } from '../conversation/answers.js';
+import { notSureReply, possibleRiskReply, safetyReply } from '../conversation/answers.js';
 import type { Channel } from '../conversation/front-door.js';
 import type { Reply } from '../conversation/replies.js';
 import type { ConversationData } from '../conversation/state.js';
@@ -40,6 +40,8 @@ export function createMetrics(opts: {
     const reply = safetyReply(opts.kb, kind);
     if (reply.kind === 'safety') safetyKinds.set(reply.title, kind);
   }
+  const checkIn = possibleRiskReply(opts.kb);
+  if (checkIn.kind === 'safety') safetyKinds.set(checkIn.title, 'possible-risk'); // the second net's check-in
 
   const turns = new Counter({ name: 'deal_turns_total', help: 'Messages handled, by channel', labelNames: ['channel'], registers: [registry] });
   const answers = new Counter({ name: 'deal_answers_total', help: 'Turns answered with a knowledge base article', labelNames: ['channel'], registers: [registry] });

@@ -15,6 +15,7 @@ import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
 import { checkSafety } from '../triage/safety.js';
+import { checkWithNet, defaultSafetyNet } from '../triage/safety-net.js';
 import { createHttpAdapter, createInProcessAdapter } from './adapter.js';
 import { createBotApp } from './app.js';
 import type { Config } from './config.js';
@@ -75,6 +76,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const kb = loadKnowledgeBase(opts.knowledgeDir);
   const search = new KnowledgeSearch(kb);
   checkSafety(''); // compile the safety patterns now, not on a family's first message
+  // The second net learns ordinary questions from the articles too (see triage/safety-net.ts).
+  const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
   const glossary = new Glossary(kb.glossary);
   const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
   const store = new SqliteHandoverStore({ dataDir: config.DATA_DIR });
@@ -97,7 +100,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const handovers = createHandoverPort({ store, logger, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
-  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety, publicUrl: config.PUBLIC_URL, ...flows });
+  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
   const metrics = createMetrics({ kb, outboxStats: () => store.outboxStats() });
   const bot = createBotApp({
     frontDoor,

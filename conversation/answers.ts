@@ -130,6 +130,31 @@ export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-p
   };
 }
 
+/**
+ * The gentle check-in when only the second safety net (not the patterns) found something
+ * worrying: what to do if a child is not safe, and a person, before the usual answer. It must
+ * not alarm a family whose message was ordinary, so it asks rather than tells.
+ */
+export function possibleRiskReply(kb: KnowledgeBase): Reply {
+  const contact = (id: string, text: (x: Contact) => string) => {
+    const found = kb.contacts.get(id);
+    return found ? text(found) : null;
+  };
+  const steps = [
+    contact('emergency', (x) => `If anyone is in danger right now, call **${x.phone}**.`),
+    contact('childrens-advice-duty', (x) => `If you are worried about a child's safety in Dorset, call the ${x.name} on **${x.phone}**.`),
+    contact('childline', (x) => `Children and young people can talk to Childline, free, on **${x.phone}**.`),
+    contact('nspcc', (x) => `Adults worried about a child can call the NSPCC helpline on **${x.phone}**.`),
+  ];
+  return {
+    kind: 'safety',
+    title: 'Is everyone safe?',
+    intro: "Something in your message made me want to check. I'm a computer, so I may have got this wrong. If a child is not safe:",
+    steps: steps.filter((s): s is string => s !== null),
+    choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }],
+  };
+}
+
 export function welcomeReplies(audience: Audience): Reply[] {
   const intro =
     audience === 'professional'

@@ -17,6 +17,7 @@ import {
   glossaryReply,
   helpReply,
   notSureReply,
+  possibleRiskReply,
   safetyReply,
   welcomeReplies,
 } from './answers.js';
@@ -35,8 +36,11 @@ export type Turn = {
   audience: Audience;
 };
 
-/** Shape of `triage/safety.ts`'s result that the conversation relies on. */
-export type SafetyCheck = { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[] };
+/**
+ * Shape of `triage/safety.ts`'s result that the conversation relies on, plus `possibleRisk`
+ * from the second net (`triage/safety-net.ts`) when the patterns did not flag the message.
+ */
+export type SafetyCheck = { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[]; possibleRisk?: boolean };
 
 /** A flow owns the conversation while `state.mode` is one of its modes. */
 export interface Flow {
@@ -103,13 +107,19 @@ export class FrontDoor {
     }
 
     const safety = this.deps.checkSafety(textsOf(turn));
+    // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
+    if (!safety.flagged && safety.possibleRisk) return [possibleRiskReply(this.deps.kb), ...(await this.route(turn, state, []))];
     if (safety.flagged && safety.kind) {
       state.safety = { kind: safety.kind, categories: safety.categories };
       replies.push(safetyReply(this.deps.kb, safety.kind));
       // Inside triage the answer is still recorded, so the result routes to safeguarding.
       if (state.mode !== 'triage') return replies;
     }
+    return this.route(turn, state, replies);
+  }
 
+  /** Everything after the safety check: buttons, intents, the flow in progress, or a question. */
+  private async route(turn: Turn, state: ConversationData, replies: Reply[]): Promise<Reply[]> {
     const action = actionOf(turn.value);
     if (action) return [...replies, ...(await this.onAction(action, turn, state))];
     if (!turn.text) {

@@ -84,11 +84,21 @@ describe('/api/messages', () => {
   });
 
   it('answers "not sure" with the 999 line, so a risk the patterns miss still gets it', async () => {
-    const text = 'the lighthouse keeper said the tide is turning purple tonight';
+    const text = 'the lighthouse keeper painted the sea purple';
     const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
     const reply = (body.activities as Act[])[0]!;
     expect(reply.text).toMatch(/not sure I can help/);
     expect(reply.text).toMatch(/not safe right now, call 999/);
+  });
+
+  it('checks in first when only the second safety net is worried, then still answers', async () => {
+    const text = 'the little ones next door have been left on their own since friday and the baby will not stop crying, who deals with education transport';
+    const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
+    const replies = body.activities as Act[];
+    expect(JSON.stringify(replies[0])).toContain('Is everyone safe?');
+    expect(JSON.stringify(replies[0])).toContain('999');
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(replies.slice(1))).not.toContain('Is everyone safe?');
   });
 
   it.each([

@@ -1,10 +1,10 @@
 /**
  * Numbers for the safety check (triage/safety.ts), computed from the message lists in
- * tests/data/: how many risk messages it catches, how many ordinary SEND questions it wrongly
+ * triage/safety-examples/: how many risk messages it catches, how many ordinary SEND questions it wrongly
  * flags, and how long one check takes. Printed by `npm run bench`; the same lists are the
  * pass/fail lines in tests/safety.test.ts.
  *
- * recall            risk lines flagged with kind 'risk-of-harm'
+ * recall            risk lines flagged with kind 'risk-of-harm' (sets covered by the second net left out)
  * needsPersonRecall needs-a-person lines flagged with kind 'needs-a-person'
  * falseAlarmRate    ordinary lines flagged at all
  * p50Micros/p99Micros  time per checkSafety call over every line, after a warm-up
@@ -12,23 +12,11 @@
  * These lists were partly written before the patterns and partly used to improve them, so
  * recall here is a regression check, not an estimate of recall on wording never seen before.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { checkSafety } from './safety.js';
+import { readSafetyExamples, readSafetyLines, SAFETY_DATA, type SafetyLine } from './safety-examples.js';
+import { SafetyNet } from './safety-net.js';
 
-export const SAFETY_DATA = {
-  risk: fileURLToPath(new URL('../tests/data/safety-risk.txt', import.meta.url)),
-  needsPerson: fileURLToPath(new URL('../tests/data/safety-needs-person.txt', import.meta.url)),
-  ordinary: fileURLToPath(new URL('../tests/data/safety-ordinary.txt', import.meta.url)),
-} as const;
-
-/** One message per line; blank lines and lines starting with # are skipped. */
-export function readSafetyLines(file: string): string[] {
-  return readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith('#'));
-}
+export { readSafetyLines, SAFETY_DATA };
 
 export type SafetyBench = {
   recall: number;
@@ -41,8 +29,11 @@ export type SafetyBench = {
 };
 
 export function benchSafety(): SafetyBench {
-  const risk = readSafetyLines(SAFETY_DATA.risk);
-  const needs = readSafetyLines(SAFETY_DATA.needsPerson);
+  // Recall over the lines the patterns were written for; sets covered by the second net are
+  // measured by benchSafetyNetHeldOut and checked in tests/safety-net.test.ts.
+  const forPatterns = (file: string) => readSafetyExamples(file).filter((l) => !l.netOnly).map((l) => l.text);
+  const risk = forPatterns(SAFETY_DATA.risk);
+  const needs = forPatterns(SAFETY_DATA.needsPerson);
   const ordinary = readSafetyLines(SAFETY_DATA.ordinary);
   const share = (xs: string[], ok: (t: string) => boolean) => (xs.length === 0 ? 0 : xs.filter(ok).length / xs.length);
 
@@ -73,4 +64,28 @@ export function benchSafety(): SafetyBench {
     p50Micros: round(at(0.5), 1),
     p99Micros: round(at(0.99), 1),
   };
+}
+
+export type SafetyNetHeldOut = { blindSet: number; risk: number; ordinary: number; recall: number; falseAlarmRate: number };
+
+/**
+ * The second net on wording it has not seen: each blind set in turn is left out of training
+ * (its risk and its ordinary lines) and scored. `moreOrdinary` is what the server adds (the
+ * knowledge base's questions and titles).
+ */
+export function benchSafetyNetHeldOut(moreOrdinary: readonly string[] = []): SafetyNetHeldOut[] {
+  const risk = readSafetyExamples(SAFETY_DATA.risk);
+  const ordinary = readSafetyExamples(SAFETY_DATA.ordinary);
+  const sets = [...new Set(risk.map((l) => l.blindSet).filter((s): s is number => s !== null))].sort((a, b) => a - b);
+  return sets.map((blindSet) => {
+    const inSet = (l: SafetyLine) => l.blindSet === blindSet;
+    const net = SafetyNet.train(
+      risk.filter((l) => !inSet(l)).map((l) => l.text),
+      [...ordinary.filter((l) => !inSet(l)).map((l) => l.text), ...moreOrdinary],
+    );
+    const heldRisk = risk.filter(inSet).map((l) => l.text);
+    const heldOrdinary = ordinary.filter(inSet).map((l) => l.text);
+    const share = (xs: string[]) => (xs.length === 0 ? 0 : xs.filter((t) => net.flags(t)).length / xs.length);
+    return { blindSet, risk: heldRisk.length, ordinary: heldOrdinary.length, recall: share(heldRisk), falseAlarmRate: share(heldOrdinary) };
+  });
 }

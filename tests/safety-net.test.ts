@@ -1,0 +1,132 @@
+/**
+ * The second safety net (triage/safety-net.ts): on wording it was not trained on, through the
+ * front door, and as the check the server runs. The held-out numbers are measured, not assumed:
+ * each blind set is left out of training in turn, so these tests fail if a change to the net or
+ * the examples makes it generalise worse.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FrontDoor } from '../conversation/front-door.js';
+import { createFlows } from '../bot/flows.js';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { checkSafety } from '../triage/safety.js';
+import { benchSafetyNetHeldOut } from '../triage/safety-bench.js';
+import { readSafetyExamples, SAFETY_DATA } from '../triage/safety-examples.js';
+import { checkWithNet, defaultSafetyNet, SafetyNet, safetyFeatures } from '../triage/safety-net.js';
+import { freshConversation } from '../conversation/state.js';
+
+const kb = loadKnowledgeBase();
+const articleQuestions = kb.articles.flatMap((a) => [a.title, ...a.questions]);
+const net = defaultSafetyNet(articleQuestions);
+const check = checkWithNet(net);
+
+describe('the second net on wording it has not seen', () => {
+  const heldOut = benchSafetyNetHeldOut(articleQuestions);
+
+  it('is measured on every blind set', () => {
+    expect(heldOut.map((h) => h.blindSet)).toEqual([1, 2, 3, 4]);
+    for (const h of heldOut) expect(h.risk).toBeGreaterThanOrEqual(100);
+  });
+
+  it.each(heldOut.map((h) => [h.blindSet, h] as const))('blind set %i left out of training: at least 90 %% of its risk messages flagged', (_set, h) => {
+    expect(h.recall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each(heldOut.map((h) => [h.blindSet, h] as const))('blind set %i left out of training: at most 12 %% of its ordinary messages flagged', (_set, h) => {
+    // Set 4's ordinary messages are mostly hard negatives (meltdowns, injuries at school).
+    expect(h.falseAlarmRate).toBeLessThanOrEqual(0.12);
+  });
+
+  it('checks in on at most 3 % of the family question sets (never used to train it) that the patterns pass', () => {
+    const questions = [1, 2, 3, 4].flatMap((n) =>
+      ['questions', 'out-of-scope'].flatMap((kind) =>
+        readFileSync(new URL(`../bench/data/family-${kind}-${n}.jsonl`, import.meta.url), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => (JSON.parse(l) as { q: string }).q),
+      ),
+    );
+    // A few of these are real risk (a daughter self-harming) and the patterns flag them; the rest are ordinary.
+    const ordinary = questions.filter((q) => !checkSafety(q).flagged);
+    expect(ordinary.length).toBeGreaterThanOrEqual(400);
+    const flagged = ordinary.filter((q) => net.flags(q));
+    expect(flagged.length / ordinary.length, flagged.join('\n')).toBeLessThanOrEqual(0.03);
+  });
+});
+
+describe('patterns and net together, as the server checks every message', () => {
+  it('flag every line of the sets the patterns were not extended for', () => {
+    const lines = [SAFETY_DATA.risk, SAFETY_DATA.needsPerson].flatMap((file) => readSafetyExamples(file).filter((l) => l.netOnly));
+    expect(lines.length).toBeGreaterThanOrEqual(140);
+    const missed = lines.filter((l) => {
+      const c = check(l.text);
+      return !c.flagged && !c.possibleRisk;
+    });
+    expect(missed.map((l) => l.text)).toEqual([]);
+  });
+
+  it('ask the net only when the patterns found nothing', () => {
+    const byPattern = check('he wants to kill himself');
+    expect(byPattern).toMatchObject({ flagged: true, kind: 'risk-of-harm', possibleRisk: false });
+    expect(check('what is an EHCP?')).toMatchObject({ flagged: false, possibleRisk: false });
+  });
+});
+
+describe('the net itself', () => {
+  it('is deterministic: the same examples give the same scores', () => {
+    const again = defaultSafetyNet(articleQuestions);
+    for (const text of ['the kids over the road are alone again', 'how do i apply for an ehcp']) expect(again.score(text)).toBe(net.score(text));
+  });
+
+  it('never flags empty or unknown text, and counts only what it has seen', () => {
+    expect(net.flags('')).toBe(false);
+    expect(net.flags('   ')).toBe(false);
+    expect(net.flags('zzqx wobblequark')).toBe(false);
+  });
+
+  it('learns from its examples: a word only in the risk list pushes towards a flag', () => {
+    const tiny = SafetyNet.train(['the wolf is at the door', 'a wolf came in'], ['the cat is at the door', 'a dog came in'], { threshold: 0 });
+    expect(tiny.score('wolf')).toBeGreaterThan(0);
+    expect(tiny.score('cat')).toBeLessThan(0);
+    expect(tiny.flags('i saw a wolf')).toBe(true);
+  });
+
+  it('uses the safety normaliser, so misspellings and text-speak meet their words', () => {
+    expect(safetyFeatures('sucidal')).toEqual(safetyFeatures('suicidal'));
+    expect(safetyFeatures("he's scared")).toContain('scare');
+  });
+
+  it('refuses to train without examples of both kinds', () => {
+    expect(() => SafetyNet.train([], ['a'])).toThrow(/both lists/);
+  });
+});
+
+describe('the front door with the net', () => {
+  const search = new KnowledgeSearch(kb);
+  const handovers = { consent: () => ({ version: 'test', text: 'consent' }), submit: async () => { throw new Error('not used'); }, checkStatus: () => null };
+  const flows = createFlows({ kb, publicUrl: 'https://deal.example.org', handovers: handovers as never });
+  const door = new FrontDoor({ kb, search, glossary: new Glossary(kb.glossary), checkSafety: check, publicUrl: 'https://deal.example.org', ...flows });
+  // Not in any example list; the patterns miss it, the net does not.
+  const worrying = 'the little ones next door have been left on their own since friday and the baby will not stop crying, who deals with education transport';
+
+  it('the example message is one the patterns miss and the net flags', () => {
+    expect(checkSafety(worrying).flagged).toBe(false);
+    expect(net.flags(worrying)).toBe(true);
+  });
+
+  it('checks in first, then still answers', async () => {
+    const replies = await door.handle({ text: worrying, channel: 'webchat', audience: 'family' }, freshConversation());
+    expect(replies[0]).toMatchObject({ kind: 'safety', title: 'Is everyone safe?' });
+    expect(JSON.stringify(replies[0])).toContain('999');
+    expect(JSON.stringify(replies[0])).toContain('talk-to-person');
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    expect(replies[1]!.kind).not.toBe('safety');
+  });
+
+  it('does not check in on an ordinary question', async () => {
+    const replies = await door.handle({ text: 'how do I ask for an EHC needs assessment?', channel: 'webchat', audience: 'family' }, freshConversation());
+    expect(replies.some((r) => r.kind === 'safety')).toBe(false);
+  });
+});
