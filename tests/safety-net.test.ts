@@ -26,7 +26,7 @@ describe('the second net on wording it has not seen', () => {
   const heldOut = benchSafetyNetHeldOut(articleQuestions);
 
   it('is measured on every blind set', () => {
-    expect(heldOut.map((h) => h.blindSet)).toEqual([1, 2, 3, 4]);
+    expect(heldOut.map((h) => h.blindSet)).toEqual([1, 2, 3, 4, 5]);
     for (const h of heldOut) expect(h.risk).toBeGreaterThanOrEqual(100);
   });
 
@@ -39,7 +39,7 @@ describe('the second net on wording it has not seen', () => {
     expect(h.falseAlarmRate).toBeLessThanOrEqual(0.12);
   });
 
-  it('checks in on at most 3 % of the family question sets (never used to train it) that the patterns pass', () => {
+  it('checks in on at most 5 % of the family question sets (never used to train it) that the patterns pass', () => {
     const questions = [1, 2, 3, 4].flatMap((n) =>
       ['questions', 'out-of-scope'].flatMap((kind) =>
         readFileSync(new URL(`../bench/data/family-${kind}-${n}.jsonl`, import.meta.url), 'utf8')
@@ -52,7 +52,7 @@ describe('the second net on wording it has not seen', () => {
     const ordinary = questions.filter((q) => !checkSafety(q).flagged);
     expect(ordinary.length).toBeGreaterThanOrEqual(400);
     const flagged = ordinary.filter((q) => net.flags(q));
-    expect(flagged.length / ordinary.length, flagged.join('\n')).toBeLessThanOrEqual(0.03);
+    expect(flagged.length / ordinary.length, flagged.join('\n')).toBeLessThanOrEqual(0.05);
   });
 });
 
@@ -76,8 +76,13 @@ describe('patterns and net together, as the server checks every message', () => 
 
 describe('the net itself', () => {
   it('is deterministic: the same examples give the same scores', () => {
-    const again = defaultSafetyNet(articleQuestions);
-    for (const text of ['the kids over the road are alone again', 'how do i apply for an ehcp']) expect(again.score(text)).toBe(net.score(text));
+    const risk = readSafetyExamples(SAFETY_DATA.risk).map((l) => l.text);
+    const ordinary = [...readSafetyExamples(SAFETY_DATA.ordinary).map((l) => l.text), ...articleQuestions];
+    const [one, two] = [SafetyNet.train(risk, ordinary), SafetyNet.train(risk, ordinary)];
+    for (const text of ['the kids over the road are alone again', 'how do i apply for an ehcp']) {
+      expect(one.score(text)).toBe(two.score(text));
+      expect(one.score(text)).toBe(net.score(text)); // the server's net is the same model
+    }
   });
 
   it('never flags empty or unknown text, and counts only what it has seen', () => {

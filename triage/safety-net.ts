@@ -4,13 +4,14 @@
  * `triage/safety-examples/` (risk of harm against ordinary messages) plus the knowledge base's
  * own example questions.
  *
- * Why: the patterns catch the wording they were written for, but on three sets of risk
- * messages written blind they caught only 50 to 60 % of new wording. A classifier trained on
- * the same examples generalises to nearby words: trained only on what existed before each
- * blind set, patterns and net together would have caught 87.5 %, 95 % and 98 % of those sets
- * (README, Safety). It never replaces the patterns: a message only the net flags gets a gentle
- * check-in (999, who to call, a person) and still gets its answer, so a false alarm costs a
- * family one extra card, while a missed child costs far more.
+ * Why: the patterns catch the wording they were written for, but on sets of risk messages
+ * written blind they caught only 43 to 60 % of new wording. A classifier trained on the same
+ * examples generalises to nearby words (measured on each blind set before it was used: see
+ * README, Benchmarks). A long message is also scored sentence by sentence, because a risk
+ * mentioned once in a message about an annual review is outvoted by the ordinary words around
+ * it. The net never replaces the patterns: a message only the net flags gets a gentle check-in
+ * (999, who to call, a person) and still gets its answer, so a false alarm costs a family one
+ * extra card, while a missed child costs far more.
  *
  * Naive Bayes because it is small, trains in one pass in milliseconds, is deterministic, and
  * each word's weight can be read and explained; the features reuse the safety normaliser (so
@@ -25,11 +26,13 @@ import { checkSafety, normaliseForSafety, type SafetyCheck } from './safety.js';
 export type SafetyNetOptions = {
   /** Log-odds a message needs to be flagged (2: about 7 to 1 that it is a risk message). */
   threshold: number;
+  /** Log-odds one sentence of a longer message needs on its own (14: the risk stands out in it). */
+  sentenceThreshold: number;
   /** Additive (Laplace) smoothing of word counts. */
   smoothing: number;
 };
 
-export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 2, smoothing: 0.5 };
+export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 2, sentenceThreshold: 14, smoothing: 0.5 };
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
 export function safetyFeatures(text: string): string[] {
@@ -88,7 +91,12 @@ export class SafetyNet {
 
   /** True when the message should get the safety check-in. Empty text is never flagged. */
   flags(text: string): boolean {
-    return typeof text === 'string' && text.trim().length > 0 && this.score(text) > this.options.threshold;
+    if (typeof text !== 'string' || text.trim().length === 0) return false;
+    if (this.score(text) > this.options.threshold) return true;
+    // A long message about an annual review can carry the risk in one sentence, and the ordinary
+    // words around it outvote it; a sentence alone must be far more certain (short sentences are noisy).
+    const sentences = text.split(/[.!?;\n]+/).filter((s) => s.trim().split(/\s+/).length >= 3);
+    return sentences.length > 1 && sentences.some((sentence) => this.score(sentence) > this.options.sentenceThreshold);
   }
 }
 
@@ -98,8 +106,17 @@ export class SafetyNet {
  * Messages that need a person but are not risk of harm are left out: the patterns route them.
  */
 export function defaultSafetyNet(moreOrdinary: readonly string[] = [], options: Partial<SafetyNetOptions> = {}): SafetyNet {
-  return SafetyNet.train(readSafetyLines(SAFETY_DATA.risk), [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary], options);
+  // Training takes tens of milliseconds; a process that builds several services (tests) trains once per input.
+  const key = JSON.stringify([moreOrdinary, options]);
+  let net = trained.get(key);
+  if (!net) {
+    net = SafetyNet.train(readSafetyLines(SAFETY_DATA.risk), [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary], options);
+    trained.set(key, net);
+  }
+  return net;
 }
+
+const trained = new Map<string, SafetyNet>();
 
 /** The check the front door runs on every message: the patterns first, the net only when they found nothing. */
 export function checkWithNet(net: SafetyNet): (text: string) => SafetyCheck & { possibleRisk: boolean } {
