@@ -41,11 +41,13 @@ const sets: [string, string][] = [
   ['family out of scope 1', here('./data/family-out-of-scope-1.jsonl')],
   ['family questions 2', here('./data/family-questions-2.jsonl')],
   ['family out of scope 2', here('./data/family-out-of-scope-2.jsonl')],
-  // Sets 3 and 4 were each measured once before being used for tuning (README gives those numbers).
+  // Sets 3, 4 and 5 were each measured once before being used for tuning (README gives those numbers).
   ['family questions 3', here('./data/family-questions-3.jsonl')],
   ['family out of scope 3', here('./data/family-out-of-scope-3.jsonl')],
   ['family questions 4', here('./data/family-questions-4.jsonl')],
   ['family out of scope 4', here('./data/family-out-of-scope-4.jsonl')],
+  ['family questions 5', here('./data/family-questions-5.jsonl')],
+  ['family out of scope 5', here('./data/family-out-of-scope-5.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
