@@ -5,16 +5,16 @@
  * on where they were. Optimistic concurrency uses eTags as botbuilder expects. Rows idle
  * longer than the configured time are deleted: we keep a conversation only as long as needed.
  */
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase, type SqliteStatement } from '../handover/sqlite-driver.js';
 import type { Storage, StoreItems } from 'botbuilder';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class SqliteStorage implements Storage {
-  private readonly db: Database.Database;
-  private readonly selectOne: Database.Statement<[string], { value: string; etag: number }>;
-  private readonly upsert: Database.Statement<[string, string, number, number]>;
-  private readonly remove: Database.Statement<[string]>;
+  private readonly db: SqliteDatabase;
+  private readonly selectOne: SqliteStatement<[string], { value: string; etag: number }>;
+  private readonly upsert: SqliteStatement<[string, string, number, number]>;
+  private readonly remove: SqliteStatement<[string]>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -13,7 +13,7 @@
  * Schema: `MIGRATIONS`, applied in order, each in its own transaction together with the
  * `PRAGMA user_version` that records it. Never edit a published migration; add a new one.
  */
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -176,7 +176,7 @@ export const MIGRATIONS: readonly Migration[] = [
  * `BEGIN IMMEDIATE` transaction with its `user_version`, so a failed step changes nothing
  * and two processes opening the file at once do not both apply it. Safe to call repeatedly.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
   const versions = migrations.map((m) => m.version);
   versions.forEach((v, i) => {
     if (v !== i + 1) throw new Error(`migrations must be numbered 1, 2, 3…; found ${v} at position ${i + 1}`);
@@ -368,13 +368,13 @@ export const HANDOVER_DB_FILE = 'handovers.sqlite';
 
 export class SqliteHandoverStore implements HandoverStore {
   /** The underlying connection, for tests and maintenance only. */
-  readonly db: Database.Database;
+  readonly db: SqliteDatabase;
   readonly file: string;
   private readonly clock: () => Date;
   private readonly serviceLevels: ServiceLevelOptions | undefined;
   private readonly newReference: () => string;
-  private readonly byReference: Database.Statement<[string], HandoverRow>;
-  private readonly insertEvent: Database.Statement<[string, string, string, number, string]>;
+  private readonly byReference: SqliteStatement<[string], HandoverRow>;
+  private readonly insertEvent: SqliteStatement<[string, string, string, number, string]>;
   /** Compared against when a reference does not exist, so both paths do the same work. */
   private readonly decoy = randomBytes(16).toString('hex');
 

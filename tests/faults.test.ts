@@ -4,7 +4,7 @@
  * reference, and a retry after the fault stores the handover once; SIGTERM lets turns in
  * flight finish and exits 0. (A slow or failing Teams connector is covered by the outbox tests.)
  */
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from '../handover/sqlite-driver.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -87,7 +87,7 @@ describe('process killed mid-conversation', () => {
 });
 
 describe('handover store faults', () => {
-  const countFor = (db: Database.Database, email: string) =>
+  const countFor = (db: SqliteDatabase, email: string) =>
     db.prepare('SELECT count(*) FROM handovers WHERE contact_detail = ?').pluck().get(email) as number;
 
   async function toConfirmStep(url: string, conversation: string, email: string) {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from '../handover/sqlite-driver.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
