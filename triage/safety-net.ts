@@ -22,7 +22,7 @@ import { stem } from '../knowledge/text.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
 import { checkSafety, normaliseForSafety, type SafetyCheck } from './safety.js';
 
-/** Settings, chosen on the blind sets before the net was used (see README, Safety). */
+/** Settings: the threshold chosen on replays of the first three blind sets, the sentence bar after the fifth (README, Benchmarks). */
 export type SafetyNetOptions = {
   /** Log-odds a message needs to be flagged (2: about 7 to 1 that it is a risk message). */
   threshold: number;
