@@ -97,13 +97,15 @@ export function notSureReply(kb: KnowledgeBase, topic?: OutOfScopeTopic): Reply 
   };
 }
 
+/** One "what to do" line about a contact, or null when the knowledge base does not have it. */
+function contactStep(kb: KnowledgeBase, id: string, text: (contact: Contact) => string): string | null {
+  const contact = kb.contacts.get(id);
+  return contact ? text(contact) : null;
+}
+
 /** What to do now when a message shows a child may be at risk. Shown before anything else. */
 export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-person'): Reply {
-  const c = (id: string) => kb.contacts.get(id);
-  const line = (id: string, text: (x: Contact) => string) => {
-    const contact = c(id);
-    return contact ? text(contact) : null;
-  };
+  const line = (id: string, text: (x: Contact) => string) => contactStep(kb, id, text);
   const steps =
     kind === 'risk-of-harm'
       ? [
@@ -136,10 +138,7 @@ export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-p
  * not alarm a family whose message was ordinary, so it asks rather than tells.
  */
 export function possibleRiskReply(kb: KnowledgeBase): Reply {
-  const contact = (id: string, text: (x: Contact) => string) => {
-    const found = kb.contacts.get(id);
-    return found ? text(found) : null;
-  };
+  const contact = (id: string, text: (x: Contact) => string) => contactStep(kb, id, text);
   const steps = [
     contact('emergency', (x) => `If anyone is in danger right now, call **${x.phone}**.`),
     contact('childrens-advice-duty', (x) => `If you are worried about a child's safety in Dorset, call the ${x.name} on **${x.phone}**.`),

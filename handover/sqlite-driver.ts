@@ -14,9 +14,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const major = Number(process.versions.node.split('.')[0]);
 
-/** The package this process loaded, for logs and tests. */
-export const SQLITE_DRIVER = major >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3';
-
-export const Database = require(SQLITE_DRIVER) as typeof BetterSqlite3;
+export const Database = require(major >= 22 ? 'better-sqlite3-napi' : 'better-sqlite3') as typeof BetterSqlite3;
 export type SqliteDatabase = BetterSqlite3.Database;
 export type SqliteStatement<P extends unknown[] | {} = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;

@@ -114,7 +114,6 @@ export type GlossaryEntry = z.infer<typeof GlossaryEntry>;
 /** `knowledge/synonyms.yaml`: groups of words or phrases that mean the same to a family. */
 export const SynonymGroup = z.array(z.string().min(2)).min(2);
 
-/** `knowledge/out-of-scope.yaml`: everyday topics we do not answer, with where to go instead. */
 /** Regular expressions written as strings; each must compile. */
 const regexList = (min: number) =>
   z.array(z.string().min(2)).min(min).superRefine((patterns, ctx) => {
@@ -127,6 +126,7 @@ const regexList = (min: number) =>
     });
   });
 
+/** `knowledge/out-of-scope.yaml`: everyday topics we do not answer, with where to go instead. */
 export const OutOfScopeTopic = z
   .object({
     id: ArticleId,

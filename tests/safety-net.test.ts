@@ -13,7 +13,7 @@ import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
 import { checkSafety } from '../triage/safety.js';
 import { benchSafetyNetHeldOut } from '../triage/safety-bench.js';
-import { readSafetyExamples, SAFETY_DATA } from '../triage/safety-examples.js';
+import { readSafetyExamples, readSafetyLines, SAFETY_DATA } from '../triage/safety-examples.js';
 import { checkWithNet, defaultSafetyNet, SafetyNet, safetyFeatures } from '../triage/safety-net.js';
 import { freshConversation } from '../conversation/state.js';
 
@@ -76,8 +76,8 @@ describe('patterns and net together, as the server checks every message', () => 
 
 describe('the net itself', () => {
   it('is deterministic: the same examples give the same scores', () => {
-    const risk = readSafetyExamples(SAFETY_DATA.risk).map((l) => l.text);
-    const ordinary = [...readSafetyExamples(SAFETY_DATA.ordinary).map((l) => l.text), ...articleQuestions];
+    const risk = readSafetyLines(SAFETY_DATA.risk);
+    const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...articleQuestions];
     const [one, two] = [SafetyNet.train(risk, ordinary), SafetyNet.train(risk, ordinary)];
     for (const text of ['the kids over the road are alone again', 'how do i apply for an ehcp']) {
       expect(one.score(text)).toBe(two.score(text));

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { benchSafety } from '../triage/safety-bench.js';
-import { readSafetyExamples, SAFETY_DATA } from '../triage/safety-examples.js';
+import { readPatternExamples, readSafetyLines, SAFETY_DATA } from '../triage/safety-examples.js';
 import {
   checkSafety,
   DEFAULT_SAFETY_PATTERNS_FILE,
@@ -20,10 +20,9 @@ const NO_PREFILTER = loadSafetyPatterns(DEFAULT_SAFETY_PATTERNS_FILE, { prefilte
 const check = (text: string): SafetyCheck => checkSafety(text, P);
 
 // Sets covered by the second net are checked in safety-net.test.ts (patterns or net must flag them).
-const forPatterns = (file: string) => readSafetyExamples(file).filter((line) => !line.netOnly).map((line) => line.text);
-const risk = forPatterns(SAFETY_DATA.risk);
-const needs = forPatterns(SAFETY_DATA.needsPerson);
-const ordinary = readSafetyExamples(SAFETY_DATA.ordinary).map((line) => line.text);
+const risk = readPatternExamples(SAFETY_DATA.risk);
+const needs = readPatternExamples(SAFETY_DATA.needsPerson);
+const ordinary = readSafetyLines(SAFETY_DATA.ordinary);
 
 describe('the message lists in triage/safety-examples', () => {
   it('are big enough to mean something', () => {

@@ -49,3 +49,10 @@ export function readSafetyExamples(file: string): SafetyLine[] {
 export function readSafetyLines(file: string): string[] {
   return readSafetyExamples(file).map((line) => line.text);
 }
+
+/** The messages the patterns alone must get right: every line except sets covered by the second net. */
+export function readPatternExamples(file: string): string[] {
+  return readSafetyExamples(file)
+    .filter((line) => !line.netOnly)
+    .map((line) => line.text);
+}
