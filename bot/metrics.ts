@@ -7,8 +7,8 @@
  * Each service gets its own registry (tests run several services in one process).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { notSureReply, possibleRiskReply, safetyReply } from '../conversation/answers.js';
 import type { Channel } from '../conversation/front-door.js';
+import { outcomeOf } from '../conversation/outcome.js';
 import type { Reply } from '../conversation/replies.js';
 import type { ConversationData } from '../conversation/state.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
@@ -22,26 +22,12 @@ export type Metrics = {
   observeHttp(info: { method: string; route: string; status: number; seconds: number }): void;
 };
 
-const firstParagraph = (reply: Reply) => (reply.kind === 'text' ? (reply.text.split('\n\n')[0] ?? '') : '');
-
 export function createMetrics(opts: {
   kb: KnowledgeBase;
   outboxStats: () => Promise<{ pending: number; failing: number }>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-
-  // How an abstention and a safety reply start, taken from the wording itself so a change there cannot silently break the counts.
-  const notSure = firstParagraph(notSureReply(opts.kb));
-  const topic = opts.kb.outOfScope[0];
-  const outOfScope = topic ? firstParagraph(notSureReply(opts.kb, topic)) : null;
-  const safetyKinds = new Map<string, string>();
-  for (const kind of ['risk-of-harm', 'needs-a-person'] as const) {
-    const reply = safetyReply(opts.kb, kind);
-    if (reply.kind === 'safety') safetyKinds.set(reply.title, kind);
-  }
-  const checkIn = possibleRiskReply(opts.kb);
-  if (checkIn.kind === 'safety') safetyKinds.set(checkIn.title, 'possible-risk'); // the second net's check-in
 
   const turns = new Counter({ name: 'deal_turns_total', help: 'Messages handled, by channel', labelNames: ['channel'], registers: [registry] });
   const answers = new Counter({ name: 'deal_answers_total', help: 'Turns answered with a knowledge base article', labelNames: ['channel'], registers: [registry] });
@@ -97,16 +83,29 @@ export function createMetrics(opts: {
     registry,
     onTurn({ channel, replies, state }) {
       turns.inc({ channel });
+      // Counted by what each reply means (channelData.deal), never by its wording.
       for (const reply of replies) {
-        if (reply.kind === 'article') answers.inc({ channel });
-        else if (reply.kind === 'safety') safety.inc({ channel, kind: safetyKinds.get(reply.title) ?? 'other' });
-        else if (reply.kind === 'triage-result') triage.inc({ channel, primary: state?.result?.primary ?? 'unknown' });
-        else if (reply.kind === 'handover-confirmation') {
-          handovers.inc({ locality: state?.result?.locality ?? 'none', urgency: state?.result?.urgency ?? 'unknown' });
-        } else if (reply.kind === 'text') {
-          const start = firstParagraph(reply);
-          if (start === notSure) abstentions.inc({ channel, reason: 'not-sure' });
-          else if (start === outOfScope) abstentions.inc({ channel, reason: 'out-of-scope' });
+        const outcome = outcomeOf(reply);
+        switch (outcome.kind) {
+          case 'answer':
+            answers.inc({ channel });
+            break;
+          case 'safety':
+          case 'checkin':
+            safety.inc({ channel, kind: outcome.safety ?? 'other' });
+            break;
+          case 'result':
+            triage.inc({ channel, primary: outcome.triage?.primary ?? 'unknown' });
+            break;
+          case 'receipt':
+            handovers.inc({ locality: state?.result?.locality ?? 'none', urgency: outcome.urgency ?? 'unknown' });
+            break;
+          case 'not-sure':
+          case 'out-of-scope':
+            abstentions.inc({ channel, reason: outcome.kind });
+            break;
+          default:
+            break;
         }
       }
     },

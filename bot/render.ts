@@ -8,6 +8,7 @@
  */
 import { type Activity, ActivityTypes, type Attachment, type CardAction } from 'botbuilder';
 import type { Channel } from '../conversation/front-door.js';
+import { outcomeOf } from '../conversation/outcome.js';
 import type { Choice, Reply } from '../conversation/replies.js';
 import { STEPS_BY_ID, type StepId } from '../conversation/triage-questions.js';
 
@@ -182,10 +183,12 @@ function choicesOf(reply: Reply): Choice[] {
 export function renderReply(reply: Reply, channel: Channel, extraCard?: (reply: Reply) => Attachment | null): Partial<Activity> {
   const attachment = extraCard?.(reply) ?? cardFor(reply, channel);
   const choices = choicesOf(reply);
+  // What the reply means, as data, for metrics, tests and other clients (conversation/outcome.ts).
+  const channelData = { deal: outcomeOf(reply) };
   if (channel === 'teams' && reply.kind === 'text' && choices.length > 0) {
-    return { type: ActivityTypes.Message, attachments: [card([para(reply.text)], submitActions(choices, channel))] };
+    return { type: ActivityTypes.Message, attachments: [card([para(reply.text)], submitActions(choices, channel))], channelData };
   }
-  const activity: Partial<Activity> = { type: ActivityTypes.Message };
+  const activity: Partial<Activity> = { type: ActivityTypes.Message, channelData };
   if (attachment) activity.attachments = [attachment];
   else if (reply.kind === 'text') {
     activity.text = reply.text;

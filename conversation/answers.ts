@@ -5,6 +5,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Article, Contact, GlossaryEntry, OutOfScopeTopic } from '../knowledge/schema.js';
 import type { Choice, Reply } from './replies.js';
+import type { SafetyKind } from '../triage/safety.js';
 
 export type Audience = 'family' | 'professional';
 
@@ -60,6 +61,7 @@ export function glossaryReply(entry: GlossaryEntry, kb: KnowledgeBase): Reply {
     kind: 'text',
     text: `**${entry.term}** stands for ${entry.stands}. ${entry.meaning}`,
     choices: [...choices, TALK_TO_PERSON],
+    deal: { kind: 'glossary', ...(article ? { articles: [article.id] } : {}) },
   };
 }
 
@@ -78,6 +80,7 @@ export function notSureReply(kb: KnowledgeBase, topic?: OutOfScopeTopic): Reply 
         .filter(Boolean)
         .join('\n\n'),
       choices: [HELP],
+      deal: { kind: 'out-of-scope' },
     };
   }
   return {
@@ -94,6 +97,7 @@ export function notSureReply(kb: KnowledgeBase, topic?: OutOfScopeTopic): Reply 
       .filter(Boolean)
       .join('\n\n'),
     choices: [START_TRIAGE, TALK_TO_PERSON, HELP],
+    deal: { kind: 'not-sure' },
   };
 }
 
@@ -104,7 +108,7 @@ function contactStep(kb: KnowledgeBase, id: string, text: (contact: Contact) => 
 }
 
 /** What to do now when a message shows a child may be at risk. Shown before anything else. */
-export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-person'): Reply {
+export function safetyReply(kb: KnowledgeBase, kind: SafetyKind): Reply {
   const line = (id: string, text: (x: Contact) => string) => contactStep(kb, id, text);
   const steps =
     kind === 'risk-of-harm'
@@ -129,6 +133,7 @@ export function safetyReply(kb: KnowledgeBase, kind: 'risk-of-harm' | 'needs-a-p
         : "Thank you for telling me. I'm a computer, so a person needs to help with this. Please:",
     steps: steps.filter((s): s is string => s !== null),
     choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }, HELP],
+    deal: { kind: 'safety', safety: kind },
   };
 }
 
@@ -150,7 +155,8 @@ export function possibleRiskReply(kb: KnowledgeBase): Reply {
     title: 'Is everyone safe?',
     intro: "Something in your message made me want to check. I'm a computer, so I may have got this wrong. If a child is not safe:",
     steps: steps.filter((s): s is string => s !== null),
-    choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }],
+    choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'checkin' } }],
+    deal: { kind: 'checkin', safety: 'possible-risk' },
   };
 }
 

@@ -85,6 +85,7 @@ export class HandoverFlow implements Flow {
         { title: 'Yes, I agree', value: { action: 'consent', agree: true } },
         { title: 'No thanks', value: { action: 'consent', agree: false } },
       ],
+      deal: { kind: 'consent', step: 'consent' },
     };
   }
 
@@ -106,6 +107,12 @@ export class HandoverFlow implements Flow {
   }
 
   private ask(state: ConversationData, step: Step, prefix?: string): Reply {
+    const reply = this.question(state, step, prefix);
+    if (step !== 'consent') reply.deal = { kind: 'contact', step: step === 'bestTime' ? 'time' : step };
+    return reply;
+  }
+
+  private question(state: ConversationData, step: Step, prefix?: string): Reply {
     state.step = step;
     const lead = prefix ? `${prefix}\n\n` : '';
     switch (step) {
@@ -266,6 +273,7 @@ export class HandoverFlow implements Flow {
     return [
       {
         kind: 'handover-confirmation',
+        deal: { kind: 'receipt', reference: receipt.reference, urgency: result.urgency },
         reference: receipt.reference,
         facts: [
           { label: 'Sent to', value: receipt.teamName },

@@ -41,6 +41,7 @@ export class ReferenceFlow implements Flow {
           ? 'To keep your details safe, please type the phone number or email address you gave us.'
           : 'Please type your reference. It starts with DEAL-, for example DEAL-7K3F9Q.',
         choices: [{ title: 'Cancel', text: 'start again' }],
+        deal: { kind: 'question', step: reference ? 'reference-contact' : 'reference' },
       },
     ];
   }
@@ -48,16 +49,16 @@ export class ReferenceFlow implements Flow {
   private tooMany(state: ConversationData): Reply {
     state.mode = 'idle';
     state.step = null;
-    return { kind: 'text', text: "Sorry, I can't check any more references in this chat. Please call DEAL and we will help." };
+    return { kind: 'text', text: "Sorry, I can't check any more references in this chat. Please call DEAL and we will help.", deal: { kind: 'reference-status' } };
   }
 
   async continue(state: ConversationData, turn: Turn): Promise<Reply[]> {
     if (state.step === 'reference') {
       const reference = referenceIn(turn.text);
-      if (!reference) return [{ kind: 'text', text: "That doesn't look like a reference. It starts with DEAL-, for example DEAL-7K3F9Q." }];
+      if (!reference) return [{ kind: 'text', text: "That doesn't look like a reference. It starts with DEAL-, for example DEAL-7K3F9Q.", deal: { kind: 'question', step: 'reference' } }];
       state.checkReference = reference;
       state.step = 'contact';
-      return [{ kind: 'text', text: 'Thank you. Now please type the phone number or email address you gave us.' }];
+      return [{ kind: 'text', text: 'Thank you. Now please type the phone number or email address you gave us.', deal: { kind: 'question', step: 'reference-contact' } }];
     }
     const reference = state.checkReference ?? '';
     state.checkAttempts += 1;
@@ -72,9 +73,10 @@ export class ReferenceFlow implements Flow {
           kind: 'text',
           text: "Sorry, I couldn't find a request with that reference and contact detail. Please check both and try again.",
           choices: [{ title: 'Check my reference', value: { action: 'check-reference' } }],
+          deal: { kind: 'reference-status' },
         },
       ];
     }
-    return [{ kind: 'text', text: `**${reference}**: ${STATUS_WORDS[status]}` }];
+    return [{ kind: 'text', text: `**${reference}**: ${STATUS_WORDS[status]}`, deal: { kind: 'reference-status', reference } }];
   }
 }

@@ -5,13 +5,17 @@
  * activities (Adaptive Cards, suggested actions). Moving to another SDK means rewriting
  * the renderer, not the conversation.
  */
+import type { Outcome } from './outcome.js';
 
 /** A button. `value` is sent back as the activity's value; `text` is what the person "says". */
 export type Choice = { title: string; text?: string; value?: Record<string, unknown> };
 
 export type Fact = { label: string; value: string };
 
-export type Reply =
+/** Every reply says what it means as data (`conversation/outcome.ts`), rendered as `channelData.deal`. */
+export type Reply = ReplyBody & { deal?: Outcome };
+
+type ReplyBody =
   | { kind: 'text'; text: string; choices?: Choice[] }
   | {
       kind: 'article';

@@ -10,6 +10,7 @@ import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
 import type { Choice, Fact, Reply } from './replies.js';
 import type { ConversationData, TriageAnswers } from './state.js';
+import type { OutcomeStep } from './outcome.js';
 import { choicesFor, needsIn, type Step, STEPS, STEPS_BY_ID, type StepId } from './triage-questions.js';
 
 export type RouteGuide = { title: string; next: string[]; articles: string[] };
@@ -73,6 +74,11 @@ export function toTriageCase(answers: TriageAnswers): TriageCase {
   });
 }
 
+/** The step id clients know (`channelData.deal.step`) for a triage question. */
+function outcomeStep(id: StepId): OutcomeStep {
+  return id === 'childAge' ? 'age' : id === 'safetyConcern' ? 'safety' : id;
+}
+
 const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
   immediate: 'Straight away',
   priority: 'Soon: by the end of the next working day',
@@ -110,7 +116,12 @@ export class TriageFlow implements Flow {
     if (!s) return this.summary(state);
     state.step = s.id;
     const question = s.ask(state.triage);
-    return { kind: 'text', text: prefix ? `${prefix}\n\n${question}` : question, choices: choicesFor(s, state.triage) };
+    return {
+      kind: 'text',
+      text: prefix ? `${prefix}\n\n${question}` : question,
+      choices: choicesFor(s, state.triage),
+      deal: { kind: 'question', step: outcomeStep(s.id) },
+    };
   }
 
   private summary(state: ConversationData): Reply {
@@ -274,6 +285,7 @@ export class TriageFlow implements Flow {
         : [TALK_TO_PERSON, { title: 'Ask a question', text: 'help' }];
     return {
       kind: 'triage-result',
+      deal: { kind: 'result', triage: result, urgency: result.urgency },
       title: 'What I suggest',
       intro: result.handover
         ? 'Here is what I suggest, and why. A member of the local team can also contact you.'
