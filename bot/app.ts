@@ -73,7 +73,9 @@ export function createBotApp(opts: {
     let text = typeof context.activity.text === 'string' ? context.activity.text : '';
     // A card button that just "says" something is treated as if it had been typed.
     if (value && typeof value === 'object' && (value as { action?: unknown }).action === 'say') {
-      text = String((value as { text?: unknown }).text ?? '');
+      const said = (value as { text?: unknown }).text;
+      text = typeof said === 'string' ? said : ''; // never String() a value a client chose: {"toString":1} throws
+
       value = undefined;
     }
     if (value && typeof value === 'object' && 'msteams' in value) {

@@ -38,13 +38,14 @@ import { localityData } from '../triage/locality.js';
 import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
 import { createMetrics } from './metrics.js';
 import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
-import { ActivityEntity, ChannelAccount, ConversationAccount } from './activity-fields.js';
+import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from './activity-fields.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
 const BotActivity = z
   .object({
     type: z.string().min(1).max(64),
-    id: z.string().max(512).optional(),
+    id: ActivityId.optional(),
+    replyToId: ActivityId.optional(),
     channelId: z.string().min(1).max(64),
     serviceUrl: z.string().url().max(2048),
     // Fields botbuilder and Teams AI read without checking (see activity-fields.ts).

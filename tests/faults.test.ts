@@ -201,8 +201,9 @@ describe('graceful shutdown', () => {
       expect(await Promise.all(inFlight)).toEqual(Array(N).fill(200));
       const released = Date.now();
       const exit = await server.exited;
-      // Promptly: idle keep-alive connections do not hold the shutdown open until they time out.
-      expect(Date.now() - released).toBeLessThan(2_000);
+      // Promptly: idle keep-alive connections do not hold the shutdown open until they time out
+      // (Node's keep-alive timeout is 5 s; the bound leaves room for a busy machine).
+      expect(Date.now() - released).toBeLessThan(4_500);
       expect(exit, server.output()).toEqual({ code: 0, signal: null });
       expect(server.output()).toMatch(/"msg":"stopped"/);
     } finally {
