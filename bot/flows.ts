@@ -7,7 +7,7 @@ import { ReferenceFlow, type HandoverStatus } from '../conversation/reference-fl
 import { toTriageCase, TriageFlow, type PlaceCheck } from '../conversation/triage-flow.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { loadRouteGuide, triage } from '../triage/engine.js';
-import { resolveLocality } from '../triage/locality.js';
+import { localityData, resolveLocality } from '../triage/locality.js';
 
 export type HandoverPort = {
   consent: () => Consent;
@@ -37,6 +37,7 @@ export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handov
     runTriage: triage,
     routeGuide: (id) => guide[id],
     checkPlace,
+    safeguardingQueue: localityData().safeguarding.id,
     continueToHandover: (state, turn) => handover.continueToHandover(state, turn),
   });
   handover = new HandoverFlow({
@@ -44,7 +45,8 @@ export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handov
     consent: handovers.consent,
     submit: handovers.submit,
     startTriage: (state, turn, reason) => triageFlow.start(state, turn, reason),
-    runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: true }),
+    runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: state.alarm?.kind === 'risk-of-harm' }),
+    safeguardingQueue: localityData().safeguarding.id,
   });
   const reference = new ReferenceFlow({ checkStatus: handovers.checkStatus });
   return { triage: triageFlow, handover, reference };

@@ -12,7 +12,9 @@ import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
 
 export function teamName(localityId: string | null): string {
-  const locality = localityId ? localityData().localities.find((l) => l.id === localityId) : undefined;
+  const data = localityData();
+  if (localityId === data.safeguarding.id) return `the ${data.safeguarding.name}`;
+  const locality = localityId ? data.localities.find((l) => l.id === localityId) : undefined;
   return locality ? `the ${locality.name} SEND team` : 'the DEAL front door team';
 }
 

@@ -117,7 +117,11 @@ export function cardFor(reply: Reply, channel: Channel): Attachment | null {
       );
     case 'summary':
       return card(
-        [heading(reply.title, 'Medium'), { type: 'FactSet', facts: reply.facts.map((f) => ({ title: f.label, value: f.value })) }],
+        [
+          heading(reply.title, 'Medium'),
+          { type: 'FactSet', facts: reply.facts.map((f) => ({ title: f.label, value: f.value })) },
+          ...(reply.note ? [para(reply.note, { isSubtle: true })] : []),
+        ],
         submitActions(reply.choices, channel),
       );
     case 'handover-confirmation':

@@ -12,6 +12,8 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import type { KnowledgeSearch } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
 import {
+  START_TRIAGE,
+  TALK_TO_PERSON,
   articleReply,
   type Audience,
   glossaryReply,
@@ -22,7 +24,9 @@ import {
   welcomeReplies,
 } from './answers.js';
 import { intentOf, referenceIn, withoutCommand } from './intents.js';
-import type { Reply } from './replies.js';
+import { raiseAlarm } from './alarm.js';
+import type { Choice, Reply } from './replies.js';
+import type { SafetyKind } from '../triage/safety.js';
 import { type ConversationData, freshConversation, remember } from './state.js';
 
 export type Channel = 'webchat' | 'teams';
@@ -40,7 +44,7 @@ export type Turn = {
  * Shape of `triage/safety.ts`'s result that the conversation relies on, plus `possibleRisk`
  * from the second net (`triage/safety-net.ts`) when the patterns did not flag the message.
  */
-export type SafetyCheck = { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[]; possibleRisk?: boolean };
+export type SafetyCheck = { flagged: boolean; kind: SafetyKind | null; categories: string[]; possibleRisk?: boolean };
 
 /** A flow owns the conversation while `state.mode` is one of its modes. */
 export interface Flow {
@@ -49,13 +53,22 @@ export interface Flow {
   start(state: ConversationData, turn: Turn, reason?: string): Promise<Reply[]> | Reply[];
   /** Handles a message while the flow owns the conversation. */
   continue(state: ConversationData, turn: Turn): Promise<Reply[]> | Reply[];
+  /** Asks the current question again (after a false alarm). */
+  repeat?(state: ConversationData, turn: Turn): Reply[];
+  /** Records what a message says without answering it (triage: a disclosure that also answers). */
+  note?(state: ConversationData, turn: Turn): void;
+  /** Carries on where the flow stopped (triage after a safety response). */
+  resume?(state: ConversationData, turn: Turn): Reply[];
+  /** True when the message answers the question being asked (else it may be a question of their own). */
+  accepts?(state: ConversationData, turn: Turn): boolean;
 }
 
 export type FrontDoorDeps = {
   kb: KnowledgeBase;
   search: KnowledgeSearch;
   glossary: Glossary;
-  checkSafety: (text: string) => SafetyCheck;
+  /** `answer`: the text answers a question the bot just asked (judged as an answer, not a story). */
+  checkSafety: (text: string, context?: { answer?: boolean }) => SafetyCheck;
   publicUrl: string;
   /** Guided triage ("what should I do next?"). */
   triage: Flow;
@@ -75,14 +88,42 @@ function actionOf(value: unknown): Action | null {
   return null;
 }
 
-/** All free text in a turn, including text fields of a submitted card, for the safety check. */
-function textsOf(turn: Turn): string {
+/** Free-text fields of the Teams triage form: the only card values a person types. */
+const FORM_TEXT_FIELDS = ['concern', 'town', 'postcode'] as const;
+
+/**
+ * What the person wrote in this turn, for the safety check: the message text and the free-text
+ * fields of a submitted form. A pressed button's text and values were written by the bot
+ * ("handover-answer phone"), so they are never scanned: a family pressing "Phone" is not a risk.
+ */
+export function typedTextOf(turn: Turn): string {
+  const action = actionOf(turn.value);
+  if (action && action.action !== 'triage-form') return '';
   const parts = [turn.text];
-  if (turn.value && typeof turn.value === 'object') {
-    for (const v of Object.values(turn.value as Record<string, unknown>)) if (typeof v === 'string') parts.push(v);
-  }
-  return parts.join('\n').slice(0, MAX_TEXT * 2);
+  if (action) for (const field of FORM_TEXT_FIELDS) if (typeof action[field] === 'string') parts.push(action[field] as string);
+  return parts.filter(Boolean).join('\n').slice(0, MAX_TEXT * 2);
 }
+
+/** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
+const ALL_CLEAR = /^(no|nope|nah|not at all|everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)|it'?s fine|sorry|i meant)\b/i;
+
+/** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
+function looksLikeQuestion(text: string): boolean {
+  const t = text.trim().toLowerCase();
+  return /\?\s*$/.test(t) || /^(what|whats|what's|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/.test(t);
+}
+
+/** The second "not sure" in a row: no repeat of the first, but a way forward. */
+function stillNotSureReply(): Reply {
+  return {
+    kind: 'text',
+    text: "I still can't find an answer to that, sorry. I can ask you a few questions to work out the right help, or ask someone from DEAL to contact you.",
+    choices: [START_TRIAGE, TALK_TO_PERSON],
+    deal: { kind: 'not-sure' },
+  };
+}
+
+const RESUME_TRIAGE: Choice = { title: 'Carry on with my questions', value: { action: 'resume-triage' } };
 
 export class FrontDoor {
   private readonly titles: Map<string, string>;
@@ -106,16 +147,57 @@ export class FrontDoor {
       state.transcript = remember(state.transcript, turn.text.slice(0, 500), 30);
     }
 
-    const safety = this.deps.checkSafety(textsOf(turn));
-    // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
-    if (!safety.flagged && safety.possibleRisk) return [possibleRiskReply(this.deps.kb), ...(await this.route(turn, state, []))];
+    const typed = typedTextOf(turn);
+    // Answers to a question the bot just asked are judged as answers (see SafetyNet.flags).
+    const answering = state.mode !== 'idle' && state.step !== null;
+    const safety = this.deps.checkSafety(typed, { answer: answering });
+    const checkinWasOpen = state.checkinOpen;
+    state.checkinOpen = false;
+
     if (safety.flagged && safety.kind) {
-      state.safety = { kind: safety.kind, categories: safety.categories };
-      replies.push(safetyReply(this.deps.kb, safety.kind));
-      // Inside triage the answer is still recorded, so the result routes to safeguarding.
-      if (state.mode !== 'triage') return replies;
+      raiseAlarm(state, { kind: safety.kind, categories: safety.categories, words: typed });
+      const card = safetyReply(this.deps.kb, safety.kind);
+      // Giving contact details already: keep going, the handover now carries the alarm.
+      if (state.mode === 'consent' || state.mode === 'contact') return [card, ...(await this.route(turn, state, []))];
+      // Stop asking and act: triage waits until the family chooses to carry on.
+      if (state.mode === 'triage') {
+        this.recordAnswer(turn, state);
+        state.pausedStep = state.step;
+        state.mode = 'idle';
+        state.step = null;
+        if (card.kind === 'safety') card.choices = [...card.choices, RESUME_TRIAGE];
+      }
+      return [card];
+    }
+    if (safety.possibleRisk) {
+      // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
+      raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });
+      const replies = await this.route(turn, state, []);
+      state.checkinOpen = true;
+      return [possibleRiskReply(this.deps.kb), ...replies];
+    }
+    if (checkinWasOpen && typed && ALL_CLEAR.test(typed.trim())) {
+      // A false alarm is not a verdict: drop it and go back to where they were.
+      if (state.alarm?.kind === 'possible-risk') state.alarm = null;
+      return [{ kind: 'text', text: 'Thank you for letting me know.', deal: { kind: 'welcome' } }, ...this.where(state, turn)];
     }
     return this.route(turn, state, replies);
+  }
+
+  /** Keeps a triage answer given in the same message as a safety disclosure, so nothing is lost. */
+  private recordAnswer(turn: Turn, state: ConversationData): void {
+    this.deps.triage.note?.(state, turn);
+  }
+
+  /** Where the family was: the question they were answering again, or an invitation to ask. */
+  private where(state: ConversationData, turn: Turn): Reply[] {
+    const flow = this.flowFor(state);
+    if (flow?.repeat) return flow.repeat(state, turn);
+    return [{ kind: 'text', text: 'What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } }];
+  }
+
+  private flowFor(state: ConversationData): Flow | undefined {
+    return [this.deps.triage, this.deps.handover, this.deps.reference].find((f) => f.modes.includes(state.mode));
   }
 
   /** Everything after the safety check: buttons, intents, the flow in progress, or a question. */
@@ -136,9 +218,15 @@ export class FrontDoor {
       return [...replies, ...(await this.deps.handover.start(state, turn, 'asked'))];
     }
 
-    const flow = [this.deps.triage, this.deps.handover, this.deps.reference].find((f) => f.modes.includes(state.mode));
+    const flow = this.flowFor(state);
+    // A question of their own in the middle of triage is answered, and triage carries on where it was.
+    if (flow === this.deps.triage && state.step && looksLikeQuestion(turn.text) && !this.deps.triage.accepts?.(state, turn)) {
+      return [...replies, ...this.answerQuestion(turn, state, true), ...this.deps.triage.repeat!(state, turn)];
+    }
     if (flow) return [...replies, ...(await flow.continue(state, turn))];
     if (replies.length > 0) return replies;
+    // Whatever they tell us, triage will not ask again.
+    this.deps.triage.note?.(state, turn);
 
     if (intent === 'start-triage') return this.deps.triage.start(state, turn);
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);
@@ -166,6 +254,8 @@ export class FrontDoor {
         return this.deps.handover.start(state, turn, typeof action.reason === 'string' ? action.reason : 'asked');
       case 'start-triage':
         return this.deps.triage.start(state, turn);
+      case 'resume-triage':
+        return this.deps.triage.resume?.(state, turn) ?? this.deps.triage.start(state, turn);
       case 'check-reference':
         return this.deps.reference.start(state, turn);
       case 'triage-form':
@@ -173,18 +263,19 @@ export class FrontDoor {
       case 'help':
         return [helpReply()];
       default: {
-        const flow = [this.deps.triage, this.deps.handover, this.deps.reference].find((f) =>
-          f.modes.includes(state.mode),
-        );
+        const flow = this.flowFor(state);
         if (flow) return flow.continue(state, turn);
         return [{ kind: 'text', text: "Sorry, that button has expired. Please try again, or say 'help'." }];
       }
     }
   }
 
-  private answerQuestion(turn: Turn, state: ConversationData): Reply[] {
+  /** `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again. */
+  private answerQuestion(turn: Turn, state: ConversationData, inFlow = false): Reply[] {
     const { kb, search, glossary, publicUrl } = this.deps;
     state.asked = remember(state.asked, turn.text.slice(0, 300), 10);
+    const notSureBefore = state.notSureInARow;
+    state.notSureInARow = 0;
 
     const meaning = glossary.meaningQuestion(turn.text);
     if (meaning) return [glossaryReply(meaning, kb)];
@@ -193,7 +284,12 @@ export class FrontDoor {
     const answer = exact ? null : search.search(turn.text, 3);
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);
     const article = id ? kb.byId.get(id) : undefined;
-    if (!article) return [notSureReply(kb, answer?.topic)];
+    if (!article) {
+      if (answer?.topic || inFlow) return [notSureReply(kb, answer?.topic)];
+      state.notSureInARow = notSureBefore + 1;
+      // Never the same "not sure" twice in a row: the second time, offer the questions or a person.
+      return [notSureBefore > 0 ? stillNotSureReply() : notSureReply(kb)];
+    }
     state.shown = remember(state.shown, article.id, 20);
     return [articleReply(kb, article, turn.audience, publicUrl)];
   }

@@ -13,6 +13,7 @@ import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
 import type { Choice, Reply } from './replies.js';
 import type { ConversationData } from './state.js';
+import { escalate } from './alarm.js';
 import { toTriageCase } from './triage-flow.js';
 
 /** What the conversation hands to the handover service once the family has agreed. */
@@ -30,6 +31,8 @@ export type HandoverFlowDeps = {
   /** Starts triage when we do not yet know enough to route the handover. */
   startTriage: (state: ConversationData, turn: Turn, reason: string) => Reply[];
   runTriage: (state: ConversationData) => TriageResult;
+  /** The locality id of the safeguarding queue (triage/localities.yaml). */
+  safeguardingQueue: string;
   now?: () => Date;
 };
 
@@ -61,12 +64,20 @@ export class HandoverFlow implements Flow {
   constructor(private readonly deps: HandoverFlowDeps) {}
 
   start(state: ConversationData, turn: Turn, reason = 'asked'): Reply[] {
-    state.handoverReason = reason === 'safety' || state.safety?.kind === 'risk-of-harm' ? 'safety' : reason === 'triage' ? 'triage' : 'asked';
+    const alarmed = reason === 'safety' || reason === 'checkin' || state.alarm?.kind === 'risk-of-harm';
+    state.handoverReason = alarmed ? (reason === 'checkin' ? 'checkin' : 'safety') : reason === 'triage' ? 'triage' : 'asked';
     // With a safety worry we do not make the family answer triage questions first.
-    if (!state.result && state.handoverReason !== 'safety') return this.deps.startTriage(state, turn, 'asked');
+    if (!state.result && !alarmed) return this.deps.startTriage(state, turn, 'asked');
     if (!state.result) state.result = this.deps.runTriage(state);
-    if (state.result.primary === 'out-of-area' && state.handoverReason !== 'safety') {
-      return [{ kind: 'text', text: "Because you live outside Dorset Council's area, our team can't take this on, but your own council can. The suggestions above say where to go." }];
+    const outOfArea = state.result.routes.find((r) => r.id === 'out-of-area');
+    if (outOfArea) {
+      // Never a Dorset handover for a family another council serves, even after an alarm: say who acts.
+      const lines = [
+        "Because you live outside Dorset Council's area, our team can't take this on, but your own council can.",
+        ...new Set(outOfArea.reasons),
+        ...(state.alarm ? ['If a child is in danger right now, call 999.'] : []),
+      ];
+      return [{ kind: 'text', text: lines.join('\n\n'), deal: { kind: 'welcome' } }];
     }
     return [this.askConsent(state)];
   }
@@ -95,6 +106,10 @@ export class HandoverFlow implements Flow {
     state.step = null;
     state.contact = {};
     state.consentAt = null;
+    // "I have not kept any of your details" must be true: what they typed goes too.
+    state.transcript = [];
+    state.asked = [];
+    if (state.alarm) state.alarm = { ...state.alarm, words: '' };
     const articles = state.result ? state.result.routes.map((r) => r.id) : [];
     const dealLine = deal ? contactLine(deal) : null;
     return [
@@ -234,7 +249,8 @@ export class HandoverFlow implements Flow {
   }
 
   private async send(state: ConversationData, turn: Turn): Promise<Reply[]> {
-    const { contact, result } = state;
+    const { contact } = state;
+    const result = state.result ? escalate(state.result, state.alarm, this.deps.safeguardingQueue) : null;
     if (!result || !contact.name || !contact.method || !contact.detail || !state.consentAt) return [this.askConsent(state)];
     const triageCase = toTriageCase(state.triage);
     let receipt: HandoverReceipt;

@@ -28,6 +28,11 @@ const PATTERNS: [Intent, RegExp][] = [
     'start-triage',
     /^(what should i do( next| now)?|what do i do( next| now)?|i'?m worried about my (child|son|daughter|grandchild|pupil|student)|i am worried about my (child|son|daughter|grandchild|pupil|student)|(start|begin|do) (the )?(triage|questions)|triage|help me (work out|decide|find) what to do|where do i start|where should i start|find the right help)[.!?]?$/,
   ],
+  [
+    'start-triage',
+    // A request for help in the family's own words, with nothing else in it ("ok so wat do i do", "can someone help me").
+    /^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes)\s+)*(?:what (?:do|should|can|shall) (?:i|we) do(?: now| next| about (?:it|this|that))?|what are (?:my|our) options|what (?:now|next)|where do (?:i|we) (?:go|start)(?: from here)?|(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?|(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?|(?:please )?help me what to do(?: next| now)?|i need (?:some )?(?:help|advice)(?: please)?|(?:i|we) don'?t know what to do(?: next| now)?)[.!?]*$/,
+  ],
   ['check-reference', /^(check|track|what is the status of|status of|what'?s happening with) (my )?(reference|ref|case|request|referral)|^check my reference$/],
   ['back', /^(back|go back|previous|undo)[.!]?$/],
   ['skip', /^(skip|not sure|don'?t know|dont know|i don'?t know|unsure|pass|no idea|prefer not to say)[.!]?$/],
@@ -39,8 +44,18 @@ export function withoutCommand(text: string): string {
 }
 
 /** The intent of a whole message, or null if it should be treated as a question. */
+/** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
+const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
+
 export function intentOf(text: string): Intent | null {
-  const t = text.toLowerCase().replace(/[’']/g, "'").replace(/\s+/g, ' ').trim();
+  const t = text
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => SPEAK[w] ?? w)
+    .join(' ');
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
   return null;
 }

@@ -45,7 +45,7 @@ type ReplyBody =
       rightToAsk: string | null;
       choices: Choice[];
     }
-  | { kind: 'summary'; title: string; facts: Fact[]; choices: Choice[] }
+  | { kind: 'summary'; title: string; facts: Fact[]; note?: string; choices: Choice[] }
   | { kind: 'handover-confirmation'; reference: string; facts: Fact[]; whatNext: string[] }
   | {
       /** The triage questions as one form (Teams): the renderer builds an Adaptive Card form. */

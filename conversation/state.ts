@@ -6,24 +6,11 @@
  * is loaded, so a corrupt or old record starts a fresh conversation instead of crashing.
  */
 import { z } from 'zod';
-import { TriageResult } from '../triage/schema.js';
+import { TriageCase, TriageResult } from '../triage/schema.js';
+import { SafetyOutcome } from './outcome.js';
 
-export const TriageAnswers = z
-  .object({
-    requester: z.enum(['parent', 'carer', 'professional', 'young-person']).optional(),
-    childAge: z.number().min(0).max(25).nullable().optional(),
-    setting: z.string().optional(),
-    postcode: z.string().optional(),
-    town: z.string().optional(),
-    needs: z.array(z.string()).optional(),
-    concern: z.string().optional(),
-    senSupport: z.string().optional(),
-    externalAdvice: z.boolean().optional(),
-    ehcp: z.string().optional(),
-    diagnosis: z.string().optional(),
-    safetyConcern: z.boolean().optional(),
-  })
-  .strict();
+/** The triage answers so far: any part of the TriageCase (the contract in triage/schema.ts). */
+export const TriageAnswers = TriageCase.partial();
 export type TriageAnswers = z.infer<typeof TriageAnswers>;
 
 export const ContactAnswers = z
@@ -45,21 +32,32 @@ export const ConversationData = z.object({
   /** Steps answered, newest last, so "back" can undo. */
   history: z.array(z.string()).default([]),
   triage: TriageAnswers.default({}),
+  /** For each fact the understander read, the family's words that gave it (bounded; shown and corrected). */
+  sources: z.record(z.string().max(120)).default({}),
   result: TriageResult.nullable().default(null),
   contact: ContactAnswers.default({}),
   /** Why the person asked for a person: after triage, or straight away. */
-  handoverReason: z.enum(['triage', 'asked', 'safety']).nullable().default(null),
+  handoverReason: z.enum(['triage', 'asked', 'safety', 'checkin']).nullable().default(null),
   consentAt: z.string().nullable().default(null),
-  /** Set when a message showed risk; keeps the immediate-handover offer on screen. */
-  safety: z
-    .object({ kind: z.enum(['risk-of-harm', 'needs-a-person']), categories: z.array(z.string()) })
+  /**
+   * Set when a message got a safety response (conversation/alarm.ts): its kind, the pattern
+   * categories, and the family's words that raised it, so a handover keeps its urgency and says why.
+   */
+  alarm: z
+    .object({ kind: SafetyOutcome, categories: z.array(z.string()), words: z.string().max(500) })
     .nullable()
     .default(null),
+  /** The last reply was the gentle check-in: an all-clear answer takes the family back to where they were. */
+  checkinOpen: z.boolean().default(false),
+  /** Triage stopped for a safety response; "carry on" resumes it at this step. */
+  pausedStep: z.string().nullable().default(null),
   /** Questions asked and articles shown, for the handover summary (bounded). */
   asked: z.array(z.string().max(300)).max(10).default([]),
   shown: z.array(z.string()).max(20).default([]),
   /** A short transcript, kept only for the handover and only if the family agrees. */
   transcript: z.array(z.string().max(500)).max(30).default([]),
+  /** How many "not sure" replies in a row (the second one is worded differently). */
+  notSureInARow: z.number().int().min(0).default(0),
   checkReference: z.string().nullable().default(null),
   checkAttempts: z.number().int().min(0).default(0),
   references: z.array(z.string()).max(5).default([]),

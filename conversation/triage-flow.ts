@@ -1,17 +1,21 @@
 /**
- * The guided triage conversation: one question at a time, buttons or free text, "back" and
- * "skip", a summary to confirm, then the routes with their reasons and next steps.
- * Professionals in Teams can instead fill in the same fields as one form.
+ * The guided triage conversation, built to listen: everything the family has already typed is
+ * read by the understander (`understanding/`) and kept, so triage asks only for what is
+ * missing, most decisive first, and stops as soon as no answer could change the route. Before
+ * the result it says what it understood, and the family can correct it in one tap or in their
+ * own words. Professionals in Teams can instead fill in the same fields as one form.
  */
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';
+import { type FactName, understand, type Understood } from '../understanding/understand.js';
+import { escalate } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
+import type { OutcomeStep } from './outcome.js';
 import type { Choice, Fact, Reply } from './replies.js';
 import type { ConversationData, TriageAnswers } from './state.js';
-import type { OutcomeStep } from './outcome.js';
-import { choicesFor, needsIn, type Step, STEPS, STEPS_BY_ID, type StepId } from './triage-questions.js';
+import { choicesFor, type Step, STEPS, STEPS_BY_ID, type StepId } from './triage-questions.js';
 
 export type RouteGuide = { title: string; next: string[]; articles: string[] };
 
@@ -26,6 +30,8 @@ export type TriageFlowDeps = {
   runTriage: (c: TriageCase) => TriageResult;
   routeGuide: (id: RouteId) => RouteGuide;
   checkPlace: (input: { postcode?: string; town?: string }) => PlaceCheck;
+  /** The locality id of the safeguarding queue (triage/localities.yaml). */
+  safeguardingQueue: string;
   /** Called when triage ends and the person has asked for a person (or safety needs one). */
   continueToHandover: (state: ConversationData, turn: Turn) => Promise<Reply[]> | Reply[];
 };
@@ -33,26 +39,60 @@ export type TriageFlowDeps = {
 export const RIGHT_TO_ASK =
   'You can always ask Dorset Council for an EHC needs assessment yourself. Parents, young people aged 16 to 25 and schools all have this right in law, and you do not need anyone else to agree.';
 
-const POSTCODE = /^\s*([a-z]{1,2}\d[a-z\d]?)(\s*\d[a-z]{2})?\s*$/i;
+/** The family's own words kept as the concern (TriageCase.concern allows 2000). */
+const MAX_STORY = 1500;
+
+/**
+ * The order in which missing facts are asked: what decides the most first. The concern comes
+ * first only when the family has not told us anything yet; the place decides out of area and
+ * the team; then age, the plan, the setting and the support so far. Who is asking is asked only
+ * when nothing said it (it changes how we speak, not the route).
+ */
+const DECISION_ORDER: StepId[] = ['concern', 'place', 'childAge', 'ehcp', 'setting', 'senSupport', 'needs', 'diagnosis', 'externalAdvice'];
+
+/** Values to try for a missing fact when asking whether it could still change the route. */
+const CANDIDATES: Partial<Record<StepId, unknown[]>> = {
+  childAge: [1, 3, 8, 13, 17, 21],
+  setting: ['early-years', 'mainstream-school', 'special-school', 'college', 'not-attending'],
+  senSupport: ['none', 'starting', 'established'],
+  ehcp: ['none', 'requested', 'refused', 'has-plan'],
+  diagnosis: ['none', 'waiting', 'diagnosed'],
+  externalAdvice: [false, true],
+  needs: [['communication-interaction'], ['cognition-learning'], ['semh'], ['sensory-physical']],
+};
+
+/** The understander's name for a step, when the step is a fact it reads. */
+function factOf(id: StepId): FactName | undefined {
+  return id === 'concern' ? undefined : id === 'safetyConcern' ? undefined : (id as FactName);
+}
+
+/** The step id clients know (`channelData.deal.step`) for a triage question. */
+function outcomeStep(id: StepId): OutcomeStep {
+  return id === 'childAge' ? 'age' : id === 'safetyConcern' ? 'safety' : id;
+}
+
+function known(answers: TriageAnswers, id: StepId): boolean {
+  if (id === 'place') return Boolean(answers.town || answers.postcode);
+  if (id === 'needs') return (answers.needs ?? []).length > 0;
+  const value = (answers as Record<string, unknown>)[id];
+  return value !== undefined && value !== null && value !== '';
+}
 
 function describe(answers: TriageAnswers): Fact[] {
   const optionTitle = (id: StepId, value: unknown) =>
     STEPS_BY_ID[id]?.options.find((o) => o.value === value)?.title ?? (value === undefined ? 'Not sure' : String(value));
-  return [
-    { label: 'Who is asking', value: optionTitle('requester', answers.requester) },
+  const facts: Fact[] = [
+    { label: 'Who is asking', value: answers.requester ? optionTitle('requester', answers.requester) : 'Not given' },
     { label: 'Age', value: answers.childAge == null ? 'Not sure' : String(answers.childAge) },
-    { label: 'Setting', value: optionTitle('setting', answers.setting) },
+    { label: 'Setting', value: answers.setting ? optionTitle('setting', answers.setting) : 'Not given' },
     { label: 'Where', value: answers.postcode ?? answers.town ?? 'Not given' },
-    {
-      label: 'Worries',
-      value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given',
-    },
-    { label: 'SEN support', value: optionTitle('senSupport', answers.senSupport) },
-    { label: 'Specialist advice', value: answers.externalAdvice ? 'Yes' : 'No' },
-    { label: 'EHC plan', value: optionTitle('ehcp', answers.ehcp) },
-    { label: 'Diagnosis', value: optionTitle('diagnosis', answers.diagnosis) },
-    { label: 'Safety worry', value: answers.safetyConcern ? 'Yes' : 'No' },
+    { label: 'Worries', value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given' },
+    { label: 'SEN support', value: answers.senSupport ? optionTitle('senSupport', answers.senSupport) : 'Not sure' },
+    { label: 'EHC plan', value: answers.ehcp ? optionTitle('ehcp', answers.ehcp) : 'Not sure' },
+    { label: 'Diagnosis', value: answers.diagnosis ? optionTitle('diagnosis', answers.diagnosis) : 'Not sure' },
   ];
+  if (answers.externalAdvice !== undefined) facts.push({ label: 'Specialist advice', value: answers.externalAdvice ? 'Yes' : 'No' });
+  return facts;
 }
 
 /** Builds a complete, valid TriageCase from the answers, using "skip" values for gaps. */
@@ -65,7 +105,7 @@ export function toTriageCase(answers: TriageAnswers): TriageCase {
     ...(answers.postcode ? { postcode: answers.postcode } : {}),
     ...(answers.town ? { town: answers.town } : {}),
     needs: answers.needs ?? [],
-    concern: answers.concern ?? '',
+    concern: (answers.concern ?? '').slice(0, 2000),
     senSupport: answers.senSupport ?? skip('senSupport'),
     externalAdvice: answers.externalAdvice ?? false,
     ehcp: answers.ehcp ?? skip('ehcp'),
@@ -74,41 +114,85 @@ export function toTriageCase(answers: TriageAnswers): TriageCase {
   });
 }
 
-/** The step id clients know (`channelData.deal.step`) for a triage question. */
-function outcomeStep(id: StepId): OutcomeStep {
-  return id === 'childAge' ? 'age' : id === 'safetyConcern' ? 'safety' : id;
-}
-
 const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
   immediate: 'Straight away',
   priority: 'Soon: by the end of the next working day',
   routine: 'Within 3 working days',
 };
 
+/** What decides a route for the family: primary, urgency, whether a person calls, and whether a team is known. */
+const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
+
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
 
   constructor(private readonly deps: TriageFlowDeps) {}
 
+  /** Reads what a typed message says and keeps every fact it gives (the first message included). */
+  note(state: ConversationData, turn: Turn): void {
+    if (!turn.text || (turn.value && typeof turn.value === 'object')) return;
+    const step = state.mode === 'triage' && state.step ? (STEPS_BY_ID[state.step as StepId] ? factOf(state.step as StepId) : undefined) : undefined;
+    this.absorb(state, understand(turn.text, step ? { step } : {}), false);
+    this.addToStory(state, turn.text);
+  }
+
   start(state: ConversationData, turn: Turn, reason?: string): Reply[] {
     if (reason === 'asked' || reason === 'safety') state.handoverReason = reason;
-    if (turn.channel === 'teams') {
+    if (turn.channel === 'teams' && turn.audience === 'professional' && !this.knowsEnough(state)) {
       // Professionals in Teams answer everything at once on a form.
       return [{ kind: 'triage-form', title: 'Triage', intro: 'Answer what you know about the child or young person. Please do not include names.', errors: [] }];
     }
     state.mode = 'triage';
-    state.history = [];
-    state.triage = {};
     state.result = null;
+    state.history = STEPS.filter((s) => known(state.triage, s.id)).map((s) => s.id);
+    const heard = state.history.length > 0;
     const intro =
       reason === 'asked'
-        ? "I can ask our team to contact you. So that the right local team helps you, I'll ask a few quick questions first. You can skip any you are not sure about."
-        : "I'll ask a few short questions to find the right help. You can skip any question, go back, or say 'start again' at any time.";
-    return [{ kind: 'text', text: intro }, this.ask(state)];
+        ? "I can ask our team to contact you. So that the right local team helps you, I'll check a few things first. You can skip any question."
+        : heard
+          ? "Thank you, I've kept what you told me. I'll only ask what I still need. You can skip any question, go back, or say 'start again'."
+          : "I'll ask a few short questions to find the right help. You can skip any question, go back, or say 'start again' at any time.";
+    return [{ kind: 'text', text: intro, deal: { kind: 'welcome' } }, this.ask(state)];
   }
 
+  /** After a safety response: carry on at the question where triage stopped. */
+  resume(state: ConversationData, turn: Turn): Reply[] {
+    state.pausedStep = null;
+    return this.start(state, turn);
+  }
+
+  repeat(state: ConversationData): Reply[] {
+    return [state.step === 'confirm' ? this.summary(state) : this.ask(state)];
+  }
+
+  /** True when the message answers the question being asked (otherwise it may be a question of the family's own). */
+  accepts(state: ConversationData, turn: Turn): boolean {
+    const s = state.step ? STEPS_BY_ID[state.step as StepId] : undefined;
+    if (turn.value && typeof turn.value === 'object') return true;
+    if (state.step === 'confirm') return /^(y|yes|yeah|yep|correct|that'?s right|ok)\b/i.test(turn.text) || Object.keys(understand(turn.text).facts).length > 0;
+    if (!s) return false;
+    if (s.id === 'concern') return true;
+    return this.readAnswer(s, turn.text) !== undefined;
+  }
+
+  private knowsEnough(state: ConversationData): boolean {
+    return STEPS.filter((s) => known(state.triage, s.id)).length >= 3;
+  }
+
+  /** The next question worth asking: missing, and able to change the route, most decisive first. */
   private nextStep(state: ConversationData): Step | undefined {
-    return STEPS.find((s) => !state.history.includes(s.id));
+    const asked = new Set(state.history);
+    const missing = DECISION_ORDER.filter((id) => !asked.has(id) && !known(state.triage, id));
+    if (missing.includes('concern') && !(state.triage.concern ?? '').trim()) return STEPS_BY_ID.concern;
+    if (missing.includes('place')) return STEPS_BY_ID.place;
+    const base = decision(this.deps.runTriage(toTriageCase(state.triage)));
+    for (const id of missing) {
+      const values = CANDIDATES[id];
+      if (!values) continue;
+      const changes = values.some((value) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, [id]: value }))) !== base);
+      if (changes) return STEPS_BY_ID[id];
+    }
+    return undefined;
   }
 
   private ask(state: ConversationData, prefix?: string): Reply {
@@ -124,97 +208,203 @@ export class TriageFlow implements Flow {
     };
   }
 
-  private summary(state: ConversationData): Reply {
+  private summary(state: ConversationData, prefix?: string): Reply {
     state.step = 'confirm';
     return {
       kind: 'summary',
-      title: 'Is this right?',
+      title: prefix ? `${prefix} Here's what I have now. Is that right?` : "Here's what I have. Is that right?",
       facts: describe(state.triage),
+      note: 'If something is wrong, tell me in your own words (for example "he is 9, not 8"). If you are worried a child is not safe right now, tell me.',
       choices: [
         { title: "Yes, that's right", value: { action: 'triage-confirm' } },
-        { title: 'Back', value: { action: 'triage-answer', step: 'confirm', back: true } },
+        { title: 'Change something', value: { action: 'triage-change' } },
         { title: 'Start again', text: 'start again' },
       ],
     };
   }
 
+  /** "Change something": one button per answer, each asking that question again. */
+  private changeChoices(state: ConversationData): Reply {
+    const ids: StepId[] = ['requester', 'childAge', 'setting', 'place', 'needs', 'senSupport', 'ehcp', 'diagnosis'];
+    return {
+      kind: 'text',
+      text: 'What would you like to change? You can also just type the right answer.',
+      choices: ids.map((id) => ({ title: STEP_LABELS[id] ?? id, value: { action: 'triage-redo', step: id } })),
+      deal: { kind: 'question', step: 'confirm' },
+    };
+  }
+
   async continue(state: ConversationData, turn: Turn): Promise<Reply[]> {
-    const value = (turn.value ?? {}) as { action?: string; option?: string; skip?: boolean; back?: boolean; done?: boolean };
+    const value = (turn.value ?? {}) as { action?: string; option?: string; skip?: boolean; back?: boolean; done?: boolean; step?: string };
     if (value.action === 'triage-form') return this.fromForm(state, turn);
-    if (value.action === 'triage-confirm' || (state.step === 'confirm' && /^(y|yes|yeah|yep|correct|that'?s right|ok)\b/i.test(turn.text))) {
+    const intent = turn.text ? intentOf(turn.text) : null;
+    if (value.action === 'triage-confirm' || (state.step === 'confirm' && /^(y|yes|yeah|yep|correct|that'?s right|ok|okay)\b/i.test(turn.text))) {
       return this.finish(state, turn);
     }
-    const intent = turn.text ? intentOf(turn.text) : null;
+    if (value.action === 'triage-change') return [this.changeChoices(state)];
+    if (value.action === 'triage-redo' && typeof value.step === 'string' && STEPS_BY_ID[value.step as StepId]) {
+      this.forget(state, value.step as StepId);
+      return [this.askStep(state, STEPS_BY_ID[value.step as StepId]!)];
+    }
     if (value.back || intent === 'back') return [this.back(state)];
-    if (state.step === 'confirm') return [{ kind: 'text', text: "Please press \"Yes, that's right\", or \"Back\" to change an answer." }, this.summary(state)];
+
+    if (state.step === 'confirm') {
+      // A correction in their own words: what they say now replaces what we had.
+      const heard = understand(turn.text);
+      if (this.absorb(state, heard, true) > 0) return [this.summary(state, 'Thank you, I have changed that.')];
+      return [this.changeChoices(state)];
+    }
 
     const s = state.step ? STEPS_BY_ID[state.step as StepId] : undefined;
     if (!s) return [this.ask(state)];
-    const answerText = value.option ?? turn.text;
 
     if (value.skip || intent === 'skip') {
-      this.record(state, s, s.skip);
+      this.record(state, s, undefined);
       return [this.ask(state)];
     }
-    if (s.multi && (value.done || /^(done|that'?s all|finished|no more|nothing else)$/i.test(answerText.trim()))) {
-      state.history.push(s.id);
+    if (s.multi && value.done) {
+      if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
     }
-    const parsed = s.parse?.(answerText);
-    if (parsed === undefined) {
-      return [{ kind: 'text', text: "Sorry, I didn't understand that. Please choose one of the buttons, or say 'skip'.", choices: choicesFor(s, state.triage) }];
+    if (value.option !== undefined) {
+      const chosen = s.options.find((o) => o.title === value.option);
+      if (!chosen) return [this.askStep(state, s, 'Sorry, that button has expired.')];
+      if (s.multi) {
+        state.triage.needs = [...new Set([...(state.triage.needs ?? []), chosen.value as string])] as TriageAnswers['needs'];
+        return [{ kind: 'text', text: `Thank you: ${chosen.title}. Choose any others, or press Done.`, choices: choicesFor(s, state.triage), deal: { kind: 'question', step: 'needs' } }];
+      }
+      this.record(state, s, chosen.value);
+      return [this.ask(state)];
     }
-    if (s.id === 'place') return [this.recordPlace(state, String(parsed))];
-    if (s.multi) {
-      const needs = new Set([...(state.triage.needs ?? []), ...(parsed as string[])]);
-      state.triage.needs = [...needs];
-      const remaining = choicesFor(s, state.triage);
-      return [{ kind: 'text', text: 'Thank you. Choose any others, or press Done.', choices: remaining }];
+
+    // Typed: read the whole message (it may say more than was asked), then the answer to this question.
+    const step = factOf(s.id);
+    const heard = understand(turn.text, step ? { step } : {});
+    this.addToStory(state, turn.text);
+    if (s.id === 'concern') {
+      this.absorb(state, heard, false);
+      if (!state.history.includes('concern')) state.history.push('concern');
+      return [this.ask(state)];
     }
-    this.record(state, s, parsed);
-    if (s.id === 'concern' && !(state.triage.needs ?? []).length) state.triage.needs = needsIn(String(parsed));
+    if (s.id === 'place') {
+      this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, false);
+      const place = heard.facts.postcode ? { postcode: heard.facts.postcode } : { town: heard.facts.town ?? turn.text.trim().slice(0, 60) };
+      return [this.recordPlace(state, place)];
+    }
+    const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
+    this.absorb(state, heard, false);
+    if (answer === undefined) {
+      return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
+    }
+    this.record(state, s, answer);
     return [this.ask(state)];
   }
 
-  private record(state: ConversationData, s: Step, value: unknown): void {
-    if (s.id !== 'place') (state.triage as Record<string, unknown>)[s.id] = value;
-    state.history.push(s.id);
+  /** The answer to step `s` in what the understander read, if it read one. */
+  private fromUnderstood(s: Step, heard: Understood): unknown {
+    const fact = factOf(s.id);
+    if (!fact || fact === 'place') return undefined;
+    return (heard.facts as Record<string, unknown>)[fact];
   }
 
-  private recordPlace(state: ConversationData, text: string): Reply {
-    const postcode = POSTCODE.exec(text);
-    const input = postcode ? { postcode: text.trim().toUpperCase() } : { town: text.trim() };
+  /** A typed answer read the old way: a button's title, or the step's own patterns. */
+  private readAnswer(s: Step, text: string): unknown {
+    const fromUnderstander = this.fromUnderstood(s, understand(text, factOf(s.id) ? { step: factOf(s.id)! } : {}));
+    if (fromUnderstander !== undefined) return fromUnderstander;
+    if (s.id === 'place') return text.trim() ? text.trim() : undefined;
+    return s.parse?.(text);
+  }
+
+  /** Keeps what the understander read; `correct` lets new facts replace known ones. Returns how many changed. */
+  private absorb(state: ConversationData, heard: Understood, correct: boolean): number {
+    let changed = 0;
+    const answers = state.triage as Record<string, unknown>;
+    for (const [fact, value] of Object.entries(heard.facts)) {
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+      if (fact === 'needs') {
+        const needs = new Set([...(correct ? [] : (state.triage.needs ?? [])), ...(value as string[])]);
+        if (needs.size !== (state.triage.needs ?? []).length || correct) changed += 1;
+        state.triage.needs = [...needs] as TriageAnswers['needs'];
+        continue;
+      }
+      if (fact === 'town' || fact === 'postcode') {
+        if (known(state.triage, 'place') && !correct) continue;
+        const place = this.deps.checkPlace(fact === 'town' ? { town: String(value) } : { postcode: String(value) });
+        if (place.status === 'ambiguous' || place.status === 'unknown') continue;
+        delete state.triage.town;
+        delete state.triage.postcode;
+        answers[fact] = value;
+        changed += 1;
+        continue;
+      }
+      if (answers[fact] !== undefined && !correct) continue;
+      if (answers[fact] !== value) changed += 1;
+      answers[fact] = value;
+    }
+    for (const [fact, words] of Object.entries(heard.sources)) if (words) state.sources[fact] = words.slice(0, 120);
+    return changed;
+  }
+
+  /** The family's own words, kept as the concern the officer reads (bounded). */
+  private addToStory(state: ConversationData, text: string): void {
+    const words = text.trim();
+    if (words.split(/\s+/).length < 4 || intentOf(words)) return;
+    const story = state.triage.concern ? `${state.triage.concern}\n${words}` : words;
+    state.triage.concern = story.slice(-MAX_STORY);
+  }
+
+  private askStep(state: ConversationData, s: Step, prefix?: string): Reply {
+    state.step = s.id;
+    const question = s.ask(state.triage);
+    return {
+      kind: 'text',
+      text: prefix ? `${prefix}\n\n${question}` : question,
+      choices: choicesFor(s, state.triage),
+      deal: { kind: 'question', step: outcomeStep(s.id) },
+    };
+  }
+
+  private record(state: ConversationData, s: Step, value: unknown): void {
+    if (s.id !== 'place') {
+      const answers = state.triage as Record<string, unknown>;
+      if (value === undefined) delete answers[s.id];
+      else answers[s.id] = value;
+    }
+    if (!state.history.includes(s.id)) state.history.push(s.id);
+  }
+
+  private forget(state: ConversationData, id: StepId): void {
+    const answers = state.triage as Record<string, unknown>;
+    if (id === 'place') {
+      delete answers.postcode;
+      delete answers.town;
+    } else delete answers[id];
+    state.history = state.history.filter((h) => h !== id);
+  }
+
+  private recordPlace(state: ConversationData, input: { postcode?: string; town?: string }): Reply {
     const place = this.deps.checkPlace(input);
     if (place.status === 'ambiguous' || place.status === 'unknown') {
-      const s = STEPS_BY_ID.place!;
-      return {
-        kind: 'text',
-        text: `${place.reason} Please type the name of your town or nearest village, or say 'skip'.`,
-        choices: choicesFor(s, state.triage),
-      };
+      return this.askStep(state, STEPS_BY_ID.place!, `${place.reason} Please type the name of your town or nearest village, or say 'skip'.`);
     }
     delete state.triage.postcode;
     delete state.triage.town;
-    Object.assign(state.triage, input);
-    state.history.push('place');
+    Object.assign(state.triage, input.postcode ? { postcode: input.postcode.toUpperCase() } : { town: input.town });
+    if (!state.history.includes('place')) state.history.push('place');
     return this.ask(state);
   }
 
   private back(state: ConversationData): Reply {
     const last = state.history.pop() as StepId | undefined;
     if (!last) return this.ask(state, 'This is the first question.');
-    const answers = state.triage as Record<string, unknown>;
-    if (last === 'place') {
-      delete answers.postcode;
-      delete answers.town;
-    } else delete answers[last];
-    return this.ask(state, 'OK, going back.');
+    this.forget(state, last);
+    return this.askStep(state, STEPS_BY_ID[last]!, 'OK, going back.');
   }
 
   /** Teams professionals send every answer at once from an Adaptive Card form. */
   private async fromForm(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const v = turn.value as Record<string, unknown>;
-    const age = typeof v.childAge === 'string' && v.childAge.trim() !== '' ? Number(v.childAge) : null;
+    const age = typeof v.childAge === 'string' && v.childAge.trim() !== '' ? Number(v.childAge) : typeof v.childAge === 'number' ? v.childAge : null;
     const candidate = {
       requester: v.requester || 'professional',
       childAge: age,
@@ -249,26 +439,29 @@ export class TriageFlow implements Flow {
 
   private async finish(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const triageCase = toTriageCase(state.triage);
-    if (state.safety?.kind === 'risk-of-harm') triageCase.safetyConcern = true;
-    const result = this.deps.runTriage(triageCase);
+    if (state.alarm?.kind === 'risk-of-harm') triageCase.safetyConcern = true;
+    const result = escalate(this.deps.runTriage(triageCase), state.alarm, this.deps.safeguardingQueue);
     state.result = result;
     state.mode = 'idle';
     state.step = null;
-    const replies: Reply[] = [this.resultReply(result)];
+    const replies: Reply[] = [this.resultReply(result, turn.audience)];
     if (state.handoverReason && result.handover) {
       replies.push(...(await this.deps.continueToHandover(state, turn)));
     }
     return replies;
   }
 
-  resultReply(result: TriageResult): Reply {
+  resultReply(result: TriageResult, audience: Turn['audience'] = 'family'): Reply {
     const { kb, publicUrl, routeGuide } = this.deps;
     // The best next step in full; the others briefly, so the card stays readable on a phone.
+    const seen = new Set<string>();
     const routes = result.routes.slice(0, 4).map((route, i) => {
       const guide = routeGuide(route.id);
+      // A reason said once is enough: rules and route notes can say the same thing.
+      const reasons = route.reasons.filter((r) => !seen.has(r) && seen.add(r));
       return {
         title: guide.title,
-        reasons: i === 0 ? route.reasons : route.reasons.slice(0, 1),
+        reasons: i === 0 ? reasons : reasons.slice(0, 1),
         nextSteps: i === 0 ? guide.next.slice(0, 3) : [],
         articles: guide.articles
           .map((id) => kb.byId.get(id))
@@ -278,18 +471,23 @@ export class TriageFlow implements Flow {
       };
     });
     const ids = result.routes.map((r) => r.id);
-    const choices: Choice[] = result.handover
-      ? [{ title: 'Yes, please contact me', value: { action: 'talk-to-person', reason: 'triage' } }, { title: 'No thanks', text: 'thanks' }]
-      : result.primary === 'out-of-area'
-        ? [START_TRIAGE]
-        : [TALK_TO_PERSON, { title: 'Ask a question', text: 'help' }];
+    const outOfArea = ids.includes('out-of-area');
+    const choices: Choice[] =
+      result.handover && !outOfArea
+        ? [{ title: 'Yes, please contact me', value: { action: 'talk-to-person', reason: 'triage' } }, { title: 'No thanks', text: 'thanks' }]
+        : outOfArea
+          ? [START_TRIAGE]
+          : [TALK_TO_PERSON, { title: 'Ask a question', text: 'help' }];
     return {
       kind: 'triage-result',
       deal: { kind: 'result', triage: result, urgency: result.urgency },
       title: 'What I suggest',
-      intro: result.handover
-        ? 'Here is what I suggest, and why. A member of the local team can also contact you.'
-        : 'Here is what I suggest, and why.',
+      intro:
+        result.handover && !outOfArea
+          ? audience === 'professional'
+            ? 'Here is what I suggest for this child, and why. A member of the local team can also contact you or the family.'
+            : 'Here is what I suggest, and why. A member of the local team can also contact you.'
+          : 'Here is what I suggest, and why.',
       routes,
       urgency: URGENCY_WORDS[result.urgency],
       rightToAsk: ids.includes('ehcna') || ids.includes('graduated-approach') ? RIGHT_TO_ASK : null,
@@ -297,6 +495,17 @@ export class TriageFlow implements Flow {
     };
   }
 }
+
+const STEP_LABELS: Partial<Record<StepId, string>> = {
+  requester: 'Who is asking',
+  childAge: 'Age',
+  setting: 'Setting',
+  place: 'Where',
+  needs: 'Worries',
+  senSupport: 'SEN support',
+  ehcp: 'EHC plan',
+  diagnosis: 'Diagnosis',
+};
 
 const FIELD_LABELS: Record<string, string> = {
   requester: 'Who is asking',

@@ -226,7 +226,7 @@ export const STEPS: Step[] = [
 export const STEPS_BY_ID: Partial<Record<StepId, Step>> = Object.fromEntries(STEPS.map((s) => [s.id, s]));
 
 export function choicesFor(s: Step, answers: TriageAnswers): Choice[] {
-  const chosen = new Set(s.id === 'needs' ? (answers.needs ?? []) : []);
+  const chosen = new Set<string>(s.id === 'needs' ? (answers.needs ?? []) : []);
   const options: Choice[] = s.options
     .filter((o) => !chosen.has(String(o.value)))
     .map((o) => ({ title: o.title, value: { action: 'triage-answer', step: s.id, option: o.title } }));

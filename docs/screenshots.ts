@@ -38,6 +38,7 @@ try {
     runTriage: triage,
     routeGuide: (id) => routes[id],
     checkPlace: () => ({ status: 'dorset', name: 'North Dorset' }),
+    safeguardingQueue: 'safeguarding',
     continueToHandover: () => [],
   });
   const result = triage({

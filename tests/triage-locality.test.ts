@@ -240,13 +240,17 @@ describe('localities.yaml', () => {
     return file;
   };
 
-  it('has the four default localities and says the service confirms boundaries', () => {
+  it('has the four default localities and the safeguarding queue, and says the service confirms boundaries', () => {
     expect(localityData().localities).toEqual([
       { id: 'north', name: 'North Dorset' },
       { id: 'west', name: 'West Dorset' },
       { id: 'south', name: 'South Dorset' },
       { id: 'east', name: 'East Dorset' },
+      { id: 'safeguarding', name: "Children's Advice and Duty Service" },
     ]);
+    expect(localityData().safeguarding.id).toBe('safeguarding');
+    // A queue, not a place: no town or postcode resolves to it.
+    expect(resolveLocality({ town: "Children's Advice and Duty Service" }).status).not.toBe('dorset');
     expect(readFileSync(new URL('../triage/localities.yaml', import.meta.url), 'utf8')).toMatch(/service confirms names and boundaries/i);
   });
 

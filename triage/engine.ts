@@ -386,8 +386,19 @@ export interface FactsAndContext {
 }
 
 /** Works out every fact the rules can use (see the top of rules.yaml). */
+/**
+ * The safety check of the last concern text seen: the conversation asks the engine about the
+ * same case with one answer changed (which question could still change the route?), and the
+ * check is most of the cost of a triage.
+ */
+let lastSafety: { concern: string; check: ReturnType<typeof checkSafety> } | null = null;
+function safetyOfConcern(concern: string): ReturnType<typeof checkSafety> {
+  if (lastSafety?.concern !== concern) lastSafety = { concern, check: checkSafety(concern) };
+  return lastSafety.check;
+}
+
 export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet()): FactsAndContext {
-  const safety = checkSafety(c.concern);
+  const safety = safetyOfConcern(c.concern);
   const locality = resolveLocality({ postcode: c.postcode, town: c.town });
   const facts = {
     requester: c.requester,

@@ -37,6 +37,7 @@ const LocalitiesFile = z
           .strict(),
       )
       .min(1),
+    safeguarding: z.object({ id: PlaceId, name: z.string().min(3) }).strict(),
     outOfArea: z.array(
       z
         .object({
@@ -67,7 +68,10 @@ export interface OutOfAreaCouncil {
 }
 
 export interface LocalityData {
+  /** The locality teams, then the safeguarding queue (a queue with no towns). */
   localities: DorsetLocality[];
+  /** The queue for handovers raised by a safety worry (`safeguarding` in localities.yaml). */
+  safeguarding: DorsetLocality;
   councils: OutOfAreaCouncil[];
   /** Normalised town name -> place ids (locality or council). */
   towns: Map<string, { name: string; place: string }>;
@@ -178,7 +182,7 @@ export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData 
   }
   const data = parsed.data!;
   const placeIds = new Set<string>();
-  for (const id of [...data.localities.map((l) => l.id), ...data.outOfArea.map((c) => c.id)]) {
+  for (const id of [...data.localities.map((l) => l.id), data.safeguarding.id, ...data.outOfArea.map((c) => c.id)]) {
     if (placeIds.has(id)) fail(`place id '${id}' is used twice`);
     placeIds.add(id);
   }
@@ -206,7 +210,8 @@ export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData 
     areas.set(code, place);
   }
   return {
-    localities: data.localities.map(({ id, name }) => ({ id, name })),
+    localities: [...data.localities.map(({ id, name }) => ({ id, name })), data.safeguarding],
+    safeguarding: data.safeguarding,
     councils: data.outOfArea.map(({ id, council, contact, whereToGo }) => ({ id, council, contact, whereToGo })),
     towns,
     districts,

@@ -89,9 +89,16 @@ export class SafetyNet {
     return score;
   }
 
-  /** True when the message should get the safety check-in. Empty text is never flagged. */
-  flags(text: string): boolean {
+  /**
+   * True when the message should get the safety check-in. Empty text is never flagged.
+   * `answer`: the text answers a question the bot just asked ("im his mum", "she is 7"). Such
+   * answers are short and full of the family words the risk examples also use, so they are held
+   * to the bar of a single sentence: on answers written blind, the message bar checked in on
+   * 17.5 % of ordinary answers; the sentence bar catches the same risk answers (README, Safety).
+   */
+  flags(text: string, context: { answer?: boolean } = {}): boolean {
     if (typeof text !== 'string' || text.trim().length === 0) return false;
+    if (context.answer) return this.score(text) > this.options.sentenceThreshold;
     if (this.score(text) > this.options.threshold) return true;
     // A long message about an annual review can carry the risk in one sentence, and the ordinary
     // words around it outvote it; a sentence alone must be far more certain (short sentences are noisy).
@@ -119,9 +126,9 @@ export function defaultSafetyNet(moreOrdinary: readonly string[] = [], options: 
 const trained = new Map<string, SafetyNet>();
 
 /** The check the front door runs on every message: the patterns first, the net only when they found nothing. */
-export function checkWithNet(net: SafetyNet): (text: string) => SafetyCheck & { possibleRisk: boolean } {
-  return (text) => {
+export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => SafetyCheck & { possibleRisk: boolean } {
+  return (text, context = {}) => {
     const check = checkSafety(text);
-    return { ...check, possibleRisk: !check.flagged && net.flags(text) };
+    return { ...check, possibleRisk: !check.flagged && net.flags(text, context) };
   };
 }

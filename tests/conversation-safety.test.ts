@@ -1,0 +1,140 @@
+/**
+ * Safety inside the real conversation, with the same check the server runs (patterns and the
+ * second net): what people type is checked, the bot's own buttons never are; ordinary answers
+ * to the bot's questions get no check-in; a check-in the family follows with "contact me now"
+ * keeps its urgency; a false alarm takes them back to where they were.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFlows } from '../bot/flows.js';
+import { createHandoverPort } from '../bot/handover-service.js';
+import { FrontDoor, type Turn } from '../conversation/front-door.js';
+import { outcomeOf } from '../conversation/outcome.js';
+import type { Choice, Reply } from '../conversation/replies.js';
+import { freshConversation, type ConversationData } from '../conversation/state.js';
+import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { checkWithNet, defaultSafetyNet } from '../triage/safety-net.js';
+
+const kb = loadKnowledgeBase();
+const search = new KnowledgeSearch(kb);
+const check = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
+let dir: string;
+let store: SqliteHandoverStore;
+let door: FrontDoor;
+let state: ConversationData;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'deal-conv-safety-'));
+  store = new SqliteHandoverStore({ dataDir: dir });
+  const handovers = createHandoverPort({ store, retentionDays: 90, logger: pino({ level: 'silent' }) });
+  const flows = createFlows({ kb, publicUrl: 'https://deal.example.org', handovers });
+  door = new FrontDoor({ kb, search, glossary: new Glossary(kb.glossary), checkSafety: check, publicUrl: 'https://deal.example.org', ...flows });
+  state = freshConversation();
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const turn = (text: string, value?: Record<string, unknown>): Turn => ({ text, value, channel: 'webchat', audience: 'family' });
+const say = (text: string, value?: Record<string, unknown>) => door.handle(turn(text, value), state);
+const press = (choice: Choice) => door.handle(turn(choice.text ?? '', choice.value), state);
+const kinds = (replies: Reply[]) => replies.map((r) => outcomeOf(r).kind);
+const alarms = (replies: Reply[]) => replies.filter((r) => ['safety', 'checkin'].includes(outcomeOf(r).kind));
+const choicesOf = (replies: Reply[]): Choice[] =>
+  replies.flatMap((r) => (r.kind === 'text' ? (r.choices ?? []) : r.kind === 'article' ? r.related : 'choices' in r ? r.choices : []));
+
+/** A small deterministic random walk (no Math.random: a failure replays). */
+function seeded(seed: number) {
+  let x = seed;
+  return (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+}
+
+describe('safety in the conversation', () => {
+  it('never answers a pressed button with a safety response, in any flow', async () => {
+    // Typed openings that lead into every flow; then only buttons are pressed.
+    const openings = ['what should I do next?', 'talk to a person', 'check my reference', 'what is an ehcp', 'hello', 'my son is 8 and in year 3 in Weymouth'];
+    let pressed = 0;
+    for (let walk = 0; walk < 12; walk++) {
+      state = freshConversation();
+      const pick = seeded(walk + 1);
+      let replies = await say(openings[walk % openings.length]!);
+      for (let i = 0; i < 25; i++) {
+        const choices = choicesOf(replies).filter((c) => c.value || c.text);
+        if (choices.length === 0) {
+          // Fill the few steps that have no buttons with ordinary typed answers.
+          const step = outcomeOf(replies[replies.length - 1]!).step;
+          const typed = { name: 'Sam', detail: '07700 900123', place: 'Weymouth', concern: 'he finds reading hard', reference: 'DEAL-2345AB', 'reference-contact': '07700 900123' }[step ?? ''];
+          if (!typed) break;
+          replies = await say(typed);
+          continue;
+        }
+        const choice = choices[pick(choices.length)]!;
+        replies = await press(choice);
+        pressed += 1;
+        expect(alarms(replies), `pressing "${choice.title}" (${JSON.stringify(choice.value ?? choice.text)})`).toEqual([]);
+      }
+    }
+    expect(pressed).toBeGreaterThan(100);
+  });
+
+  it('gives no check-in for ordinary answers to its own questions', async () => {
+    // Our own wording (the blind list of answers is measured in npm run bench, not here).
+    const answers: [string, string][] = [
+      ['requester', 'im his mum'],
+      ['requester', 'I am her mother'],
+      ['requester', 'his nan'],
+      ['childAge', 'she is 7'],
+      ['setting', "she's in year 8 by the way"],
+      ['bestTime', 'after 3pm when hes home, not mornings'],
+    ];
+    for (const [step, text] of answers) {
+      state = freshConversation();
+      state.mode = step === 'bestTime' ? 'contact' : 'triage';
+      state.step = step;
+      const replies = await say(text);
+      expect(alarms(replies), text).toEqual([]);
+    }
+  });
+
+  it('keeps a check-in urgent: "contact me now" after it goes to the safeguarding queue, at least priority', async () => {
+    const first = await say('my daughters boyfriend gets very angry and he hit her in front of the kids last week');
+    expect(kinds(first)).toContain('checkin');
+    const contactNow = choicesOf(first).find((c) => /contact me now/i.test(c.title))!;
+    await press(contactNow);
+    expect(state.mode).toBe('consent');
+    await say('yes');
+    for (const answer of ['Jo', 'phone', '07700 900123', 'Any time', 'skip', 'no']) await say(answer);
+    const sent = await say('send');
+    expect(kinds(sent)).toContain('receipt');
+    expect(JSON.stringify(sent)).toMatch(/Children's Advice and Duty Service/);
+    const [handover] = await store.listHandovers({ scope: { localities: 'all' } });
+    expect(handover?.localityId).toBe('safeguarding');
+    expect(['priority', 'immediate']).toContain(handover?.urgency);
+  });
+
+  it('takes a family back to where they were after a check-in that was a false alarm', async () => {
+    await say('my son is 9 and at a primary school in Weymouth and hates reading');
+    await say('what should I do next?');
+    const step = state.step;
+    expect(step).toBeTruthy();
+    // As if the last message had got the check-in.
+    state.checkinOpen = true;
+    state.alarm = { kind: 'possible-risk', categories: [], words: 'words' };
+    const back = await say("no, everyone is safe, I meant he's struggling at school");
+    expect(alarms(back)).toEqual([]);
+    expect(state.alarm).toBeNull();
+    expect(state.mode).toBe('triage');
+    expect(state.step).toBe(step);
+    expect(outcomeOf(back[back.length - 1]!).kind).toBe('question');
+  });
+});
