@@ -1,0 +1,162 @@
+/**
+ * The child's (or young person's) age in whole years, from how families say it: "14",
+ * "fourteen", "my 2yo", "18 months old", "2 and a half", "17 next month" (16), "just turned 5",
+ * "nearly 3" (2), "yr 8" (12), "in reception" (4), "I'm 17" (a young person, 16 to 25).
+ *
+ * Numbers in words are turned into digits first by Microsoft's number recognizer, and
+ * "N years/months old" is also read by its age recognizer (recognizers.ts). Each number is
+ * then judged by its neighbours (vocabulary/ages.yaml): an age unit or an age word before it
+ * ("aged", "he's", "my son,") makes it a clear statement; a year group is weaker; a bare
+ * number counts only as the answer to "How old is your child?". "For 2 years", "18 months
+ * ago" and "5 minutes late" are not ages.
+ */
+import { wordsPattern, lead } from './match.js';
+import { agesInText, numbersInWords } from './recognizers.js';
+import { matches, type Message, type Span } from './text.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export type AgeFound = { age: number; span: Span; self: boolean };
+
+type Patterns = {
+  yearsOld: RegExp; monthsOld: RegExp; weeksOld: RegExp; years: RegExp; months: RegExp; weeks: RegExp;
+  notAfter: RegExp; next: RegExp; almost: RegExp; justTurned: RegExp; before: RegExp; child: RegExp; self: RegExp;
+  yearGroup: RegExp; yearNotAfter: RegExp;
+};
+const cache = new WeakMap<Vocabulary['ages'], Patterns>();
+function patterns(v: Vocabulary): Patterns {
+  let p = cache.get(v.ages);
+  if (p) return p;
+  const a = v.ages;
+  const src = (words: string[]) => wordsPattern(words).source;
+  const after = (words: string[]) => wordsPattern(words, '', false).source;
+  p = {
+    // After the number.
+    yearsOld: new RegExp(`^ ?${after(a.yearsOld)}`),
+    monthsOld: new RegExp(`^ ?${after(a.monthsOld)}`),
+    weeksOld: new RegExp(`^ ?${after(a.weeksOld)}`),
+    years: new RegExp(`^ ?${after(a.years)}`),
+    months: new RegExp(`^ ?${after(a.months)}`),
+    weeks: new RegExp(`^ ?${after(a.weeks)}`),
+    notAfter: new RegExp(`^ ?${after(a.notAgeAfter)}`),
+    next: new RegExp(`^[ ,]*${src(a.nextBirthday)}`),
+    // Before the number.
+    almost: new RegExp(`${src(a.almost)}[ ,]*$`),
+    justTurned: new RegExp(`${src(a.justTurned)}[ ,]*$`),
+    before: new RegExp(`${src(a.before)}[ ,]*$`),
+    child: new RegExp(`${src(a.childWords)}(?: is| who is| aged| age| whos| [(]|,)*[ ,(]*$`),
+    self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
+    yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
+    yearNotAfter: wordsPattern(a.yearGroups.notAfter),
+  };
+  cache.set(v.ages, p);
+  return p;
+}
+
+/** The message with numbers in words written as digits, and each character's place in `message.text`. */
+function numericView(text: string): { text: string; at: number[] } {
+  const spans = numbersInWords(text);
+  let out = '';
+  const at: number[] = [];
+  let last = 0;
+  for (const s of spans) {
+    if (s.start < last) continue;
+    for (let i = last; i < s.start; i++) at.push(i);
+    out += text.slice(last, s.start);
+    const digits = String(s.value);
+    out += digits;
+    for (let k = 0; k < digits.length; k++) at.push(s.start);
+    at[at.length - 1] = s.end - 1;
+    last = s.end;
+  }
+  for (let i = last; i < text.length; i++) at.push(i);
+  out += text.slice(last);
+  return { text: out, at };
+}
+
+const NUMBER = /(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)( and a half| and a bit| ½)?(?![0-9])/g;
+/** Words just before a bare number that make it a duration or a time, not an age. */
+const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
+
+export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFound | undefined {
+  const p = patterns(v);
+  const view = numericView(message.text);
+  const t = view.text;
+  const span = (start: number, end: number): Span => ({ start: view.at[start] ?? 0, end: (view.at[end - 1] ?? 0) + 1 });
+  const found: (AgeFound & { strength: number })[] = [];
+  const taken: Span[] = [];
+
+  for (const r of agesInText(message.text)) {
+    if (r.years <= 25) found.push({ age: r.years, span: { start: r.start, end: r.end }, self: false, strength: 3 });
+    taken.push({ start: r.start, end: r.end });
+  }
+
+  for (const m of t.matchAll(NUMBER)) {
+    const start = m.index;
+    let end = start + m[0].length;
+    const s0 = span(start, end);
+    if (taken.some((x) => s0.start < x.end && x.start < s0.end)) {
+      const self = p.self.test(t.slice(0, start));
+      const hit = found.find((f) => f.span.start <= s0.start && s0.start < f.span.end);
+      if (hit && self) hit.self = true;
+      continue;
+    }
+    const n = Number(m[1]);
+    const before = t.slice(Math.max(0, start - 40), start);
+    if (/(?<![a-z])(?:year|yr|y|yrs) ?$/.test(before)) continue; // a year group, read below
+    let after = t.slice(end);
+    if (/^[a-z]/.test(after) && !/^(yo|yrs?|years?|months?|mths?|mo|weeks?|y o)(?![a-z])/.test(after)) continue; // "7ab", "3rd"
+    if (p.notAfter.test(after)) continue;
+    let unit: 'years' | 'months' | 'weeks' = 'years';
+    let explicit = false;
+    let u: RegExpExecArray | null;
+    if ((u = p.yearsOld.exec(after))) explicit = true;
+    else if ((u = p.monthsOld.exec(after))) (unit = 'months'), (explicit = true);
+    else if ((u = p.weeksOld.exec(after))) (unit = 'weeks'), (explicit = true);
+    else if ((u = p.years.exec(after))) unit = 'years';
+    else if ((u = p.months.exec(after))) unit = 'months';
+    else if ((u = p.weeks.exec(after))) unit = 'weeks';
+    if (u) {
+      end += u[0].length;
+      after = t.slice(end);
+    }
+    const almostCue = p.almost.exec(before);
+    const turnedCue = p.justTurned.exec(before);
+    const selfCue = p.self.exec(before);
+    const almost = almostCue !== null;
+    const justTurned = turnedCue !== null;
+    const self = selfCue !== null;
+    // The source starts at the words that make it an age ("just turned 5", "I'm 17").
+    const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0));
+    const cue = almost || justTurned || self || p.before.test(before) || p.child.test(before);
+    const next = p.next.exec(after);
+    if (next) end += next[0].length;
+    if (!explicit && !cue && DURATION.test(before) && !asked) continue;
+    const strength = explicit || cue ? 3 : 1;
+    let age = unit === 'months' ? Math.floor(n / 12) : unit === 'weeks' ? 0 : Math.floor(n);
+    if ((almost || next) && !justTurned && unit === 'years') age = Math.max(0, age - 1);
+    if (age > 25) continue;
+    found.push({ age, span: span(start - cueLength, end), self, strength });
+  }
+
+  for (const m of t.matchAll(p.yearGroup)) {
+    const n = Number(m[1]);
+    const g = v.ages.yearGroups;
+    if (n < g.first || n > g.last) continue;
+    if (p.yearNotAfter.test(lead(t, m.index, 3))) continue;
+    found.push({ age: n + g.offset, span: span(m.index, m.index + m[0].length), self: false, strength: 2 });
+  }
+  for (const named of v.ages.namedPatterns) {
+    for (const pattern of named.patterns) {
+      for (const s of matches(pattern, message.text)) {
+        if (p.yearNotAfter.test(lead(message.text, s.start, 3))) continue;
+        found.push({ age: named.age, span: s, self: false, strength: 2 });
+      }
+    }
+  }
+
+  const usable = found.filter((f) => f.strength >= 2 || asked);
+  // A parent's own age ("I'm 24 and my son is 3") gives way to the child's.
+  const rank = (f: AgeFound & { strength: number }) => -f.strength * 2 + (f.self && usable.some((o) => !o.self && o.strength >= f.strength) ? 1 : 0);
+  const chosen = usable.sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start)[0];
+  return chosen ? { age: chosen.age, span: chosen.span, self: chosen.self } : undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * Where the family lives: a postcode ("DT4 7AB", "dt47ab", "bh21") and/or a town, read with
+ * the same data and rules as triage (triage/localities.yaml through triage/locality.ts), so
+ * neighbouring councils' towns (Poole, Bournemouth, Yeovil...) are found too and the locality
+ * decision stays in one place. In a sentence a town counts when its name is there exactly
+ * (any case); a few names that are also everyday words ("Wool", "Mere") need "in", "near" or
+ * "from" before them. As the answer to "Which town?", small typos and "near Sherborne" are
+ * read by triage/locality.ts's own matching.
+ */
+import { localityData, normaliseTown, postcodeDistrict, resolveLocality, type LocalityData } from '../triage/locality.js';
+import type { Message, Span } from './text.js';
+
+export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
+
+/** Town names that are also ordinary words: only after "in", "near", "from"... */
+const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
+const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
+
+type TownIndex = { byWords: Map<string, string>; longest: number };
+const indexCache = new WeakMap<LocalityData, TownIndex>();
+function townIndex(data: LocalityData): TownIndex {
+  let index = indexCache.get(data);
+  if (!index) {
+    const byWords = new Map<string, string>();
+    let longest = 1;
+    for (const [key, { name }] of data.towns) {
+      byWords.set(key, name);
+      longest = Math.max(longest, key.split(' ').length);
+    }
+    index = { byWords, longest };
+    indexCache.set(data, index);
+  }
+  return index;
+}
+
+const POSTCODE = /(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)(?: ?(\d[a-z]{2}))?(?![a-z0-9])/g;
+
+/** Is this postcode district one the locality data knows (a listed district or area)? */
+function knownDistrict(data: LocalityData, district: string): boolean {
+  return data.districts.has(district) || data.areas.has(/^[A-Z]+/.exec(district)?.[0] ?? '');
+}
+
+export function findPlace(message: Message, asked: boolean, data: LocalityData = localityData()): PlaceFound | undefined {
+  const t = message.text;
+  const out: PlaceFound = { spans: [] };
+
+  for (const m of t.matchAll(POSTCODE)) {
+    const raw = m[2] ? `${m[1]} ${m[2]}` : m[1]!;
+    const district = postcodeDistrict(raw);
+    if (!district || !knownDistrict(data, district)) continue;
+    out.postcode = m[2] ? `${m[1]!.toUpperCase()} ${m[2].toUpperCase()}` : district;
+    out.spans.push({ start: m.index, end: m.index + m[0].length });
+    break;
+  }
+
+  // Towns: word sequences of the message that are a town's name exactly.
+  const index = townIndex(data);
+  const words = [...t.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+  outer: for (let i = 0; i < words.length; i++) {
+    for (let n = Math.min(index.longest, words.length - i); n >= 1; n--) {
+      const run = words.slice(i, i + n);
+      const key = normaliseTown(run.map((w) => w.word).join(' '));
+      const name = index.byWords.get(key);
+      if (!name) continue;
+      const start = run[0]!.start;
+      if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
+      out.town = name;
+      out.spans.push({ start, end: run[n - 1]!.end });
+      break outer;
+    }
+  }
+
+  // The answer to "Which town?": let triage's own matching forgive typos and "near ...".
+  if (!out.town && !out.postcode && asked && message.words <= 6) {
+    const typed = message.source({ start: 0, end: t.length });
+    const r = resolveLocality({ town: typed }, data);
+    if (r.status === 'dorset' || r.status === 'out-of-area' || r.status === 'ambiguous') {
+      out.town = typed.replace(/^(i live in|we live in|we re in|were in|in|near|nr|just outside|outside)\s+/i, '').trim();
+      out.spans.push({ start: 0, end: t.length });
+    }
+  }
+  return out.town || out.postcode ? out : undefined;
+}

@@ -1,0 +1,153 @@
+/**
+ * The understander: reads any message a person types (the first one, a free-text answer, a
+ * correction) and fills the triage facts it can, each with the words that gave it, so the
+ * conversation can skip questions already answered and say "here's what I have".
+ *
+ * Channel-neutral and synchronous: no channel SDK, no conversation state. The vocabularies
+ * are data (understanding/vocabulary/*.yaml); each concern has its own module (age.ts,
+ * place.ts, match.ts for phrases and negation, recognizers.ts for Microsoft's recognizers).
+ *
+ * Without `step` only clear statements count ("he is 7", "she has an EHCP"). With `step`, the
+ * question the bot just asked, short answers are read as answers to it: "7", "weymouth",
+ * "declined", and a plain yes or no means the step's `yes`/`no` value from its vocabulary
+ * (EHCP yes: has-plan; diagnosis yes: diagnosed; specialist advice yes: true; SEN support
+ * yes: established, unless it says "just" or "started").
+ */
+import type { Diagnosis, EhcpStatus, Need, Requester, SenSupport, Setting } from '../triage/schema.js';
+import type { z } from 'zod';
+import { findAge } from './age.js';
+import { best, cancelled, findAll, wordsPattern } from './match.js';
+import { findPlace } from './place.js';
+import { yesOrNo } from './recognizers.js';
+import { matches, Message, type Span } from './text.js';
+import { vocabulary as defaultVocabulary, type FactVocabulary, type Vocabulary } from './vocabulary.js';
+
+export type FactName = 'requester' | 'childAge' | 'setting' | 'place' | 'needs' | 'senSupport' | 'externalAdvice' | 'ehcp' | 'diagnosis';
+
+export type Understood = {
+  facts: {
+    requester?: Requester;
+    childAge?: number;
+    setting?: Setting;
+    town?: string;
+    postcode?: string;
+    needs?: Need[];
+    senSupport?: z.infer<typeof SenSupport>;
+    externalAdvice?: boolean;
+    ehcp?: z.infer<typeof EhcpStatus>;
+    diagnosis?: z.infer<typeof Diagnosis>;
+  };
+  /** For each fact found, the words in the message that gave it (for "here's what I have" and corrections). */
+  sources: Partial<Record<FactName, string>>;
+};
+
+export type UnderstandOptions = { step?: FactName | 'safety' | 'confirm'; vocabulary?: Vocabulary };
+
+type YesNoFact = 'senSupport' | 'externalAdvice' | 'ehcp' | 'diagnosis';
+const YES_NO_FACTS: readonly FactName[] = ['senSupport', 'externalAdvice', 'ehcp', 'diagnosis'];
+
+type Replies = { yes: RegExp; no: RegExp; unsure: RegExp };
+const replyCache = new WeakMap<Vocabulary['answers'], Replies>();
+function replies(v: Vocabulary): Replies {
+  let r = replyCache.get(v.answers);
+  if (!r) {
+    const start = (words: string[]) => new RegExp(`^[ ,.!]*${wordsPattern(words).source}`);
+    r = { yes: start(v.answers.yes), no: start(v.answers.no), unsure: start(v.answers.unsure) };
+    replyCache.set(v.answers, r);
+  }
+  return r;
+}
+
+/** A plain yes or no at the start of a short reply (ours first, then Microsoft's choice recognizer). */
+function yesNo(message: Message, v: Vocabulary): { value: boolean; span: Span } | undefined {
+  if (message.words > 12) return undefined;
+  const r = replies(v);
+  const t = message.text;
+  if (r.unsure.test(t)) return undefined;
+  const no = r.no.exec(t);
+  if (no) return { value: false, span: { start: 0, end: no[0].length } };
+  const yes = r.yes.exec(t);
+  if (yes) return { value: true, span: { start: 0, end: yes[0].length } };
+  if (message.words > 4) return undefined;
+  const value = yesOrNo(message.original);
+  return value === undefined ? undefined : { value, span: { start: 0, end: t.length } };
+}
+
+export function understand(text: string, options: UnderstandOptions = {}): Understood {
+  const v = options.vocabulary ?? defaultVocabulary();
+  const step = options.step;
+  const message = new Message(text.slice(0, 4000), v.spelling);
+  const facts: Understood['facts'] = {};
+  const sources: Understood['sources'] = {};
+  if (!message.text) return { facts, sources };
+
+  const phraseFact = <V>(name: FactName, fact: FactVocabulary<V>): { value: V; span: Span } | undefined => {
+    const hit = best(findAll(message, fact, v, step === name));
+    if (hit) return hit;
+    if (step === name && YES_NO_FACTS.includes(name)) {
+      const reply = yesNo(message, v);
+      const value = reply ? (reply.value ? fact.yes : fact.no) : undefined;
+      if (reply && value !== undefined) return { value, span: reply.span };
+    }
+    return undefined;
+  };
+  const set = <K extends keyof Understood['facts']>(key: K, name: FactName, value: Understood['facts'][K], span: Span): void => {
+    facts[key] = value;
+    sources[name] = message.source(span) || message.original.trim();
+  };
+
+  const requester = phraseFact('requester', v.requester);
+  const age = findAge(message, v, step === 'childAge');
+  if (age) set('childAge', 'childAge', age.age, age.span);
+  if (requester) set('requester', 'requester', requester.value, requester.span);
+  else if (age?.self && age.age >= 16) set('requester', 'requester', 'young-person', age.span);
+
+  const setting = phraseFact('setting', v.setting);
+  if (setting) set('setting', 'setting', setting.value, setting.span);
+
+  const place = findPlace(message, step === 'place');
+  if (place) {
+    if (place.town) facts.town = place.town;
+    if (place.postcode) facts.postcode = place.postcode;
+    sources.place = place.spans.map((s) => message.source(s)).join(', ');
+  }
+
+  const needs = findNeeds(message, v, step === 'needs');
+  if (needs.needs.length > 0) {
+    facts.needs = needs.needs;
+    sources.needs = needs.sources.join(', ');
+  }
+
+  for (const name of YES_NO_FACTS as YesNoFact[]) {
+    const hit = phraseFact(name, v[name] as FactVocabulary<unknown>);
+    if (hit) set(name, name, hit.value as never, hit.span);
+  }
+  return { facts, sources };
+}
+
+/** Every area of need the message names, in the vocabulary's order, with the words for each. */
+function findNeeds(message: Message, v: Vocabulary, asked: boolean): { needs: Need[]; sources: string[] } {
+  const needs: Need[] = [];
+  const spans: Span[] = [];
+  const lenient = { negatable: false, hedged: false, pending: false };
+  const strict = { negatable: true, hedged: false, pending: false };
+  for (const n of v.needs) {
+    const hits: Span[] = [];
+    for (const p of n.words) for (const s of matches(p, message.text)) hits.push(s);
+    for (const p of n.conditions) for (const s of matches(p, message.text)) if (!cancelled(message, s, strict, v)) hits.push(s);
+    if (asked) for (const p of n.answers) for (const s of matches(p, message.text)) if (!cancelled(message, s, lenient, v)) hits.push(s);
+    if (hits.length > 0) {
+      needs.push(n.need);
+      spans.push(...hits);
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Span[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else merged.push({ ...s });
+  }
+  const sources = [...new Set(merged.map((s) => message.source(s)).filter(Boolean))];
+  return { needs, sources };
+}
