@@ -21,7 +21,7 @@ function checkPlace(input: { postcode?: string; town?: string }): PlaceCheck {
     case 'dorset':
       return { status: 'dorset', name: place.locality.name };
     case 'out-of-area':
-      return { status: 'out-of-area', name: place.council };
+      return { status: 'out-of-area', name: place.council, whereToGo: place.whereToGo };
     default:
       return { status: place.status, reason: place.ask || place.reason };
   }

@@ -132,7 +132,7 @@ export function cardFor(reply: Reply, channel: Channel): Attachment | null {
         list(reply.whatNext),
       ]);
     case 'triage-form':
-      return triageFormCard(reply.title, reply.intro, reply.errors);
+      return triageFormCard(reply.title, reply.intro, reply.errors, reply.values);
   }
 }
 
@@ -154,23 +154,27 @@ function choiceSet(id: StepId, label: string, extra: Element = {}): Element {
  * The triage questions as one Adaptive Card form, for professionals in Teams. Field ids are
  * the TriageCase field names; the bot validates the submission with the same zod schema.
  */
-export function triageFormCard(title: string, intro: string, errors: string[] = []): Attachment {
+export function triageFormCard(title: string, intro: string, errors: string[] = [], values: Record<string, string> = {}): Attachment {
+  // Inputs start with what the person already said, so nothing is asked twice.
+  const filled = (input: Element): Element => (typeof input.id === 'string' && values[input.id] !== undefined ? { ...input, value: values[input.id] } : input);
   return card(
     [
       heading(title, 'Medium'),
       para(intro),
       ...(errors.length > 0 ? [para(errors.join('. '), { color: 'Attention', weight: 'Bolder' })] : []),
-      choiceSet('requester', 'Who is asking', { value: 'professional' }),
-      { type: 'Input.Number', id: 'childAge', label: 'Age of the child or young person (0 to 25)', min: 0, max: 25, isRequired: true, errorMessage: 'Enter an age from 0 to 25' },
-      choiceSet('setting', 'Setting'),
-      { type: 'Input.Text', id: 'town', label: 'Town or village where the child lives', maxLength: 60 },
-      { type: 'Input.Text', id: 'postcode', label: 'Or the first part of the postcode (e.g. DT1)', maxLength: 10 },
-      choiceSet('needs', 'Areas of need', { isMultiSelect: true, style: 'expanded', isRequired: false }),
-      { type: 'Input.Text', id: 'concern', label: 'The concern, in a sentence or two (no names)', isMultiline: true, maxLength: 1000 },
-      choiceSet('senSupport', 'SEN support so far'),
-      { type: 'Input.Toggle', id: 'externalAdvice', title: 'A specialist (EP, specialist teacher, therapist) has advised', valueOn: 'true', valueOff: 'false', value: 'false' },
-      choiceSet('ehcp', 'EHC plan'),
-      choiceSet('diagnosis', 'Diagnosis'),
+      ...[
+        choiceSet('requester', 'Who is asking', { value: 'professional' }),
+        { type: 'Input.Number', id: 'childAge', label: 'Age of the child or young person (0 to 25)', min: 0, max: 25, isRequired: true, errorMessage: 'Enter an age from 0 to 25' },
+        choiceSet('setting', 'Setting'),
+        { type: 'Input.Text', id: 'town', label: 'Town or village where the child lives', maxLength: 60 },
+        { type: 'Input.Text', id: 'postcode', label: 'Or the first part of the postcode (e.g. DT1)', maxLength: 10 },
+        choiceSet('needs', 'Areas of need', { isMultiSelect: true, style: 'expanded', isRequired: false }),
+        { type: 'Input.Text', id: 'concern', label: 'The concern, in a sentence or two (no names)', isMultiline: true, maxLength: 1000 },
+        choiceSet('senSupport', 'SEN support so far'),
+        { type: 'Input.Toggle', id: 'externalAdvice', title: 'A specialist (EP, specialist teacher, therapist) has advised', valueOn: 'true', valueOff: 'false', value: 'false' },
+        choiceSet('ehcp', 'EHC plan'),
+        choiceSet('diagnosis', 'Diagnosis'),
+      ].map(filled),
       { type: 'Input.Toggle', id: 'safetyConcern', title: 'There is a concern about the safety of the child', valueOn: 'true', valueOff: 'false', value: 'false' },
     ],
     [{ type: 'Action.Submit', title: 'Find the right route', data: { action: 'triage-form' } }],

@@ -59,6 +59,8 @@ export interface Flow {
   note?(state: ConversationData, turn: Turn): void;
   /** Carries on where the flow stopped (triage after a safety response). */
   resume?(state: ConversationData, turn: Turn): Reply[];
+  /** A note to say once about what the family just told us (a place outside Dorset). */
+  placeNote?(state: ConversationData): Reply | null;
   /** True when the message answers the question being asked (else it may be a question of their own). */
   accepts?(state: ConversationData, turn: Turn): boolean;
 }
@@ -227,17 +229,22 @@ export class FrontDoor {
     if (replies.length > 0) return replies;
     // Whatever they tell us, triage will not ask again.
     this.deps.triage.note?.(state, turn);
+    const placeNote = this.deps.triage.placeNote?.(state);
+    return [...(placeNote ? [placeNote] : []), ...(await this.idle(turn, state, intent))];
+  }
 
+  /** A typed message outside any flow: an intent the front door knows, or a question. */
+  private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>): Promise<Reply[]> {
     if (intent === 'start-triage') return this.deps.triage.start(state, turn);
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);
     if (intent === 'greeting') {
-      return [{ kind: 'text', text: 'Hello! What would you like to know? You can ask a question in your own words.' }];
+      return [{ kind: 'text', text: 'Hello! What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } }];
     }
     if (intent === 'thanks') {
-      return [{ kind: 'text', text: "You're welcome. If you think of anything else, just ask. Take care." }];
+      return [{ kind: 'text', text: "You're welcome. If you think of anything else, just ask. Take care.", deal: { kind: 'welcome' } }];
     }
     if (intent === 'back' || intent === 'skip') {
-      return [{ kind: 'text', text: 'There is nothing to go back to. What would you like to know?' }];
+      return [{ kind: 'text', text: 'There is nothing to go back to. What would you like to know?', deal: { kind: 'welcome' } }];
     }
     return this.answerQuestion(turn, state);
   }

@@ -15,6 +15,26 @@ export type Intent =
   | 'back'
   | 'skip';
 
+/**
+ * A request for help in the family's own words with nothing else in it ("ok so wat do i do",
+ * "can someone help me", "can you help me work out what help she needs"): it starts triage.
+ * Anchored, so "what do I do about transport?" is still a question for the knowledge base.
+ */
+const HELP_ASKS = [
+  "what (?:do|should|can|shall) (?:i|we) do(?: now| next| about (?:it|this|that))?",
+  'what (?:happens|now|next)(?: now| next)?',
+  'what are (?:my|our) options',
+  'where do (?:i|we) (?:go|start)(?: from here)?',
+  '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?',
+  "(?:can|could) you (?:please )?(?:tell|show) me what (?:to do|i should do|we should do|happens)(?: next| now)?",
+  "(?:can|could) you (?:please )?help me (?:to )?(?:work out|find out|figure out|understand|know) what (?:help|support) (?:he|she|they|my \\w+) (?:needs?|should get|can get|could get)",
+  '(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?',
+  '(?:please )?help me what to do(?: next| now)?',
+  "i (?:want|would like|need) (?:some )?(?:help|advice|support)(?: please)?",
+  "(?:i|we) don't know what to do(?: next| now)?",
+];
+const HELP_REQUEST = new RegExp(`^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})[.!?]*$`);
+
 const PATTERNS: [Intent, RegExp][] = [
   ['restart', /^(start (again|over)|restart|reset|begin again|cancel|stop|new question|clear)[.!]?$/],
   ['help', /^(help|menu|options|ask|what can you do|what can i ask|how does this work|\?)[.!?]?$/],
@@ -28,11 +48,7 @@ const PATTERNS: [Intent, RegExp][] = [
     'start-triage',
     /^(what should i do( next| now)?|what do i do( next| now)?|i'?m worried about my (child|son|daughter|grandchild|pupil|student)|i am worried about my (child|son|daughter|grandchild|pupil|student)|(start|begin|do) (the )?(triage|questions)|triage|help me (work out|decide|find) what to do|where do i start|where should i start|find the right help)[.!?]?$/,
   ],
-  [
-    'start-triage',
-    // A request for help in the family's own words, with nothing else in it ("ok so wat do i do", "can someone help me").
-    /^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes)\s+)*(?:what (?:do|should|can|shall) (?:i|we) do(?: now| next| about (?:it|this|that))?|what are (?:my|our) options|what (?:now|next)|where do (?:i|we) (?:go|start)(?: from here)?|(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?|(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?|(?:please )?help me what to do(?: next| now)?|i need (?:some )?(?:help|advice)(?: please)?|(?:i|we) don'?t know what to do(?: next| now)?)[.!?]*$/,
-  ],
+  ['start-triage', HELP_REQUEST],
   ['check-reference', /^(check|track|what is the status of|status of|what'?s happening with) (my )?(reference|ref|case|request|referral)|^check my reference$/],
   ['back', /^(back|go back|previous|undo)[.!]?$/],
   ['skip', /^(skip|not sure|don'?t know|dont know|i don'?t know|unsure|pass|no idea|prefer not to say)[.!]?$/],
@@ -51,6 +67,7 @@ export function intentOf(text: string): Intent | null {
   const t = text
     .toLowerCase()
     .replace(/[’']/g, "'")
+    .replace(/[,;:]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .split(' ')

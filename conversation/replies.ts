@@ -53,6 +53,8 @@ type ReplyBody =
       title: string;
       intro: string;
       errors: string[];
+      /** Field values to start with (what the person already said), by TriageCase field name. */
+      values?: Record<string, string>;
     };
 
 export const text = (value: string, choices?: Choice[]): Reply => (choices ? { kind: 'text', text: value, choices } : { kind: 'text', text: value });

@@ -56,6 +56,8 @@ export const ConversationData = z.object({
   shown: z.array(z.string()).max(20).default([]),
   /** A short transcript, kept only for the handover and only if the family agrees. */
   transcript: z.array(z.string().max(500)).max(30).default([]),
+  /** The family has been told once that their place is another council's area. */
+  toldOutOfArea: z.boolean().default(false),
   /** How many "not sure" replies in a row (the second one is worded differently). */
   notSureInARow: z.number().int().min(0).default(0),
   checkReference: z.string().nullable().default(null),

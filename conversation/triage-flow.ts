@@ -21,7 +21,7 @@ export type RouteGuide = { title: string; next: string[]; articles: string[] };
 
 export type PlaceCheck =
   | { status: 'dorset'; name: string }
-  | { status: 'out-of-area'; name: string }
+  | { status: 'out-of-area'; name: string; whereToGo?: string }
   | { status: 'ambiguous' | 'unknown'; reason: string };
 
 export type TriageFlowDeps = {
@@ -49,6 +49,12 @@ const MAX_STORY = 1500;
  * when nothing said it (it changes how we speak, not the route).
  */
 const DECISION_ORDER: StepId[] = ['concern', 'place', 'childAge', 'ehcp', 'setting', 'senSupport', 'needs', 'diagnosis', 'externalAdvice'];
+
+/** A story shorter than this many words does not say what is happening yet, so we still ask. */
+const STORY_WORDS = 20;
+
+/** Facts that decide a route only together (established support counts only with specialist advice). */
+const PAIRS: [StepId, StepId][] = [['senSupport', 'externalAdvice']];
 
 /** Values to try for a missing fact when asking whether it could still change the route. */
 const CANDIDATES: Partial<Record<StepId, unknown[]>> = {
@@ -136,11 +142,28 @@ export class TriageFlow implements Flow {
     this.addToStory(state, turn.text);
   }
 
+  /**
+   * Said once, as soon as the family names a place another council serves: which council it is
+   * and where to go, before anything else (Dorset's services are not theirs to use).
+   */
+  placeNote(state: ConversationData): Reply | null {
+    if (state.toldOutOfArea || !known(state.triage, 'place')) return null;
+    const place = this.deps.checkPlace({ town: state.triage.town, postcode: state.triage.postcode });
+    if (place.status !== 'out-of-area') return null;
+    state.toldOutOfArea = true;
+    const where = state.triage.town ?? state.triage.postcode;
+    return {
+      kind: 'text',
+      text: `${where} is in ${place.name}'s area, not Dorset Council's, so your own council's SEND services are the ones to use. ${place.whereToGo ?? ''}`.trim(),
+      deal: { kind: 'welcome' },
+    };
+  }
+
   start(state: ConversationData, turn: Turn, reason?: string): Reply[] {
     if (reason === 'asked' || reason === 'safety') state.handoverReason = reason;
-    if (turn.channel === 'teams' && turn.audience === 'professional' && !this.knowsEnough(state)) {
-      // Professionals in Teams answer everything at once on a form.
-      return [{ kind: 'triage-form', title: 'Triage', intro: 'Answer what you know about the child or young person. Please do not include names.', errors: [] }];
+    if (turn.channel === 'teams' && turn.audience === 'professional') {
+      // Professionals in Teams answer everything at once on a form, filled in with what they already said.
+      return [{ kind: 'triage-form', title: 'Triage', intro: 'Answer what you know about the child or young person. Please do not include names.', errors: [], values: formValues(state.triage) }];
     }
     state.mode = 'triage';
     state.result = null;
@@ -172,25 +195,33 @@ export class TriageFlow implements Flow {
     if (state.step === 'confirm') return /^(y|yes|yeah|yep|correct|that'?s right|ok)\b/i.test(turn.text) || Object.keys(understand(turn.text).facts).length > 0;
     if (!s) return false;
     if (s.id === 'concern') return true;
+    if (s.id === 'place') {
+      const heard = understand(turn.text, { step: 'place' }).facts;
+      if (heard.town || heard.postcode) return true;
+      const place = this.deps.checkPlace({ town: turn.text.trim().slice(0, 60) });
+      return place.status === 'dorset' || place.status === 'out-of-area';
+    }
     return this.readAnswer(s, turn.text) !== undefined;
-  }
-
-  private knowsEnough(state: ConversationData): boolean {
-    return STEPS.filter((s) => known(state.triage, s.id)).length >= 3;
   }
 
   /** The next question worth asking: missing, and able to change the route, most decisive first. */
   private nextStep(state: ConversationData): Step | undefined {
     const asked = new Set(state.history);
     const missing = DECISION_ORDER.filter((id) => !asked.has(id) && !known(state.triage, id));
-    if (missing.includes('concern') && !(state.triage.concern ?? '').trim()) return STEPS_BY_ID.concern;
+    const story = (state.triage.concern ?? '').trim();
+    if (missing.includes('concern') && story.split(/\s+/).filter(Boolean).length < STORY_WORDS) return STEPS_BY_ID.concern;
     if (missing.includes('place')) return STEPS_BY_ID.place;
     const base = decision(this.deps.runTriage(toTriageCase(state.triage)));
+    const differs = (change: Partial<TriageAnswers>) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, ...change }))) !== base;
     for (const id of missing) {
       const values = CANDIDATES[id];
       if (!values) continue;
-      const changes = values.some((value) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, [id]: value }))) !== base);
-      if (changes) return STEPS_BY_ID[id];
+      if (values.some((value) => differs({ [id]: value }))) return STEPS_BY_ID[id];
+      const partner = PAIRS.find((pair) => pair.includes(id))?.find((other) => other !== id);
+      if (partner && missing.includes(partner)) {
+        const together = values.some((value) => (CANDIDATES[partner] ?? []).some((other) => differs({ [id]: value, [partner]: other })));
+        if (together) return STEPS_BY_ID[id];
+      }
     }
     return undefined;
   }
@@ -494,6 +525,16 @@ export class TriageFlow implements Flow {
       choices,
     };
   }
+}
+
+/** What the Teams form starts with: the facts already understood, as the form's field values. */
+function formValues(answers: TriageAnswers): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(answers)) {
+    if (value === undefined || value === null || key === 'safetyConcern') continue;
+    values[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return values;
 }
 
 const STEP_LABELS: Partial<Record<StepId, string>> = {

@@ -73,7 +73,8 @@ describe('safety in the conversation', () => {
         if (choices.length === 0) {
           // Fill the few steps that have no buttons with ordinary typed answers.
           const step = outcomeOf(replies[replies.length - 1]!).step;
-          const typed = { name: 'Sam', detail: '07700 900123', place: 'Weymouth', concern: 'he finds reading hard', reference: 'DEAL-2345AB', 'reference-contact': '07700 900123' }[step ?? ''];
+          const typedAnswers: Record<string, string> = { name: 'Sam', detail: '07700 900123', place: 'Weymouth', concern: 'he finds reading hard', reference: 'DEAL-2345AB', 'reference-contact': '07700 900123' };
+          const typed = typedAnswers[step ?? ''];
           if (!typed) break;
           replies = await say(typed);
           continue;

@@ -275,7 +275,8 @@ describe('conversation', () => {
   });
 
   it('starts again and forgets the answers', async () => {
-    await triageTo(['parent', '8']);
+    await say('my son is 8');
+    await say('what should I do next?');
     await say('start again');
     expect(state).toMatchObject({ mode: 'idle', triage: {}, history: [] });
   });

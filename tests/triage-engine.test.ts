@@ -51,6 +51,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'alternative-provision-in-words': { concern: 'He goes to a pupil referral unit two days a week' },
   'assessment-refused': { ehcp: 'refused' },
   'has-plan': { ehcp: 'has-plan' },
+  'plan-and-school-move': { ehcp: 'has-plan', concern: 'she is moving to secondary school next September' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
   'young-person-future': { childAge: 17, requester: 'young-person', setting: 'college', concern: 'What can I do about getting a job?' },
