@@ -41,7 +41,7 @@ export function articleReply(kb: KnowledgeBase, article: Article, audience: Audi
     articleId: article.id,
     title: article.title,
     summary: audience === 'professional' ? article.professionalSummary : article.summary,
-    nextSteps: article.nextSteps.slice(0, 3),
+    nextSteps: (audience === 'professional' ? article.professionalNextSteps : article.nextSteps).slice(0, 3),
     contacts: article.contacts
       .map((id) => kb.contacts.get(id))
       .filter((c): c is Contact => c !== undefined && Boolean(c.phone || c.email || c.url))

@@ -12,6 +12,8 @@ export type LintReport = { errors: string[]; warnings: string[]; articles: numbe
 const PHONE_IN_TEXT = /\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b(?:999|111|116 ?123)\b/g;
 const EMAIL_IN_TEXT = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/g;
+/** A professional's next step that speaks to a parent ("talk to your child's SENCO"). */
+const ADDRESSES_PARENT = /\byour (?:child|son|daughter|young person)(?:'s|s)?\b/i;
 
 /** Rough syllable count: vowel groups, minus a silent final e. Good enough to flag hard text. */
 function syllables(word: string): number {
@@ -77,7 +79,13 @@ export function lintKnowledgeBase(dir?: string, today: Date = new Date()): LintR
       if (!link.confirmed) warnings.push(`${where}: link "${link.title}" <${link.url}> is unconfirmed`);
     }
 
-    const prose = [a.summary, a.professionalSummary, ...a.nextSteps, a.body].join('\n');
+    a.professionalNextSteps.forEach((step, i) => {
+      if (ADDRESSES_PARENT.test(step)) {
+        errors.push(`${where}: professionalNextSteps.${i}: speaks to a parent ("your child"); write it for the professional ("the child", "the family")`);
+      }
+    });
+
+    const prose = [a.summary, a.professionalSummary, ...a.nextSteps, ...a.professionalNextSteps, a.body].join('\n');
     for (const m of prose.matchAll(PHONE_IN_TEXT)) {
       if (!known.phones.has(m[0].replace(/\D/g, ''))) {
         errors.push(`${where}: body: phone number "${m[0]}" is not in contacts.yaml; refer to a contact id instead`);

@@ -56,6 +56,12 @@ export const ArticleFrontMatter = z
     contacts: z.array(ArticleId).default([]),
     /** Short, doable next steps in plain English, most useful first. */
     nextSteps: z.array(z.string().min(5)).min(1).max(5),
+    /**
+     * What a SENCO, health visitor or social worker does next (the setting's duties, the evidence
+     * a request needs, who to refer to and how), shown instead of `nextSteps` to professionals.
+     * Addressed to the professional, never to a parent ("your child"): `deal kb lint` checks.
+     */
+    professionalNextSteps: z.array(z.string().min(5)).min(2).max(4),
     owner: z.string().min(3),
     lastReviewed: IsoDate,
     reviewDue: IsoDate,

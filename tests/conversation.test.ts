@@ -269,6 +269,19 @@ describe('conversation', () => {
     expect(textOf(replies)).toMatch(/keep a few details/);
   });
 
+  it('gives a professional the professional next steps, and a family the family ones', async () => {
+    const article = kb.byId.get('ehcna-request')!;
+    const asProfessional = await door.handle({ ...turn('how do i apply for an ehcp'), channel: 'teams', audience: 'professional' }, state);
+    const card = asProfessional.find((r) => r.kind === 'article');
+    expect(card).toMatchObject({ kind: 'article', articleId: 'ehcna-request', audience: 'professional', summary: article.professionalSummary });
+    expect(card && card.kind === 'article' && card.nextSteps).toEqual(article.professionalNextSteps.slice(0, 3));
+    expect(textOf(asProfessional)).not.toMatch(/your child/i);
+
+    const asFamily = await say('how do i apply for an ehcp');
+    const familyCard = asFamily.find((r) => r.kind === 'article');
+    expect(familyCard && familyCard.kind === 'article' && familyCard.nextSteps).toEqual(article.nextSteps.slice(0, 3));
+  });
+
   it('answers "what does X mean" from the glossary', async () => {
     const replies = await say('what does SENCO mean?');
     expect(textOf(replies)).toMatch(/special educational needs co-?ordinator/i);

@@ -86,6 +86,22 @@ describe('knowledge base', () => {
     expect(report.errors).toContainEqual(expect.stringMatching(/family-hubs\.md: body: phone number "01234 567890"/));
   });
 
+  it('lint catches a professional next step written to a parent', () => {
+    const dir = copyKnowledge();
+    const file = join(dir, 'articles', 'parent-carer-council.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^professionalNextSteps:\n/m, "professionalNextSteps:\n  - Talk to your child's SENCO about their support.\n"));
+    const report = lintKnowledgeBase(dir);
+    expect(report.errors).toContainEqual(expect.stringMatching(/parent-carer-council\.md: professionalNextSteps\.0: speaks to a parent/));
+  });
+
+  it('every article has 2 to 4 professional next steps, none addressed to a parent', () => {
+    for (const article of loadKnowledgeBase().articles) {
+      expect(article.professionalNextSteps.length, article.id).toBeGreaterThanOrEqual(2);
+      expect(article.professionalNextSteps.length, article.id).toBeLessThanOrEqual(4);
+      for (const step of article.professionalNextSteps) expect(step, article.id).not.toMatch(/\byour (child|son|daughter)/i);
+    }
+  });
+
   it('lint fails when a review date has passed', () => {
     const report = lintKnowledgeBase(undefined, new Date('2031-01-01'));
     expect(report.errors.some((e) => /reviewDue: .* has passed/.test(e))).toBe(true);

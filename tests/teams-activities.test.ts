@@ -118,6 +118,10 @@ describe('questions in a channel', () => {
     expect(article.professionalSummary).not.toBe(article.summary);
     expect(texts(card)).not.toContain(article.summary);
     expect(texts(card)).toContain('Next steps');
+    // The next steps are the professional's own (what the SENCO does), not the family's.
+    const steps = texts(card).find((t) => t.startsWith('- '))!;
+    expect(steps).toBe(article.professionalNextSteps.slice(0, 3).map((step) => `- ${step}`).join('\n'));
+    expect(steps).not.toMatch(/your child/i);
 
     expect(replies[0]!.suggestedActions).toBeUndefined();
     const actions = actionsOf(card);
