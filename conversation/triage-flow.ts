@@ -167,7 +167,7 @@ export class TriageFlow implements Flow {
     }
     state.mode = 'triage';
     state.result = null;
-    state.history = STEPS.filter((s) => known(state.triage, s.id)).map((s) => s.id);
+    state.history = STEPS.filter((s) => s.id !== 'concern' && known(state.triage, s.id)).map((s) => s.id);
     const heard = state.history.length > 0;
     const intro =
       reason === 'asked'
@@ -207,7 +207,7 @@ export class TriageFlow implements Flow {
   /** The next question worth asking: missing, and able to change the route, most decisive first. */
   private nextStep(state: ConversationData): Step | undefined {
     const asked = new Set(state.history);
-    const missing = DECISION_ORDER.filter((id) => !asked.has(id) && !known(state.triage, id));
+    const missing = DECISION_ORDER.filter((id) => !asked.has(id) && (id === 'concern' || !known(state.triage, id)));
     const story = (state.triage.concern ?? '').trim();
     if (missing.includes('concern') && story.split(/\s+/).filter(Boolean).length < STORY_WORDS) return STEPS_BY_ID.concern;
     if (missing.includes('place')) return STEPS_BY_ID.place;

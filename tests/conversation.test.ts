@@ -59,8 +59,8 @@ const stepOf = (replies: Reply[]) => [...replies].reverse().map((r) => outcomeOf
  * Runs triage the way a family would: starts it, then answers whatever is asked from `answers`
  * (by step id), skipping anything not given, until the summary. Returns every step asked.
  */
-async function triageWith(answers: Partial<Record<string, string>>, opening = 'what should I do next?') {
-  let replies = await say(opening);
+async function triageWith(answers: Partial<Record<string, string>>, opening: string | Reply[] = 'what should I do next?') {
+  let replies = typeof opening === 'string' ? await say(opening) : opening;
   const asked: string[] = [];
   for (let i = 0; i < 15; i++) {
     const step = stepOf(replies);
@@ -103,6 +103,8 @@ describe('conversation', () => {
   it('asks for the town when a postcode district straddles a border', async () => {
     await say('my son is 8 and at a primary school, he cannot read yet');
     await say('what should I do next?');
+    expect(state.step).toBe('concern');
+    await say('he is behind the others and gets upset about reading at home');
     expect(state.step).toBe('place');
     const replies = await say('BH21');
     expect(state.step).toBe('place');
@@ -232,7 +234,7 @@ describe('conversation', () => {
     const resumed = await say('', { action: 'resume-triage' });
     expect(state.mode).toBe('triage');
     expect(stepOf(resumed)).toBeDefined();
-    await triageWith({ senSupport: 'no', ehcp: 'no', diagnosis: 'no', externalAdvice: 'no' }, '');
+    await triageWith({ senSupport: 'no', ehcp: 'no', diagnosis: 'no', externalAdvice: 'no', concern: 'she is very low' }, resumed);
     await say('yes');
     expect(state.result?.primary).toBe('urgent-safeguarding');
     expect(state.result?.urgency).toBe('immediate');
