@@ -125,9 +125,10 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const almost = almostCue !== null;
     const justTurned = turnedCue !== null;
     const self = selfCue !== null;
+    const beforeCue = p.before.exec(before);
+    const cue = almost || justTurned || self || beforeCue !== null || p.child.test(before);
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
-    const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0));
-    const cue = almost || justTurned || self || p.before.test(before) || p.child.test(before);
+    const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
     const next = p.next.exec(after);
     if (next) end += next[0].length;
     if (!explicit && !cue && DURATION.test(before) && !asked) continue;
