@@ -121,7 +121,7 @@ export class KnowledgeSearch {
     const sentences =
       long && s.sentenceWeight > 0
         ? sentencesOf(text)
-            .map((sentence) => [...this.ranker.prepare(sentence).typed.keys()].filter((t) => query.typed.has(t)))
+            .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             .filter((t) => t.length >= s.sentenceMinTerms)
         : [];
     const probabilities = this.model?.probabilities(text, s.modelTemperature) ?? null;

@@ -51,6 +51,7 @@ export class Ranker {
   private readonly expansions = new Map<string, Expansion[]>();
   private readonly idf = new Map<string, number>();
   private readonly maxIdf: number;
+  private readonly corrections = new Map<string, string>();
 
   constructor(
     kb: KnowledgeBase,
@@ -131,13 +132,22 @@ export class Ranker {
    */
   private correct(term: string): string {
     if (term.length !== 4 || this.idf.has(term) || /\d/.test(term)) return term;
+    const cached = this.corrections.get(term);
+    if (cached !== undefined) return cached;
     let found: string | null = null;
     for (const known of this.idf.keys()) {
       if (Math.abs(known.length - 4) > 1 || editDistance(term, known, 1) > 1) continue;
-      if (found) return term;
-      found = known;
+      found = found ? term : known;
+      if (found === term) break;
     }
+    // Bounded: one entry per distinct unknown 4-letter word seen.
+    if (this.corrections.size < 10_000) this.corrections.set(term, found ?? term);
     return found ?? term;
+  }
+
+  /** The typed terms of one sentence of a message, corrected as in `prepare`. */
+  termsOf(text: string): string[] {
+    return [...new Set(terms(text).map((t) => this.correct(t)))];
   }
 
   /** MiniSearch results for a prepared question, best first. */
@@ -166,7 +176,8 @@ export class Ranker {
     const matches = Object.entries(result.match);
     for (const term of result.queryTerms) {
       const origins = query.typed.has(term) ? [term] : [...(query.expanded.get(term)?.from ?? [])];
-      const maxEdits = term.length >= 5 ? Math.floor(term.length * fuzzy) : 0;
+      // Only words the articles do not use were searched fuzzily (see `search`).
+      const maxEdits = term.length >= 5 && !this.idf.has(term) && !query.expanded.has(term) ? Math.floor(term.length * fuzzy) : 0;
       for (const [docTerm, fields] of matches) {
         const related =
           docTerm === term ||
