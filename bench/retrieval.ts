@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: retrieval quality and speed, against a baseline measured in the same run.
+ * `npm run bench`: retrieval quality and speed, against two baselines measured in the same run.
  *
  * Baseline: MiniSearch with its default options over the same articles (title, summary,
- * keywords, body), answering whenever it returns anything. Ours: the shipped KnowledgeSearch.
+ * keywords, body), answering whenever it returns anything. Before: KnowledgeSearch with
+ * TODAY_SETTINGS, the method before issue 13 (one pass, answer or abstain). Ours: the shipped
+ * KnowledgeSearch (sentences, question model, asking back, passages, text-speak).
  * Quality on ../shared/eval (dev questions and out-of-scope) and on our own calibration set;
  * latency over many queries; the safety check's recall and false alarms.
  */
@@ -11,11 +13,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateQuestions, EvalQuestion, readJsonl, type EvalReport } from '../knowledge/eval.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
-import { KnowledgeSearch, type SearchAnswer } from '../knowledge/search.js';
+import { KnowledgeSearch, TODAY_SETTINGS, type SearchAnswer } from '../knowledge/search.js';
 import { benchSafety, benchSafetyNetHeldOut } from '../triage/safety-bench.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
+const before = new KnowledgeSearch(kb, TODAY_SETTINGS);
 
 const baselineIndex = new MiniSearch<Record<string, string>>({ fields: ['title', 'summary', 'keywords', 'body'], storeFields: ['title'] });
 baselineIndex.addAll(
@@ -25,9 +28,15 @@ baselineIndex.addAll(
 const baseline = {
   search(q: string): SearchAnswer {
     const results = baselineIndex.search(q).slice(0, 5).map((r) => ({ id: String(r.id), title: String(r.title), score: r.score }));
-    return { answered: results.length > 0, results, coverage: 0, reason: results.length ? 'answered' : 'no-match' };
+    const answered = results.length > 0;
+    return { kind: answered ? 'answer' : 'not-sure', answered, results, coverage: 0, reason: answered ? 'answered' : 'no-match' };
   },
-} as KnowledgeSearch;
+};
+const methods = [
+  ['ours', ours],
+  ['before (today)', before],
+  ['baseline (MiniSearch defaults)', baseline],
+] as const;
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const sets: [string, string][] = [
@@ -51,13 +60,23 @@ const sets: [string, string][] = [
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+const cell = (x: number, n: number) => (n > 0 ? pct(x) : '      -');
 function row(label: string, r: EvalReport): string {
-  return r.inScope > 0
-    ? `${label.padEnd(30)} top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  wrongly abstained ${pct(r.falseAbstain)}`
-    : `${label.padEnd(30)} abstained ${pct(r.abstained)}`;
+  return [
+    label.padEnd(30),
+    cell(r.top1, r.inScope),
+    cell(r.top3, r.inScope),
+    cell(r.clarifiedRight, r.inScope),
+    cell(r.falseAbstain, r.inScope),
+    cell(r.abstained, r.outOfScope),
+    cell(r.noArticle ? r.noArticleAbstained : 0, r.noArticle),
+  ].join(' ');
 }
 
-console.log('Retrieval quality (hit = top result expected; out of scope: hit = abstained)\n');
+console.log('Retrieval quality. top-1/top-3: answered with a right article first / in the first three;');
+console.log('clarified: asked back with a right article among the choices; not sure: wrongly said "not sure";');
+console.log('out-of-scope / no-article: not answered with an article (everyday topics / SEND questions no article covers)\n');
+console.log(`${''.padEnd(32)}${['top-1', 'top-3', 'clarif.', 'not sure', 'out-sc.', 'no-art.'].map((h) => h.padStart(8)).join('')}`);
 /** Questions by length: a long message (a family's story) costs several times a short one. */
 const shortQuestions: string[] = [];
 const longQuestions: string[] = [];
@@ -69,8 +88,7 @@ for (const [name, file] of sets) {
   const questions = readJsonl(file, EvalQuestion);
   for (const { q } of questions) (q.split(/\s+/).length > 25 ? longQuestions : shortQuestions).push(q);
   console.log(`${name} (${questions.length})`);
-  console.log(`  ${row('ours', evaluateQuestions(questions, ours))}`);
-  console.log(`  ${row('baseline (MiniSearch defaults)', evaluateQuestions(questions, baseline))}`);
+  for (const [label, method] of methods) console.log(`  ${row(label, evaluateQuestions(questions, method))}`);
 }
 
 function latency(search: { search(q: string): unknown }, queries: string[], rounds: number) {
@@ -96,7 +114,7 @@ for (const [name, queries] of groups) {
   if (queries.length === 0) continue;
   const rounds = Math.max(1, Math.ceil(20_000 / queries.length));
   console.log(`\nQuery latency, ${name}: ${queries.length * rounds} queries (${kb.articles.length} articles)`);
-  for (const [label, s] of [['ours', ours], ['baseline (MiniSearch defaults)', baseline]] as const) {
+  for (const [label, s] of methods) {
     const l = latency(s, queries, rounds);
     console.log(`  ${label.padEnd(30)} p50 ${l.p50.toFixed(3)} ms  p99 ${l.p99.toFixed(3)} ms  max ${l.max.toFixed(3)} ms`);
   }

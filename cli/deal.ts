@@ -14,7 +14,8 @@ import { addStaff, backupHandovers, listHandovers, purgeHandovers } from '../han
 import { localityData } from '../triage/locality.js';
 
 const USAGE = `usage:
-  deal ask "<question>" [--json]           search the knowledge base
+  deal ask "<question>" [--json] [--professional]
+                                           search the knowledge base (kind: answer, clarify, not-sure, out-of-scope)
   deal eval questions <file.jsonl>...      score retrieval ({"q","expect"} and {"q"} lines)
   deal eval triage <file.jsonl>            score triage ({"name","case","expect"} lines)
   deal triage --json <file|->              one TriageCase in, one TriageResult out
@@ -34,16 +35,25 @@ function fail(message: string): number {
 }
 
 const ask: Command = (args) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, professional: { type: 'boolean' } } });
   const question = positionals.join(' ').trim();
   if (!question) return fail('ask needs a question, e.g. deal ask "what is an EHCP"');
-  const answer = new KnowledgeSearch(loadKnowledgeBase()).search(question);
+  const audience = values.professional ? 'professional' : 'parent';
+  const answer = new KnowledgeSearch(loadKnowledgeBase()).search(question, { audience });
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ answered: answer.answered, results: answer.results })}\n`);
+    // For `clarify`, `results` are the choices offered, best first: what the family sees.
+    const { kind, answered, results, passage, topic } = answer;
+    process.stdout.write(`${JSON.stringify({ kind, answered, results, ...(passage ? { passage } : {}), ...(topic ? { topic: topic.id } : {}) })}\n`);
+  } else if (answer.kind === 'clarify') {
+    process.stdout.write(`Asking back (${answer.reason}, coverage ${answer.coverage}): is this about\n`);
+    for (const r of answer.results) process.stdout.write(`  - ${r.id}  ${r.title}\n`);
+  } else if (answer.kind === 'out-of-scope') {
+    process.stdout.write(`Out of scope: ${answer.topic?.label ?? 'an everyday topic'} (contact ${answer.topic?.contact ?? '?'}).\n`);
   } else if (!answer.answered) {
     process.stdout.write(`Not sure (${answer.reason}, coverage ${answer.coverage}).\n`);
   } else {
     for (const r of answer.results) process.stdout.write(`${r.score.toFixed(2).padStart(7)}  ${r.id}  ${r.title}\n`);
+    if (answer.passage) process.stdout.write(`passage: ${answer.passage.articleId} / ${answer.passage.heading}\n`);
   }
   return 0;
 };

@@ -1,30 +1,50 @@
 /**
  * `deal eval questions`: scores retrieval on a file of questions, one JSON object a line.
- * `{"q", "expect": [ids]}` is in scope (hit = top result in expect);
- * `{"q"}` alone is out of scope (hit = we abstained).
+ * `{"q", "expect": [ids]}` is in scope (hit = the answer's first article is in expect; asking
+ * back with a right choice is counted apart); `{"q"}` alone is out of scope (hit = not answered
+ * with an article); `{"q", "noArticle": true}` is about SEND but no article answers it (hit = not answered).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { KnowledgeSearch, SearchAnswer } from './search.js';
+import type { SearchAnswer } from './search.js';
 
-export const EvalQuestion = z.object({ q: z.string().min(1), expect: z.array(z.string()).min(1).optional() }).strict();
+export const EvalQuestion = z
+  .object({ q: z.string().min(1), expect: z.array(z.string()).min(1).optional(), noArticle: z.literal(true).optional() })
+  .strict()
+  .refine((e) => !(e.expect && e.noArticle), 'a question with `expect` cannot also have `noArticle`');
 export type EvalQuestion = z.infer<typeof EvalQuestion>;
 
-export type EvalMiss = { q: string; expect: string[] | null; got: string[]; answered: boolean; reason: SearchAnswer['reason'] };
+export type EvalMiss = {
+  q: string;
+  expect: string[] | null;
+  got: string[];
+  kind: SearchAnswer['kind'];
+  answered: boolean;
+  reason: SearchAnswer['reason'];
+};
 export type EvalReport = {
   inScope: number;
   outOfScope: number;
+  noArticle: number;
+  /** Share of in-scope questions answered with a right article first. */
   top1: number;
+  /** Share answered with a right article among the first three. */
   top3: number;
-  /** Share of in-scope questions we wrongly abstained on. */
+  /** Share asked back with a right article among the choices. */
+  clarifiedRight: number;
+  /** Share of in-scope questions we said "not sure" to (or sent elsewhere). */
   falseAbstain: number;
-  /** Share of out-of-scope questions we abstained on (should be 1). */
+  /** Share of out-of-scope questions not answered with an article (should be 1). */
   abstained: number;
+  /** Share of out-of-scope questions sent elsewhere as an everyday topic. */
+  sentElsewhere: number;
+  /** Share of no-article questions not answered with an article (should be 1). */
+  noArticleAbstained: number;
   misses: EvalMiss[];
 };
 
 /** Reads a JSONL file; a bad line is an error naming its line number. */
-export function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
+export function readJsonl<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))
@@ -45,33 +65,46 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
     });
 }
 
-export function evaluateQuestions(questions: EvalQuestion[], search: KnowledgeSearch): EvalReport {
-  let inScope = 0, outOfScope = 0, top1 = 0, top3 = 0, falseAbstain = 0, abstained = 0;
+export function evaluateQuestions(questions: EvalQuestion[], search: { search(q: string): SearchAnswer }): EvalReport {
+  const n = { inScope: 0, outOfScope: 0, noArticle: 0, top1: 0, top3: 0, clarified: 0, notSure: 0, abstained: 0, elsewhere: 0, noArticleAbstained: 0 };
   const misses: EvalMiss[] = [];
-  for (const { q, expect } of questions) {
+  for (const { q, expect, noArticle } of questions) {
     const answer = search.search(q);
     const got = answer.results.map((r) => r.id);
+    const miss = () => misses.push({ q, expect: expect ?? null, got: got.slice(0, 3), kind: answer.kind, answered: answer.answered, reason: answer.reason });
     if (expect) {
-      inScope++;
-      const first = answer.answered && expect.includes(got[0] ?? '');
-      if (first) top1++;
-      if (answer.answered && got.slice(0, 3).some((id) => expect.includes(id))) top3++;
-      if (!answer.answered) falseAbstain++;
-      if (!first) misses.push({ q, expect, got: got.slice(0, 3), answered: answer.answered, reason: answer.reason });
+      n.inScope++;
+      const first = answer.kind === 'answer' && expect.includes(got[0] ?? '');
+      if (first) n.top1++;
+      if (answer.kind === 'answer' && got.slice(0, 3).some((id) => expect.includes(id))) n.top3++;
+      if (answer.kind === 'clarify' && got.some((id) => expect.includes(id))) n.clarified++;
+      if (answer.kind === 'not-sure' || answer.kind === 'out-of-scope') n.notSure++;
+      if (!first) miss();
     } else {
-      outOfScope++;
-      if (!answer.answered) abstained++;
-      else misses.push({ q, expect: null, got: got.slice(0, 3), answered: true, reason: answer.reason });
+      const held = answer.kind === 'not-sure' || answer.kind === 'out-of-scope';
+      if (noArticle) {
+        n.noArticle++;
+        if (held) n.noArticleAbstained++;
+      } else {
+        n.outOfScope++;
+        if (held) n.abstained++;
+        if (answer.kind === 'out-of-scope') n.elsewhere++;
+      }
+      if (!held) miss();
     }
   }
-  const rate = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  const rate = (x: number, d: number) => (d === 0 ? 0 : x / d);
   return {
-    inScope,
-    outOfScope,
-    top1: rate(top1, inScope),
-    top3: rate(top3, inScope),
-    falseAbstain: rate(falseAbstain, inScope),
-    abstained: rate(abstained, outOfScope),
+    inScope: n.inScope,
+    outOfScope: n.outOfScope,
+    noArticle: n.noArticle,
+    top1: rate(n.top1, n.inScope),
+    top3: rate(n.top3, n.inScope),
+    clarifiedRight: rate(n.clarified, n.inScope),
+    falseAbstain: rate(n.notSure, n.inScope),
+    abstained: rate(n.abstained, n.outOfScope),
+    sentElsewhere: rate(n.elsewhere, n.outOfScope),
+    noArticleAbstained: rate(n.noArticleAbstained, n.noArticle),
     misses,
   };
 }
@@ -82,16 +115,23 @@ export function formatEvalReport(report: EvalReport): string {
   const lines: string[] = [];
   if (report.inScope > 0) {
     lines.push(`in scope: ${report.inScope} questions`);
-    lines.push(`  top-1: ${pct(report.top1)}   top-3: ${pct(report.top3)}   abstained wrongly: ${pct(report.falseAbstain)}`);
+    lines.push(
+      `  top-1: ${pct(report.top1)}   top-3: ${pct(report.top3)}   clarified with the right choice: ${pct(report.clarifiedRight)}   wrongly not sure: ${pct(report.falseAbstain)}`,
+    );
   }
   if (report.outOfScope > 0) {
     lines.push(`out of scope: ${report.outOfScope} questions`);
-    lines.push(`  abstained: ${pct(report.abstained)}`);
+    lines.push(`  abstained: ${pct(report.abstained)}   (sent elsewhere as an everyday topic: ${pct(report.sentElsewhere)})`);
+  }
+  if (report.noArticle > 0) {
+    lines.push(`no article: ${report.noArticle} questions`);
+    lines.push(`  abstained: ${pct(report.noArticleAbstained)}`);
   }
   lines.push(report.misses.length === 0 ? 'misses: none' : `misses: ${report.misses.length}`);
   for (const m of report.misses) {
     const expected = m.expect ? `expected ${m.expect.join('|')}` : 'expected to abstain';
-    const got = m.answered ? `got ${m.got.join(', ')}` : `abstained (${m.reason})`;
+    const got =
+      m.kind === 'answer' ? `got ${m.got.join(', ')}` : m.kind === 'clarify' ? `asked back: ${m.got.join(' / ')}` : `${m.kind} (${m.reason})`;
     lines.push(`  - "${m.q}": ${expected}; ${got}`);
   }
   return lines.join('\n');

@@ -1,296 +1,172 @@
 /**
- * Finds the article that answers a question, or says honestly that none does.
+ * Finds the article that answers a message, asks back when two or three could, or says
+ * honestly that none does.
  *
- * MiniSearch does the ranking (BM25 with field boosts, fuzzy and prefix matching over
- * stemmed, stop-worded terms). Two things are ours:
- *  - expansion: acronyms (glossary) and family words (synonyms) add the other ways of
- *    saying the same thing, at a lower weight than the words the person typed;
- *  - confidence: a question is `answered` only when the best article covers most of what
- *    was asked (weighted by how rare each word is) and covers at least one word that is
- *    specific enough to be about SEND. Otherwise we abstain rather than guess.
+ * MiniSearch does the ranking (BM25 with field boosts, fuzzy and prefix matching over stemmed,
+ * stop-worded terms: `search/ranker.ts`). Around it:
+ *  - phrasing (`search/phrasing.ts`, data in `phrasing.yaml`): text-speak spelled out, SEND words
+ *    used as verbs ("send dad home") read as verbs, question words ("how long") expanded;
+ *  - expansion: acronyms (glossary) and family words (synonyms) at a lower weight than what was typed,
+ *    and a word naming an aspect ("the *benefits* of an EHCP") at a lower weight than its topic;
+ *  - stories (`search/sentences.ts`): a long message is also read sentence by sentence, and an
+ *    article gains for the one sentence it answers best;
+ *  - a model of the articles' example questions (`search/model.ts`, naive Bayes) beside BM25;
+ *  - confidence: an article is the answer only when it covers enough of what was asked
+ *    (weighted by how rare each word is) and at least one word specific to SEND; when it is
+ *    plausible but not clearly right, the best two or three are offered as choices;
+ *  - scope (`search/scope.ts`): everyday council topics are sent elsewhere unless a SEND need is named;
+ *  - passages (`search/passages.ts`): the section that answers, when one does better than the summary.
+ * Every number is in `search/settings.ts`.
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
-import { readFileSync } from 'node:fs';
+import type { SearchResult } from 'minisearch';
 import type { KnowledgeBase } from './load.js';
-import type { Article, OutOfScopeTopic } from './schema.js';
-import { editDistance, normalise, stem, STOPWORDS, terms, words } from './text.js';
+import type { Article, Audience, OutOfScopeTopic } from './schema.js';
+import { Passages, type Passage } from './search/passages.js';
+import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
+import { QuestionModel } from './search/model.js';
+import { Ranker } from './search/ranker.js';
+import { Scope } from './search/scope.js';
+import { sentencesOf } from './search/sentences.js';
+import { DEFAULT_SETTINGS, type SearchSettings } from './search/settings.js';
+import { normalise } from './text.js';
 
-/** Tunable search settings; the defaults were calibrated with `npm run bench` (see README). */
-export type SearchSettings = {
-  /** Relative weight of each indexed field. */
-  boosts: Record<IndexedField, number>;
-  /** Fraction of the question's (rarity-weighted) words the best article must cover. */
-  minCoverage: number;
-  /**
-   * The same for a question of `longQuestionTerms` words or more (after stop words). Families
-   * tell their story ("we are on our knees"), and those words are in no article, so long
-   * questions get a lower bar; short off-topic questions ("book a gp appointment") are the
-   * ones that need the higher one.
-   */
-  minCoverageLong: number;
-  longQuestionTerms: number;
-  /** Lowest MiniSearch score for the best article. */
-  minScore: number;
-  /** Total weight one matched phrase adds through its expansions (acronyms, synonyms), shared by their words. */
-  expansionWeight: number;
-  /** Edit distance allowed, as a fraction of word length, for words of 5 letters or more. */
-  fuzzy: number;
-  /** Most rarity (IDF) one word adds to its weight when measuring coverage. */
-  rarityCap: number;
-  /** Most results returned. */
-  limit: number;
-};
-
-type IndexedField = 'title' | 'keywords' | 'questions' | 'summary' | 'headings' | 'body';
-
-export const DEFAULT_SETTINGS: SearchSettings = {
-  boosts: { title: 4, keywords: 3, questions: 2, summary: 1.5, headings: 1, body: 0.6 },
-  minCoverage: 0.55,
-  minCoverageLong: 0.3,
-  longQuestionTerms: 6,
-  minScore: 2,
-  expansionWeight: 0.3,
-  fuzzy: 0.2,
-  rarityCap: 2,
-  limit: 5,
-};
+export { DEFAULT_SETTINGS, TODAY_SETTINGS, type SearchSettings } from './search/settings.js';
+export type { Passage } from './search/passages.js';
 
 export type SearchHit = { id: string; title: string; score: number };
 
 export type SearchAnswer = {
+  /**
+   * What to do with the message: `answer` with `results[0]` (and `passage` if there is one);
+   * `clarify`: ask which of `results` (2 or 3, best first) it is about; `not-sure`: say so;
+   * `out-of-scope`: an everyday topic (`topic`) to send elsewhere.
+   */
+  kind: 'answer' | 'clarify' | 'not-sure' | 'out-of-scope';
+  /** True for kind `answer` only (kept for callers that predate `kind`). */
   answered: boolean;
+  /** For `answer` the articles best first; for `clarify` the choices; otherwise empty. */
   results: SearchHit[];
-  /** Share of the question the best article covers, 0 to 1. */
+  /** Share of the question the best article covers, 0 to 1 (for a long message, its best sentence's, if higher). */
   coverage: number;
-  /** Why we abstained, for logs and `deal eval`; never shown to families as is. */
-  reason: 'answered' | 'no-match' | 'low-coverage' | 'only-general-words' | 'low-score' | 'empty' | 'out-of-scope-topic';
+  /** Why, for logs and `deal eval`; never shown to families as is. */
+  reason:
+    | 'answered'
+    | 'ambiguous'
+    | 'no-match'
+    | 'low-coverage'
+    | 'only-general-words'
+    | 'low-score'
+    | 'empty'
+    | 'out-of-scope-topic';
   /** The everyday topic the question is about, when it is one we send elsewhere. */
   topic?: OutOfScopeTopic;
+  /** The section of the answer's article that answers the question, when it does better than the summary. */
+  passage?: Passage;
 };
 
-/** The search terms of a word list (one word or phrase per line, # comments). */
-function termsOfList(file: string): ReadonlySet<string> {
-  return new Set(
-    readFileSync(new URL(file, import.meta.url), 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'))
-      .flatMap((phrase) => terms(phrase)),
-  );
-}
-
-/** Words too general to show that a question is about SEND ("time", "apply", "help"). */
-const GENERIC_TERMS = termsOfList('./generic-words.txt');
-
-type Expansion = { phrase: string[]; alternatives: string[][] };
-
-/** Builds "phrase -> other phrases" from synonym groups and glossary entries. */
-function buildExpansions(kb: KnowledgeBase): Map<string, Expansion[]> {
-  const groups: string[][] = kb.synonyms.map((group) => [...group]);
-  for (const entry of kb.glossary) groups.push([entry.term, entry.stands, ...entry.variants]);
-  const byFirstWord = new Map<string, Expansion[]>();
-  for (const group of groups) {
-    const phrases = group.map((p) => words(p)).filter((p) => p.length > 0);
-    for (const phrase of phrases) {
-      const alternatives = phrases.filter((other) => other.join(' ') !== phrase.join(' '));
-      const list = byFirstWord.get(phrase[0]!) ?? [];
-      list.push({ phrase, alternatives });
-      byFirstWord.set(phrase[0]!, list);
-    }
-  }
-  return byFirstWord;
-}
-
-/** The prepared form of one question. */
-type Query = {
-  /** Distinct terms the person typed (stemmed, no stop words). */
-  typed: string[];
-  /** Extra terms from expansions, with the typed terms each one stands for. */
-  expanded: Map<string, { weight: number; from: Set<string> }>;
+export type SearchOptions = {
+  /** Most results (default `settings.limit`). */
+  limit?: number;
+  /** Who is asking: a parent (default) gets the parents' article first, a professional the professionals'. */
+  audience?: Audience;
 };
+
+type Candidate = { result: SearchResult; article: Article; score: number; coverage: number; specific: boolean };
 
 export class KnowledgeSearch {
   readonly settings: SearchSettings;
-  private readonly index: MiniSearch<Record<string, string>>;
-  private readonly expansions: Map<string, Expansion[]>;
-  private readonly idf = new Map<string, number>();
-  private readonly maxIdf: number;
-  private readonly topics: { topic: OutOfScopeTopic; pattern: RegExp; unless: RegExp | null }[];
+  private readonly ranker: Ranker;
+  private readonly scope: Scope;
+  private readonly rewriter: Rewriter | null;
+  private readonly model: QuestionModel | null;
+  private readonly modelIndex: Map<string, number>;
+  private readonly passages: Passages | null;
 
   constructor(
     private readonly kb: KnowledgeBase,
     settings: Partial<SearchSettings> = {},
+    phrasing: Phrasing = loadPhrasing(),
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings, boosts: { ...DEFAULT_SETTINGS.boosts, ...settings.boosts } };
-    this.expansions = buildExpansions(kb);
-    this.topics = kb.outOfScope.map((topic) => ({
-      topic,
-      pattern: new RegExp(topic.patterns.join('|')),
-      unless: topic.unless.length > 0 ? new RegExp(topic.unless.join('|')) : null,
-    }));
-    this.index = new MiniSearch<Record<string, string>>({
-      fields: ['title', 'keywords', 'questions', 'summary', 'headings', 'body'],
-      storeFields: ['title'],
-      tokenize: (text) => words(text),
-      processTerm: (term) => (STOPWORDS.has(term) ? null : stem(term)),
+    const s = this.settings;
+    this.rewriter = s.rewrite ? new Rewriter(phrasing) : null;
+    this.ranker = new Ranker(kb, s, s.rewrite ? phrasing.questionWords : []);
+    this.scope = new Scope(kb.outOfScope, s.negatedNeeds);
+    this.model = s.modelWeight > 0 ? new QuestionModel(kb.articles) : null;
+    this.modelIndex = new Map(kb.articles.map((a, i) => [a.id, i]));
+    this.passages = s.passages ? new Passages(kb.articles) : null;
+  }
+
+  search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
+    const options = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
+    const s = this.settings;
+    const limit = options.limit ?? s.limit;
+    const text = this.rewriter ? this.rewriter.rewrite(question.slice(0, 20_000)) : question;
+    const topic = this.scope.topicOf(normalise(text));
+    const none = (kind: SearchAnswer['kind'], reason: SearchAnswer['reason'], coverage = 0): SearchAnswer => ({
+      kind,
+      answered: false,
+      results: [],
+      coverage,
+      reason,
+      ...(topic ? { topic } : {}),
     });
-    this.index.addAll(kb.articles.map(documentFor));
+    if (topic) return none('out-of-scope', 'out-of-scope-topic');
+    const query = this.ranker.prepare(text);
+    if (query.typed.size === 0) return none('not-sure', 'empty');
+    const results = this.ranker.search(query);
+    if (results.length === 0) return none('not-sure', 'no-match');
 
-    const documentFrequency = new Map<string, number>();
-    for (const article of kb.articles) {
-      for (const term of new Set(terms(Object.values(documentFor(article)).join(' ')))) {
-        documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-      }
-    }
-    const n = kb.articles.length;
-    const idfOf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    for (const [term, df] of documentFrequency) this.idf.set(term, idfOf(df));
-    this.maxIdf = idfOf(0);
-  }
-
-  /** Prepares a question: typed terms plus weighted expansions. */
-  private prepare(question: string): Query {
-    const tokens = words(question).slice(0, 64);
-    const typed = [...new Set(terms(tokens.join(' ')).map((t) => this.correct(t)))];
-    const expanded: Query['expanded'] = new Map();
-    tokens.forEach((token, start) => {
-      for (const expansion of this.expansions.get(token) ?? []) {
-        const { phrase } = expansion;
-        if (!phrase.every((word, k) => tokens[start + k] === word)) continue;
-        const from = new Set(terms(phrase.join(' ')));
-        // One matched phrase adds at most `expansionWeight` in all, shared by its new terms.
-        const added = [...new Set(expansion.alternatives.flatMap((alt) => terms(alt.join(' '))))].filter(
-          (t) => !typed.includes(t),
-        );
-        const weight = this.settings.expansionWeight / Math.max(1, added.length);
-        for (const term of added) {
-          const entry = expanded.get(term);
-          if (!entry) expanded.set(term, { weight, from: new Set(from) });
-          else {
-            entry.weight = Math.max(entry.weight, weight);
-            from.forEach((f) => entry.from.add(f));
-          }
-        }
-      }
+    const long = query.typed.size >= s.longQuestionTerms;
+    const sentences =
+      long && s.sentenceWeight > 0
+        ? sentencesOf(text)
+            .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
+            .filter((t) => t.length >= s.sentenceMinTerms)
+        : [];
+    const probabilities = this.model?.probabilities(text, s.modelTemperature) ?? null;
+    const audience = options.audience ?? s.audience;
+    const top = results[0]!.score;
+    const candidates: Candidate[] = results.slice(0, 6).map((result) => {
+      const article = this.kb.byId.get(String(result.id))!;
+      const matched = this.ranker.matchedFields(query, result);
+      const whole = this.ranker.coverage(query, matched);
+      let sentence = 0;
+      for (const terms of sentences) sentence = Math.max(sentence, this.ranker.coverage(query, matched, terms).coverage);
+      const p = probabilities?.[this.modelIndex.get(article.id)!] ?? 0;
+      const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
+      const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
+      const score = (result.score / top + s.sentenceWeight * sentence + s.modelWeight * p) * fit * only;
+      return { result, article, score, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
     });
-    return { typed, expanded };
-  }
+    candidates.sort((a, b) => b.score - a.score);
+    const best = candidates[0]!;
+    const hit = (c: Candidate): SearchHit => ({ id: c.article.id, title: c.article.title, score: Math.round(c.score * 1000) / 1000 });
+    const coverage = Math.round(best.coverage * 1000) / 1000;
 
-  /**
-   * Fixes a one-letter slip in a short unknown word ("aply" -> "apply"), which fuzzy
-   * matching leaves alone because short words have too many neighbours. Only when exactly
-   * one known word is that close.
-   */
-  private correct(term: string): string {
-    if (term.length !== 4 || this.idf.has(term) || /\d/.test(term)) return term;
-    let found: string | null = null;
-    for (const known of this.idf.keys()) {
-      if (Math.abs(known.length - 4) > 1 || editDistance(term, known, 1) > 1) continue;
-      if (found) return term;
-      found = known;
-    }
-    return found ?? term;
-  }
-
-  private weightOf(term: string): number {
-    return this.idf.get(term) ?? this.maxIdf;
-  }
-
-  /**
-   * How much of the question a result answers. Each typed word counts 1 plus its rarity
-   * (capped, so one unknown word cannot outweigh the rest); a word found in the article's
-   * title, keywords, questions or summary counts in full, one found only in the body counts
-   * half. A word counts as found directly, by fuzzy or prefix match, or through an expansion.
-   */
-  private coverage(query: Query, result: SearchResult): { coverage: number; specific: boolean } {
-    const { fuzzy } = this.settings;
-    const matchedFields = new Map<string, Set<string>>();
-    const credit = (queryTerm: string, fields: string[]) => {
-      const set = matchedFields.get(queryTerm) ?? new Set<string>();
-      fields.forEach((f) => set.add(f));
-      matchedFields.set(queryTerm, set);
-    };
-    const matches = Object.entries(result.match);
-    for (const term of result.queryTerms) {
-      const origins = query.typed.includes(term) ? [term] : [...(query.expanded.get(term)?.from ?? [])];
-      const maxEdits = term.length >= 5 ? Math.floor(term.length * fuzzy) : 0;
-      for (const [docTerm, fields] of matches) {
-        const related =
-          docTerm === term ||
-          (term.length >= 5 && docTerm.startsWith(term)) ||
-          (maxEdits > 0 && editDistance(docTerm, term, maxEdits) <= maxEdits);
-        if (related) origins.forEach((origin) => credit(origin, fields));
-      }
-    }
-    let total = 0;
-    let hit = 0;
-    let specific = false;
-    for (const term of query.typed) {
-      const weight = 1 + Math.min(this.weightOf(term), this.settings.rarityCap);
-      total += weight;
-      const fields = matchedFields.get(term);
-      if (!fields) continue;
-      const topical = [...fields].some((f) => f !== 'body');
-      hit += topical ? weight : weight / 2;
-      if (topical && !GENERIC_TERMS.has(term)) specific = true;
-    }
-    return { coverage: total > 0 ? hit / total : 0, specific };
-  }
-
-  search(question: string, limit = this.settings.limit): SearchAnswer {
-    const lower = normalise(question);
-    const topic = this.topics.find((t) => t.pattern.test(lower) && !t.unless?.test(lower))?.topic;
-    if (topic) return { answered: false, results: [], coverage: 0, reason: 'out-of-scope-topic', topic };
-    const query = this.prepare(question);
-    if (query.typed.length === 0) return { answered: false, results: [], coverage: 0, reason: 'empty' };
-    const { fuzzy, boosts } = this.settings;
-    const all = [...query.typed, ...query.expanded.keys()];
-    const results = this.index.search(all.join(' '), {
-      boost: boosts,
-      tokenize: (text) => text.split(' '),
-      processTerm: (term) => term,
-      // Typos only for typed words the articles do not use (a known word is not a typo; fuzzy
-      // search walks the whole index, the largest part of a search's cost); expansions are known.
-      fuzzy: (term) => (term.length >= 5 && !this.idf.has(term) && !query.expanded.has(term) ? fuzzy : false),
-      prefix: (term) => term.length >= 5 && !query.expanded.has(term),
-      weights: { fuzzy: 0.5, prefix: 0.4 },
-      maxFuzzy: 1,
-      boostTerm: (term) => query.expanded.get(term)?.weight ?? 1,
-    });
-    const hits = results.slice(0, limit).map((r) => ({
-      id: String(r.id),
-      title: String(r.title),
-      score: Math.round(r.score * 1000) / 1000,
-    }));
-    const best = results[0];
-    if (!best) return { answered: false, results: [], coverage: 0, reason: 'no-match' };
-    const { coverage, specific } = this.coverage(query, best);
-    const rounded = Math.round(coverage * 1000) / 1000;
-    const reason: SearchAnswer['reason'] = !specific
+    const bar = long ? s.minCoverageLong : s.minCoverage;
+    const reason: SearchAnswer['reason'] = !best.specific
       ? 'only-general-words'
-      : coverage < (query.typed.length >= this.settings.longQuestionTerms ? this.settings.minCoverageLong : this.settings.minCoverage)
+      : best.coverage < bar
         ? 'low-coverage'
-        : best.score < this.settings.minScore
+        : best.result.score < s.minScore
           ? 'low-score'
           : 'answered';
-    const answered = reason === 'answered';
-    return { answered, results: answered ? hits : [], coverage: rounded, reason };
+    const second = candidates[1];
+    const tie = reason === 'answered' && second !== undefined && second.score >= s.clarifyTie * best.score && second.coverage >= best.coverage;
+    if (reason === 'answered' && !tie) {
+      const passage = this.passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
+      return { kind: 'answer', answered: true, results: candidates.slice(0, limit).map(hit), coverage, reason, ...(passage ? { passage } : {}) };
+    }
+    const plausible = best.specific && best.coverage >= (long ? s.clarifyMinCoverageLong : s.clarifyMinCoverage) && best.result.score >= s.minScore;
+    if ((tie || (plausible && reason === 'low-coverage')) && candidates.length >= 2) {
+      const choices = candidates.filter((c, i) => i < 2 || c.score >= s.clarifyRatio * best.score).slice(0, Math.min(3, limit));
+      return { kind: 'clarify', answered: false, results: choices.map(hit), coverage, reason: tie ? 'ambiguous' : reason };
+    }
+    return none('not-sure', reason, coverage);
   }
 
   article(id: string): Article | undefined {
     return this.kb.byId.get(id);
   }
-}
-
-/** The searchable text of an article, field by field. */
-function documentFor(article: Article): Record<string, string> {
-  return {
-    id: article.id,
-    title: article.title,
-    keywords: [...article.keywords, ...article.synonyms].join(' ; '),
-    questions: article.questions.join(' ; '),
-    summary: `${article.summary} ${article.professionalSummary}`,
-    headings: [...article.body.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]).join(' ; '),
-    body: article.body.replace(/^#+ .*$/gm, ''),
-  };
 }

@@ -1,0 +1,69 @@
+/**
+ * Articles by section: each `## ` section is indexed with its article as parent, so an answer
+ * can be the paragraph that answers ("how long does it take" -> the time limits section)
+ * rather than the article's summary. Whether a section answers better than the summary is
+ * decided by `best`: the question's words must point at one section, not at the article as a whole.
+ */
+import MiniSearch from 'minisearch';
+import type { Article } from '../schema.js';
+import { stem, STOPWORDS, words } from '../text.js';
+import type { Query } from './ranker.js';
+
+export type Passage = { articleId: string; heading: string; text: string };
+
+/** Sections that are never the answer on their own: the steps and the professionals' notes have their own place. */
+const NOT_A_PASSAGE = /^(what to do next|for professionals)$/i;
+
+export function sectionsOf(article: Article): Passage[] {
+  const sections: Passage[] = [];
+  for (const part of article.body.split(/^(?=## )/m)) {
+    const match = /^## (.+)\n([\s\S]*)$/.exec(part.trim());
+    if (!match || NOT_A_PASSAGE.test(match[1]!.trim())) continue;
+    const text = match[2]!.trim();
+    if (text.length > 0) sections.push({ articleId: article.id, heading: match[1]!.trim(), text });
+  }
+  return sections;
+}
+
+export class Passages {
+  /** One small index per article: a look-up searches only the answer's own sections. */
+  private readonly byArticle = new Map<string, { index: MiniSearch<Passage & { id: number }>; sections: Passage[] }>();
+
+  constructor(articles: readonly Article[]) {
+    for (const article of articles) {
+      const sections = sectionsOf(article);
+      const index = new MiniSearch<Passage & { id: number }>({
+        fields: ['heading', 'text'],
+        tokenize: (text) => words(text),
+        processTerm: (term) => (STOPWORDS.has(term) ? null : stem(term)),
+      });
+      index.addAll(sections.map((section, id) => ({ id, ...section })));
+      this.byArticle.set(article.id, { index, sections });
+    }
+  }
+
+  /**
+   * The section of `articleId` that answers the question, when one stands out: its score is at
+   * least `share` of the article's sections together, and it matches a typed word that the article's
+   * title and summary do not have (otherwise the summary answers the question as a whole).
+   */
+  best(query: Query, articleId: string, title: string, summary: string, share: number): Passage | undefined {
+    const all = [...query.typed.keys(), ...query.expanded.keys()];
+    if (all.length === 0) return undefined;
+    const own = this.byArticle.get(articleId);
+    if (!own) return undefined;
+    const results = own.index.search(all.join(' '), {
+      boost: { heading: 2, text: 1 },
+      tokenize: (text) => text.split(' '),
+      processTerm: (term) => term,
+      boostTerm: (term) => query.expanded.get(term)?.weight ?? query.typed.get(term) ?? 1,
+    });
+    const top = results[0];
+    if (!top) return undefined;
+    const total = results.reduce((s, r) => s + r.score, 0);
+    if (top.score < share * total) return undefined;
+    const inSummary = new Set(words(`${title} ${summary}`).map(stem));
+    if (!top.queryTerms.some((t) => query.typed.has(t) && !inSummary.has(t))) return undefined;
+    return own.sections[Number(top.id)];
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Issue 13: stories, asking back, passages, text-speak, out of scope that knows SEND, audiences.
+ * Each test compares against the method before (TODAY_SETTINGS) or a setting turned off where
+ * that shows the behaviour is the new code's doing.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateQuestions } from '../knowledge/eval.js';
+import { KnowledgeError, loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch, TODAY_SETTINGS } from '../knowledge/search.js';
+import { QuestionModel } from '../knowledge/search/model.js';
+import { loadPhrasing, Rewriter } from '../knowledge/search/phrasing.js';
+import { sentencesOf } from '../knowledge/search/sentences.js';
+
+const kb = loadKnowledgeBase();
+const search = new KnowledgeSearch(kb);
+const today = new KnowledgeSearch(kb, TODAY_SETTINGS);
+
+describe('long messages (stories)', () => {
+  const story =
+    "I'm writing on behalf of my daughter as she's too upset to do it herself. My grandson is 14, he was diagnosed with autism last year, and he's now only managing about two days a week at school. The school has started talking about fines and attendance letters which has made everything worse. He isn't being naughty, he's genuinely terrified. What should the school be doing to help him get back in?";
+
+  it('splits a message into sentences, not inside e.g. or numbers', () => {
+    expect(sentencesOf('He is 9. He has 1.5 hours, e.g. on Mondays! Help?')).toEqual(['He is 9', 'He has 1.5 hours, eg on Mondays', 'Help']);
+  });
+
+  it('answers a long story through the sentence that carries the worry, where the method before abstained', () => {
+    expect(today.search(story).answered).toBe(false);
+    const answer = search.search(story);
+    expect(answer.kind).toBe('answer');
+    expect(answer.results[0]?.id).toBe('attendance');
+  });
+
+  it('gives a sentence its weight only with sentenceWeight on', () => {
+    const off = new KnowledgeSearch(kb, { sentenceWeight: 0 });
+    expect(search.search(story).coverage).toBeGreaterThan(off.search(story).coverage);
+  });
+
+  it('reads words past the 64th: the question at the end of a long message counts', () => {
+    const padding = 'we have had a really hard year with lots going on at home and at work for both of us. '.repeat(4);
+    const answer = search.search(`${padding}my son is autistic and the school keep sending him home at lunchtime, is that an informal exclusion?`);
+    expect(answer.results[0]?.id).toBe('suspensions-and-exclusions');
+  });
+
+  it('learns from the articles’ example questions (naive Bayes, deterministic, inspectable)', () => {
+    const model = new QuestionModel(kb.articles);
+    const p = model.probabilities('they refused to assess my son', 1)!;
+    expect(p.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
+    expect(model.probabilities('they refused to assess my son', 1)).toEqual(p);
+    expect(model.probabilities('zzzz qqqq', 1)).toBeNull();
+    expect(model.weights.get('ehcp')?.length).toBe(kb.articles.length);
+  });
+
+  it('weighs the word before "of" as an aspect: the benefits of an EHCP is about the plan, not money', () => {
+    expect(today.search('the benefits of an EHCP').results[0]?.id).toBe('money-and-benefits');
+    expect(search.search('the benefits of an EHCP').results[0]?.id).toBe('ehc-plan');
+  });
+});
+
+describe('asking back', () => {
+  it('offers 2 or 3 plausible articles, best first, instead of not sure', () => {
+    const q = "I'm in year 12 and autistic, can I work in the library during noisy lessons";
+    const answer = search.search(q);
+    expect(answer.kind).toBe('clarify');
+    expect(answer.answered).toBe(false);
+    expect(answer.results.length).toBeGreaterThanOrEqual(2);
+    expect(answer.results.length).toBeLessThanOrEqual(3);
+    const scores = answer.results.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(new KnowledgeSearch(kb, { clarifyMinCoverage: 1, clarifyMinCoverageLong: 1 }).search(q).kind).toBe('not-sure');
+  });
+
+  it('does not ask back about something off-topic', () => {
+    for (const q of ['book a driving test', 'what are the best restaurants in weymouth', 'tell me a joke']) {
+      expect(search.search(q).kind).toBe('not-sure');
+    }
+  });
+
+  it('keeps the old fields working: answered only for an answer, results empty when not sure', () => {
+    const answer = search.search('how do i apply for an ehcp');
+    expect(answer).toMatchObject({ kind: 'answer', answered: true, reason: 'answered' });
+    expect(search.search('what time is it')).toMatchObject({ kind: 'not-sure', answered: false, results: [] });
+    expect(search.search('when is my bin collection day')).toMatchObject({ kind: 'out-of-scope', answered: false, results: [] });
+  });
+
+  it('counts a right choice apart from top-1 in evaluation', () => {
+    const report = evaluateQuestions(
+      [{ q: "I'm in year 12 and autistic, can I work in the library during noisy lessons", expect: ['key-worker'] }, { q: 'tell me a joke', noArticle: true }],
+      search,
+    );
+    expect(report.top1).toBe(0);
+    expect(report.clarifiedRight).toBe(1);
+    expect(report.falseAbstain).toBe(0);
+    expect(report.noArticleAbstained).toBe(1);
+  });
+});
+
+describe('passages', () => {
+  it('answers "how long" with the time limits section of the article', () => {
+    const answer = search.search('how long does an ehcp take');
+    expect(answer.results[0]?.id).toBe('ehcna-process');
+    expect(answer.passage).toMatchObject({ articleId: 'ehcna-process', heading: 'The steps and the time limits' });
+    expect(answer.passage?.text).toContain('20 weeks');
+  });
+
+  it('answers a question about one part of an article with that section', () => {
+    expect(search.search('what is the right to mainstream').passage).toMatchObject({ articleId: 'choosing-a-school', heading: 'The right to mainstream' });
+  });
+
+  it('gives no passage when the question is about the topic as a whole', () => {
+    expect(search.search('what is an ehcp').passage).toBeUndefined();
+    expect(search.search('SENDIASS').passage).toBeUndefined();
+  });
+
+  it('gives none with passages off', () => {
+    expect(new KnowledgeSearch(kb, { passages: false }).search('how long does an ehcp take').passage).toBeUndefined();
+  });
+});
+
+describe('text-speak', () => {
+  const rewriter = new Rewriter(loadPhrasing());
+
+  it('spells out shorthand from knowledge/phrasing.yaml', () => {
+    expect(rewriter.rewrite('my dd is 6 n skl sez she needs SALT wot do i do pls')).toBe(
+      'my daughter is 6 and school says she needs speech and language therapy what do i do please',
+    );
+    expect(rewriter.rewrite('ds has a TA, ta for any help')).toBe('son has a teaching assistant, ta for any help');
+  });
+
+  it('answers text-speak as it answers plain English', () => {
+    const q = 'hi my dd is 6 n school sez she needs sen support wot does that even mean?? x';
+    expect(search.search(q).results[0]?.id).toBe('graduated-approach');
+    expect(search.search('wot is sen support').results[0]?.id).toBe(search.search('what is sen support').results[0]?.id);
+    expect(today.search('wot is sen support').answered).toBe(false);
+  });
+
+  it('rejects a bad phrasing file, naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phrasing-'));
+    const file = join(dir, 'phrasing.yaml');
+    writeFileSync(file, 'shorthand:\n  - { to: what, from: [Wot Now] }\n');
+    expect(() => loadPhrasing(file)).toThrow(KnowledgeError);
+    expect(() => loadPhrasing(file)).toThrow(/phrasing\.yaml: shorthand\.0\.from\.0: must be one lower-case word/);
+  });
+});
+
+describe('audience', () => {
+  it('gives a parent the parents’ article and a professional the professionals’ one', () => {
+    const q = 'nursery want to bring in an early years specialist teacher';
+    expect(search.search(q).results[0]?.id).toBe('early-years');
+    expect(search.search(q, { audience: 'professional' }).results[0]?.id).toBe('professional-support');
+  });
+});
+
+describe('out of scope that knows SEND', () => {
+  it('reads "send" as a verb as a verb', () => {
+    const q = 'Social Services want to send dad home from hospital next week, he has dementia';
+    expect(search.search(q)).toMatchObject({ kind: 'out-of-scope', topic: { id: 'adult-care' } });
+    expect(today.search(q).topic).toBeUndefined();
+    expect(search.search('what is SEND support').kind).toBe('answer');
+  });
+
+  it('sends admissions and nursery hours elsewhere when no SEND need is named', () => {
+    expect(search.search('we did not get our first choice of reception class').topic?.id).toBe('school-admissions');
+    expect(search.search('how do the free nursery hours work').topic?.id).toBe('childcare-funding');
+    expect(search.search('my autistic son did not get our first choice of reception class').topic).toBeUndefined();
+  });
+
+  it('does not let a denied need keep a question in', () => {
+    const q = 'how do the free nursery hours work, he has no additional needs';
+    expect(search.search(q).topic?.id).toBe('childcare-funding');
+    expect(new KnowledgeSearch(kb, { negatedNeeds: false }).search(q).topic).toBeUndefined();
+  });
+
+  it('keeps a SEND need said with an everyday word', () => {
+    const answer = search.search("I'm in year 12 and autistic, can I work in the library during noisy lessons");
+    expect(answer.topic).toBeUndefined();
+    expect(answer.kind).not.toBe('out-of-scope');
+    expect(search.search('when does the library open').topic?.id).toBe('libraries-leisure');
+  });
+});
