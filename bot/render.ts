@@ -71,7 +71,7 @@ export function cardFor(reply: Reply, channel: Channel): Attachment | null {
       return card(
         [
           heading(reply.title),
-          para(reply.summary),
+          ...(reply.passage ? [subheading(reply.passage.heading), para(reply.passage.text)] : [para(reply.summary)]),
           subheading(reply.audience === 'professional' ? 'Next steps' : 'What you can do next'),
           list(reply.nextSteps),
           ...(reply.contacts.length > 0

@@ -30,7 +30,11 @@ export function articleUrl(publicUrl: string, id: string): string {
   return `${publicUrl.replace(/\/$/, '')}/articles/${id}`;
 }
 
-export function articleReply(kb: KnowledgeBase, article: Article, audience: Audience, publicUrl: string): Reply {
+/**
+ * An article as an answer card. `passage`: the section that answers the question ("how long does
+ * it take" gets the timescales), shown under the title instead of the summary.
+ */
+export function articleReply(kb: KnowledgeBase, article: Article, audience: Audience, publicUrl: string, passage?: { heading: string; text: string }): Reply {
   const related: Choice[] = article.related
     .map((id) => kb.byId.get(id))
     .filter((a): a is Article => a !== undefined)
@@ -41,6 +45,7 @@ export function articleReply(kb: KnowledgeBase, article: Article, audience: Audi
     articleId: article.id,
     title: article.title,
     summary: audience === 'professional' ? article.professionalSummary : article.summary,
+    ...(passage ? { passage: { heading: passage.heading, text: passage.text } } : {}),
     nextSteps: (audience === 'professional' ? article.professionalNextSteps : article.nextSteps).slice(0, 3),
     contacts: article.contacts
       .map((id) => kb.contacts.get(id))
@@ -51,6 +56,17 @@ export function articleReply(kb: KnowledgeBase, article: Article, audience: Audi
     source: `Dorset SEND Local Offer: "${article.title}", checked ${formatDate(article.lastReviewed)}`,
     related: [...related, TALK_TO_PERSON],
     audience,
+  };
+}
+
+/** Ask back instead of giving up: two or three articles that could be meant, as choices. */
+export function clarifyReply(kb: KnowledgeBase, ids: string[]): Reply {
+  const articles = ids.map((id) => kb.byId.get(id)).filter((a): a is Article => a !== undefined);
+  return {
+    kind: 'text',
+    text: 'I want to get this right. Is your question about one of these?',
+    choices: [...articles.map((a) => ({ title: a.title, value: { action: 'show-article', id: a.id } })), { title: 'Something else', value: { action: 'talk-to-person' } }],
+    deal: { kind: 'clarify', articles: articles.map((a) => a.id) },
   };
 }
 

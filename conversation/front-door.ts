@@ -12,6 +12,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import type { KnowledgeSearch } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
 import {
+  clarifyReply,
   START_TRIAGE,
   TALK_TO_PERSON,
   articleReply,
@@ -288,7 +289,8 @@ export class FrontDoor {
     if (meaning) return [glossaryReply(meaning, kb)];
 
     const exact = this.titles.get(normalise(turn.text).trim());
-    const answer = exact ? null : search.search(turn.text, 3);
+    const answer = exact ? null : search.search(turn.text, { limit: 3, audience: turn.audience === 'professional' ? 'professional' : 'parent' });
+    if (answer?.kind === 'clarify' && answer.results.length > 1) return [clarifyReply(kb, answer.results.map((r) => r.id))];
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);
     const article = id ? kb.byId.get(id) : undefined;
     if (!article) {
@@ -298,6 +300,8 @@ export class FrontDoor {
       return [notSureBefore > 0 ? stillNotSureReply() : notSureReply(kb)];
     }
     state.shown = remember(state.shown, article.id, 20);
-    return [articleReply(kb, article, turn.audience, publicUrl)];
+    // The passage is written for families; professionals get the professional summary.
+    const passage = turn.audience === 'family' && answer?.passage?.articleId === article.id ? answer.passage : undefined;
+    return [articleReply(kb, article, turn.audience, publicUrl, passage)];
   }
 }

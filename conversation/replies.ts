@@ -22,6 +22,8 @@ type ReplyBody =
       articleId: string;
       title: string;
       summary: string;
+      /** The section of the article that answers the question, shown instead of the summary. */
+      passage?: { heading: string; text: string };
       nextSteps: string[];
       contacts: { name: string; detail: string }[];
       readMoreUrl: string;
