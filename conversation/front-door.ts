@@ -226,6 +226,20 @@ export class FrontDoor {
     if (flow === this.deps.triage && state.step && looksLikeQuestion(turn.text) && !this.deps.triage.accepts?.(state, turn)) {
       return [...replies, ...this.answerQuestion(turn, state, true), ...this.deps.triage.repeat!(state, turn)];
     }
+    if (flow === this.deps.triage && state.step === 'safetyConcern') {
+      const answered = await flow.continue(state, turn);
+      // "Yes, someone is worried a child is not safe" is a disclosure: act on it as one.
+      if (state.triage.safetyConcern === true && state.alarm?.kind !== 'risk-of-harm') {
+        raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words: typedTextOf(turn) });
+        const card = safetyReply(this.deps.kb, 'risk-of-harm');
+        state.pausedStep = state.step;
+        state.mode = 'idle';
+        state.step = null;
+        if (card.kind === 'safety') card.choices = [...card.choices, RESUME_TRIAGE];
+        return [...replies, card];
+      }
+      return [...replies, ...answered];
+    }
     if (flow) return [...replies, ...(await flow.continue(state, turn))];
     if (replies.length > 0) return replies;
     // Whatever they tell us, triage will not ask again.

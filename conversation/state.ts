@@ -56,6 +56,8 @@ export const ConversationData = z.object({
   shown: z.array(z.string()).max(20).default([]),
   /** A short transcript, kept only for the handover and only if the family agrees. */
   transcript: z.array(z.string().max(500)).max(30).default([]),
+  /** Places typed that matched no local team (triage moves on after two). */
+  placeTries: z.number().int().min(0).default(0),
   /** The family has been told once that their place is another council's area. */
   toldOutOfArea: z.boolean().default(false),
   /** How many "not sure" replies in a row (the second one is worded differently). */

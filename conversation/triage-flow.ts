@@ -51,7 +51,10 @@ const MAX_STORY = 1500;
 const DECISION_ORDER: StepId[] = ['concern', 'place', 'childAge', 'ehcp', 'setting', 'senSupport', 'needs', 'diagnosis', 'externalAdvice'];
 
 /** A story shorter than this many words does not say what is happening yet, so we still ask. */
-const STORY_WORDS = 20;
+const STORY_WORDS = 30;
+
+/** Typed places that no data knows, before we stop asking and let the DEAL team find the team. */
+const MAX_PLACE_TRIES = 2;
 
 /** Facts that decide a route only together (established support counts only with specialist advice). */
 const PAIRS: [StepId, StepId][] = [['senSupport', 'externalAdvice']];
@@ -139,7 +142,8 @@ export class TriageFlow implements Flow {
     if (!turn.text || (turn.value && typeof turn.value === 'object')) return;
     const step = state.mode === 'triage' && state.step ? (STEPS_BY_ID[state.step as StepId] ? factOf(state.step as StepId) : undefined) : undefined;
     this.absorb(state, understand(turn.text, step ? { step } : {}), false);
-    this.addToStory(state, turn.text);
+    // A short message outside triage is a question ("where do I even start?"), not the story.
+    this.addToStory(state, turn.text, state.mode === 'triage' ? 4 : 8);
   }
 
   /**
@@ -223,6 +227,8 @@ export class TriageFlow implements Flow {
         if (together) return STEPS_BY_ID[id];
       }
     }
+    // Last, unless a safety response already came: families tell us about risk when asked.
+    if (!asked.has('safetyConcern') && !state.alarm) return STEPS_BY_ID.safetyConcern;
     return undefined;
   }
 
@@ -376,10 +382,10 @@ export class TriageFlow implements Flow {
     return changed;
   }
 
-  /** The family's own words, kept as the concern the officer reads (bounded). */
-  private addToStory(state: ConversationData, text: string): void {
+  /** The family's own words, kept as the concern the officer reads (bounded); `minWords` leaves out short replies. */
+  private addToStory(state: ConversationData, text: string, minWords = 4): void {
     const words = text.trim();
-    if (words.split(/\s+/).length < 4 || intentOf(words)) return;
+    if (words.split(/\s+/).length < minWords || intentOf(words)) return;
     const story = state.triage.concern ? `${state.triage.concern}\n${words}` : words;
     state.triage.concern = story.slice(-MAX_STORY);
   }
@@ -416,6 +422,12 @@ export class TriageFlow implements Flow {
   private recordPlace(state: ConversationData, input: { postcode?: string; town?: string }): Reply {
     const place = this.deps.checkPlace(input);
     if (place.status === 'ambiguous' || place.status === 'unknown') {
+      state.placeTries += 1;
+      if (state.placeTries >= MAX_PLACE_TRIES) {
+        // Never stuck on a place: the DEAL team works out the local team.
+        if (!state.history.includes('place')) state.history.push('place');
+        return this.ask(state, "Thank you. I couldn't match that to a local team, so the DEAL team will work out the right one.");
+      }
       return this.askStep(state, STEPS_BY_ID.place!, `${place.reason} Please type the name of your town or nearest village, or say 'skip'.`);
     }
     delete state.triage.postcode;

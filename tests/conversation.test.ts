@@ -127,7 +127,7 @@ describe('conversation', () => {
     expect(summary).toMatch(/Weymouth/);
     const result = await say("yes, that's right");
     expect(result.some((r) => r.kind === 'triage-result')).toBe(true);
-    expect(2 + asked.length + 1).toBeLessThanOrEqual(4);
+    expect(2 + asked.length + 1, `asked: ${asked.join(', ')}`).toBeLessThanOrEqual(4);
     expect(state.result?.primary).toBe('graduated-approach');
   });
 

@@ -230,7 +230,7 @@ describe('triage in Teams', () => {
     let web = await say("I'm a SENCO, a pupil aged 9 at a mainstream school in Dorchester finds reading and writing very hard");
     web = await say('what should i do next');
     for (let i = 0; i < 12; i++) {
-      const step = (web.at(-1)?.channelData as { deal?: { step?: string } } | undefined)?.deal?.step;
+      const step = ((web.at(-1) as { channelData?: unknown } | undefined)?.channelData as { deal?: { step?: string } } | undefined)?.deal?.step;
       if (!step || step === 'confirm') break;
       web = await say(byStep[step] ?? 'skip');
     }

@@ -91,12 +91,14 @@ describe('out-of-area postcodes', () => {
     for (let n = 1; n <= 15; n++) expect(council({ postcode: `BH${n} 1AA` })).toBe('bcp');
     for (const d of ['BH17', 'bh18', 'bh23 1aa']) expect(council({ postcode: d })).toBe('bcp');
   });
-  it('Hampshire: BH24, BH25; Somerset: BA20-22 and TA; Devon: EX; Wiltshire: SP1-SP5', () => {
+  it('Hampshire: BH24, BH25; Somerset: BA20-22 and TA; Devon: EX; Wiltshire: SP1-SP4 (SP5 straddles: Sixpenny Handley is Dorset)', () => {
     expect(council({ postcode: 'BH24 1AA' })).toBe('hampshire');
     expect(council({ postcode: 'BH25' })).toBe('hampshire');
     for (const d of ['BA20', 'BA21 4AB', 'ba22', 'TA1 2AB', 'ta20']) expect(council({ postcode: d })).toBe('somerset');
     for (const d of ['EX1 1AA', 'ex13']) expect(council({ postcode: d })).toBe('devon');
-    for (const d of ['SP1', 'SP2 7AB', 'SP3', 'SP4', 'SP5']) expect(council({ postcode: d })).toBe('wiltshire');
+    for (const d of ['SP1', 'SP2 7AB', 'SP3', 'SP4']) expect(council({ postcode: d })).toBe('wiltshire');
+    expect(resolveLocality({ postcode: 'SP5' }).status).toBe('ambiguous');
+    expect(resolveLocality({ postcode: 'SP5', town: 'Sixpenny Handley' })).toMatchObject({ status: 'dorset', locality: { id: 'east' } });
   });
   it('gives the council name, where to go, and a contact id only from contacts.yaml', () => {
     const r = resolveLocality({ postcode: 'BH23 1AA' });
