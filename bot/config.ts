@@ -23,7 +23,8 @@ export const Config = z
     /** Bot registration (Azure Bot Service). Without them the bot runs unauthenticated, for local use only. */
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    /** Single tenant by default: a council's bot talks to its own organisation only. */
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     MicrosoftAppTenantId: optionalText,
     /** Azure Direct Line secret: when set, the web chat page uses Azure's Direct Line instead of the embedded one. */
     DIRECTLINE_SECRET: optionalText,
@@ -38,6 +39,8 @@ export const Config = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /** Who may link Teams channels to localities (see bot/teams-links.yaml). */
+    TEAMS_LINKS_FILE: optionalText,
     PRIVACY_URL: optionalText,
     TERMS_URL: optionalText,
     /** When set, GET /metrics needs `Authorization: Bearer <token>` (the counts hold no personal data either way). */
@@ -63,6 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       'Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword, so that /api/messages only accepts activities signed by the Bot Framework.',
     );
+  }
+  if (config.authenticated && config.MicrosoftAppType === 'SingleTenant' && !config.MicrosoftAppTenantId) {
+    throw new Error('Invalid settings:\n  MicrosoftAppTenantId: is required with MicrosoftAppType=SingleTenant (the default); set it, or MicrosoftAppType=MultiTenant');
   }
   if (config.authenticated && !config.MicrosoftAppPassword && config.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new Error('Invalid settings:\n  MicrosoftAppPassword: is required with MicrosoftAppId');

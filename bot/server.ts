@@ -25,6 +25,7 @@ import { createHandoverPort } from './handover-service.js';
 import { createLogger } from './logger.js';
 import { SqliteStorage } from './state-storage.js';
 import { configureTeams, createTeamsSender } from './teams.js';
+import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
 import { webRoutes } from './web-routes.js';
 import { webchatTokenHandler } from './webchat-token.js';
 import { rateLimit } from 'express-rate-limit';
@@ -86,7 +87,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const httpAdapter = createHttpAdapter(config);
   const localAdapter = createInProcessAdapter();
-  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger };
+  const links = loadTeamsLinks(config.TEAMS_LINKS_FILE ?? DEFAULT_TEAMS_LINKS_FILE, [...localityData().localities.map((l) => l.id), 'lead']);
+  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger, links, serviceTenant: config.MicrosoftAppTenantId ?? null };
   // Teams cards need the bot's credentials; without them handovers wait in the outbox and on the staff page.
   const outbox = config.MicrosoftAppId
     ? new OutboxWorker({

@@ -44,7 +44,9 @@ import {
   type ListOptions,
   type OutboxKind,
   type OutboxRow,
+  type AuditEntry,
   type SessionRecord,
+  type StaffChange,
   type StaffRecord,
 } from './store.js';
 
@@ -169,6 +171,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'staff Entra ID object ids, staff audit log',
+    sql: `
+      ALTER TABLE staff ADD COLUMN aad_object_id TEXT CHECK (aad_object_id IS NULL OR length(aad_object_id) <= 128);
+      CREATE UNIQUE INDEX staff_by_aad ON staff (aad_object_id) WHERE aad_object_id IS NOT NULL;
+
+      CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        actor   TEXT NOT NULL CHECK (length(actor) <= 254),
+        action  TEXT NOT NULL CHECK (length(action) <= 40),
+        subject TEXT CHECK (subject IS NULL OR length(subject) <= 254),
+        detail  TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail) AND length(detail) <= 2000)
+      ) STRICT;
+      CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
 ];
 
 /**
@@ -252,6 +276,7 @@ interface StaffDbRow {
   password_hash: string;
   created_at: number;
   disabled_at: number | null;
+  aad_object_id: string | null;
 }
 
 interface SessionDbRow {
@@ -324,6 +349,7 @@ function toStaff(r: StaffDbRow): StaffRecord {
     passwordHash: r.password_hash,
     createdAt: new Date(r.created_at),
     disabledAt: dateOrNull(r.disabled_at),
+    aadObjectId: r.aad_object_id,
   };
 }
 
@@ -755,8 +781,16 @@ export class SqliteHandoverStore implements HandoverStore {
         throw new HandoverStateError(`a staff account for ${record.email} already exists`);
       }
       this.db
-        .prepare('INSERT INTO staff (email, role, locality_id, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(record.email, record.role, record.localityId, record.passwordHash, record.createdAt.getTime(), record.disabledAt?.getTime() ?? null);
+        .prepare('INSERT INTO staff (email, role, locality_id, password_hash, created_at, disabled_at, aad_object_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          record.email,
+          record.role,
+          record.localityId,
+          record.passwordHash,
+          record.createdAt.getTime(),
+          record.disabledAt?.getTime() ?? null,
+          record.aadObjectId ?? null,
+        );
     });
   }
 
@@ -776,6 +810,39 @@ export class SqliteHandoverStore implements HandoverStore {
       this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(key);
       return changed === 1;
     });
+  }
+
+  async getStaffByAad(aadObjectId: string): Promise<StaffRecord | null> {
+    const row = this.db.prepare('SELECT * FROM staff WHERE aad_object_id = ?').get(aadObjectId.trim().toLowerCase()) as StaffDbRow | undefined;
+    return row ? toStaff(row) : null;
+  }
+
+  async updateStaff(email: string, change: StaffChange, _now: Date): Promise<boolean> {
+    const key = email.trim().toLowerCase();
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM staff WHERE email = ?').get(key)) return false;
+      if (change.passwordHash !== undefined) this.db.prepare('UPDATE staff SET password_hash = ? WHERE email = ?').run(change.passwordHash, key);
+      if (change.disabledAt !== undefined) this.db.prepare('UPDATE staff SET disabled_at = ? WHERE email = ?').run(change.disabledAt?.getTime() ?? null, key);
+      if (change.aadObjectId !== undefined) {
+        const aad = change.aadObjectId?.trim().toLowerCase() ?? null;
+        const other = aad ? (this.db.prepare('SELECT email FROM staff WHERE aad_object_id = ? AND email <> ?').pluck().get(aad, key) as string | undefined) : undefined;
+        if (other) throw new HandoverStateError(`that Entra ID object id already belongs to ${other}`);
+        this.db.prepare('UPDATE staff SET aad_object_id = ? WHERE email = ?').run(aad, key);
+      }
+      if (change.passwordHash !== undefined || change.disabledAt !== undefined) this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(key);
+      return true;
+    });
+  }
+
+  async listSessions(email: string, now: Date): Promise<SessionRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM staff_sessions WHERE email = ? AND expires_at > ? ORDER BY created_at')
+      .all(email.trim().toLowerCase(), now.getTime()) as SessionDbRow[];
+    return rows.map((row) => ({ idHash: row.id_hash, email: row.email, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at), csrfSecret: row.csrf_secret }));
+  }
+
+  async deleteSessionsOf(email: string): Promise<number> {
+    return this.write(() => this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(email.trim().toLowerCase()).changes);
   }
 
   async insertSession(s: SessionRecord): Promise<void> {
@@ -824,6 +891,25 @@ export class SqliteHandoverStore implements HandoverStore {
       updated_at: number;
     }[];
     return rows.map((r) => ({ target: r.target, reference: JSON.parse(r.reference_json) as unknown, updatedAt: new Date(r.updated_at) }));
+  }
+
+  // ---- audit log ------------------------------------------------------------------------
+
+  async audit(entry: Omit<AuditEntry, 'id' | 'at'>, now: Date): Promise<void> {
+    this.write(() =>
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(now.getTime(), entry.actor.slice(0, 254), entry.action, entry.subject?.slice(0, 254) ?? null, JSON.stringify(entry.detail)),
+    );
+  }
+
+  async listAudit(subject?: string): Promise<AuditEntry[]> {
+    const rows = (
+      subject === undefined
+        ? this.db.prepare('SELECT * FROM audit_log ORDER BY id').all()
+        : this.db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject)
+    ) as { id: number; at: number; actor: string; action: AuditEntry['action']; subject: string | null; detail: string }[];
+    return rows.map((r) => ({ ...r, at: iso(r.at), detail: JSON.parse(r.detail) as AuditEntry['detail'] }));
   }
 
   // ---- maintenance ----------------------------------------------------------------------
