@@ -69,6 +69,8 @@ export type Service = {
   search: KnowledgeSearch;
   logger: Logger;
   directLine: DirectLine;
+  /** Retention now (as every 15 minutes): idle conversations, closed handovers' personal data, expired sessions. */
+  housekeeping(now?: Date): Promise<void>;
   listen(port?: number): Promise<Server>;
   close(): Promise<void>;
 };
@@ -232,10 +234,10 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
 
   let server: Server | null = null;
-  const housekeeping = async () => {
-    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000);
-    const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, new Date());
-    await store.purgeExpiredSessions(new Date());
+  const housekeeping = async (now = new Date()) => {
+    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // also checkpoints the WAL
+    const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
+    await store.purgeExpiredSessions(now);
     if (conversations || handoversPurged) logger.info({ conversations, handovers: handoversPurged }, 'retention: deleted old personal data');
   };
   const purge = setInterval(() => void housekeeping().catch((error: Error) => logger.error({ err: error.message }, 'retention failed')), 15 * 60_000);
@@ -250,6 +252,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     search,
     logger,
     directLine,
+    housekeeping,
     listen(port = config.PORT) {
       return new Promise((resolve, reject) => {
         const s = app.listen(port, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -13,9 +13,10 @@
  * Schema: `MIGRATIONS`, applied in order, each in its own transaction together with the
  * `PRAGMA user_version` that records it. Never edit a published migration; add a new one.
  */
-import { Database, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import { openPrivateDatabase, tightenDatabaseFiles } from './private-files.js';
 import { join } from 'node:path';
 import { isKnownConsentVersion } from './consent.js';
 import { generateReference } from './reference.js';
@@ -405,25 +406,19 @@ export class SqliteHandoverStore implements HandoverStore {
   private readonly decoy = randomBytes(16).toString('hex');
 
   constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     this.file = join(options.dataDir, options.fileName ?? HANDOVER_DB_FILE);
     this.clock = options.clock ?? (() => new Date());
     this.serviceLevels = options.serviceLevels;
     this.newReference = options.newReference ?? generateReference;
-    this.db = new Database(this.file);
+    this.db = openPrivateDatabase(this.file); // directory 0700, files 0600, secure_delete on
     try {
-      try {
-        chmodSync(this.file, 0o600);
-      } catch {
-        // Not fatal (e.g. a file system without permissions); the directory is private anyway.
-      }
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       const mode = this.db.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch ${this.file} to WAL mode (got ${mode})`);
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma('secure_delete = ON');
       migrate(this.db);
+      tightenDatabaseFiles(this.file); // the -wal and -shm now exist
       this.byReference = this.db.prepare('SELECT * FROM handovers WHERE reference = ?');
       this.insertEvent = this.db.prepare('INSERT INTO handover_events (reference, kind, actor, at, detail) VALUES (?, ?, ?, ?, ?)');
     } catch (error) {
