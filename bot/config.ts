@@ -39,6 +39,20 @@ export const Config = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /**
+     * Proxies whose X-Forwarded-For is believed, as express's `trust proxy`: a hop count, or
+     * addresses/subnets/`loopback` separated by commas. Unset: none (the socket's address is the client).
+     */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v): boolean | number | string[] => {
+        const t = v?.trim() ?? '';
+        if (!t || t === 'false') return false;
+        if (t === 'true') return true;
+        if (/^\d+$/.test(t)) return Number(t);
+        return t.split(',').map((x) => x.trim()).filter(Boolean);
+      }),
     /** Who may link Teams channels to localities (see bot/teams-links.yaml). */
     TEAMS_LINKS_FILE: optionalText,
     PRIVACY_URL: optionalText,

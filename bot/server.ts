@@ -28,6 +28,7 @@ import { configureTeams, createTeamsSender } from './teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
 import { webRoutes } from './web-routes.js';
 import { webchatTokenHandler } from './webchat-token.js';
+import { withCaller } from './request-context.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
@@ -129,7 +130,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none), so a client cannot rotate its rate-limit bucket.
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(requestLogging({ logger, metrics })); // first, so that every request is logged and timed
   app.use(
     helmet({
@@ -175,6 +177,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const messagesLimiter = botMessagesPerConversation(config.authenticated); // null when authenticated
   if (messagesLimiter) app.post('/api/messages', messagesLimiter);
+  app.post('/api/messages', withCaller(config.authenticated)); // limits that outlive a conversation (request-context.ts)
   app.post('/api/messages', async (req, res) => {
     const parsed = BotActivity.safeParse(req.body);
     if (!parsed.success) {
@@ -190,6 +193,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     limit: 30,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     message: { error: 'Too many new chats from this network. Please wait a minute and try again.' }, // JSON, like every other 4xx
   });
   app.post('/api/webchat/token', tokenLimiter, webchatTokenHandler(config, directLine));
@@ -198,11 +202,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     limit: 60,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     keyGenerator: (req) => `${req.params.conversationId ?? ''}`,
     message: { error: { code: 'TooManyRequests', message: 'Too many messages in this conversation. Please wait a minute and try again.' } },
   });
   app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
-  app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
+  app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter, withCaller());
   app.use(directLine.router);
   app.use(
     '/staff',
