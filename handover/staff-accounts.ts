@@ -59,7 +59,7 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 function passwordCores(password: string): string[] {
   const lower = password.normalize('NFKC').toLowerCase();
   const trimmed = lower.replace(/^[^a-z]+|[^a-z]+$/g, '');
-  const unswapped = lower.replace(/[0134579@$]/g, (c) => LEET[c] ?? c).replace(/^[^a-z]+|[^a-z]+$/g, '');
+  const unswapped = lower.replace(/[^a-z]+$/, '').replace(/[0134579@$]/g, (c) => LEET[c] ?? c).replace(/^[^a-z]+|[^a-z]+$/g, '');
   return [lower, trimmed, unswapped].filter((c) => c.length > 0);
 }
 
