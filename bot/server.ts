@@ -18,7 +18,7 @@ import { checkSafety } from '../triage/safety.js';
 import { checkWithNet, defaultSafetyNet } from '../triage/safety-net.js';
 import { createHttpAdapter, createInProcessAdapter } from './adapter.js';
 import { createBotApp } from './app.js';
-import type { Config } from './config.js';
+import { trustedServiceUrl, type Config } from './config.js';
 import { DirectLine } from './directline.js';
 import { createFlows } from './flows.js';
 import { createHandoverPort } from './handover-service.js';
@@ -183,6 +183,11 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     if (!parsed.success) {
       const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`).join('; ');
       res.status(400).json({ error: 'invalid activity', message });
+      return;
+    }
+    // In production replies go only to Bot Framework hosts: an activity cannot make the bot POST elsewhere.
+    if (!trustedServiceUrl(parsed.data.serviceUrl, config.production)) {
+      res.status(400).json({ error: 'invalid activity', message: 'serviceUrl: not a Bot Framework host' });
       return;
     }
     await httpAdapter.process(req, res, (context) => bot.run(context).then(() => undefined));

@@ -145,7 +145,8 @@ describe('/api/messages with credentials', () => {
 describe('start-up without credentials', () => {
   it('refuses to run in production without credentials, saying why', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword/);
-    expect(() => loadConfig({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'MultiTenant' })).not.toThrow();
+    const production = { PUBLIC_URL: 'https://deal.example.org', SESSION_SECRET: 'x'.repeat(32), METRICS_TOKEN: 'metrics-token' };
+    expect(() => loadConfig({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'MultiTenant', ...production })).not.toThrow();
   });
 
   it('warns "Running UNAUTHENTICATED" at start-up in development', async () => {
