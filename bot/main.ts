@@ -7,7 +7,7 @@
 if (process.argv.includes('--dev') && !process.env.NODE_ENV) process.env.NODE_ENV = 'development';
 
 const { loadConfig } = await import('./config.js');
-const { createLogger } = await import('./logger.js');
+const { captureConsole, createLogger } = await import('./logger.js');
 const { createService } = await import('./server.js');
 
 let config;
@@ -18,6 +18,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL);
+captureConsole(logger); // botbuilder's console dumps become redacted JSON lines
 if (!config.authenticated) {
   logger.warn(
     'Running UNAUTHENTICATED: no MicrosoftAppId is set, so /api/messages accepts activities without a Bot Framework token. Use this for local development only.',

@@ -62,6 +62,21 @@ const BotActivity = z
   })
   .passthrough();
 
+/**
+ * botbuilder answers a failed turn with status 500 and the error's message as the body
+ * ("request to https://login.botframework.com/... failed"): any 5xx body becomes a generic
+ * JSON error with the request's correlation id instead.
+ */
+function genericServerErrors(res: Response): Response {
+  const send = res.send.bind(res);
+  res.send = ((body?: unknown) => {
+    if (res.statusCode < 500) return send(body as never);
+    res.type('application/json');
+    return send(JSON.stringify({ error: 'Something went wrong on our side.', correlationId: String(res.locals.correlationId) }));
+  }) as Response['send'];
+  return res;
+}
+
 export type Service = {
   app: express.Express;
   kb: KnowledgeBase;
@@ -115,7 +130,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     hooks: { configure: (application) => configureTeams(application, teamsDeps), onTurn: metrics.onTurn },
   });
   const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
-    logger.error({ err: { name: error.name, message: error.message }, channel: context.activity.channelId }, 'turn failed');
+    logger.error({ err: error, channel: context.activity.channelId }, 'turn failed'); // through safeError (logger.ts): never the raw message
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
   };
   httpAdapter.onTurnError = onTurnError;
@@ -190,7 +205,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       res.status(400).json({ error: 'invalid activity', message: 'serviceUrl: not a Bot Framework host' });
       return;
     }
-    await httpAdapter.process(req, res, (context) => bot.run(context).then(() => undefined));
+    await httpAdapter.process(req, genericServerErrors(res), (context) => bot.run(context).then(() => undefined));
   });
 
   const tokenLimiter = rateLimit({
@@ -231,7 +246,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error({ err: { name: error.name, message: error.message } }, 'request failed');
+    if (status === 500) logger.error({ err: error }, 'request failed');
     const message =
       error.type === 'entity.parse.failed'
         ? 'The request body is not valid JSON.'
@@ -240,7 +255,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
           : status === 500
             ? 'Something went wrong.'
             : error.message;
-    if (!res.headersSent) res.status(status).json({ error: message });
+    if (!res.headersSent) res.status(status).json({ error: message, ...(status === 500 ? { correlationId: String(res.locals.correlationId) } : {}) });
   });
 
   let server: Server | null = null;
