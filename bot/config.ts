@@ -55,6 +55,8 @@ export const Config = z
         if (/^\d+$/.test(t)) return Number(t);
         return t.split(',').map((x) => x.trim()).filter(Boolean);
       }),
+    /** Open connections allowed from one address (0: no cap); behind a proxy, everything comes from the proxy, so raise it there. */
+    MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(256),
     /** Who may link Teams channels to localities (see bot/teams-links.yaml). */
     TEAMS_LINKS_FILE: optionalText,
     PRIVACY_URL: optionalText,

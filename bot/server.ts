@@ -77,6 +77,30 @@ function genericServerErrors(res: Response): Response {
   return res;
 }
 
+/**
+ * Slow clients cannot hold connections: headers within 10 s, the whole request within 30 s
+ * (Node's default is 300 s), and at most `maxPerAddress` open connections from one address.
+ */
+export function hardenServer(server: Server, maxPerAddress: number): void {
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (maxPerAddress > 0 && count > maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
 export type Service = {
   app: express.Express;
   kb: KnowledgeBase;
@@ -281,6 +305,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     listen(port = config.PORT) {
       return new Promise((resolve, reject) => {
         const s = app.listen(port, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+        hardenServer(s, config.MAX_CONNECTIONS_PER_ADDRESS);
         server = s;
       });
     },

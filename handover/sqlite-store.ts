@@ -575,6 +575,9 @@ export class SqliteHandoverStore implements HandoverStore {
     const ref = this.write(() => {
       const row = this.rowFor(reference, actor);
       if (row.status === 'closed') throw new HandoverStateError(`handover ${row.reference} is closed`);
+      if (options.takeOver && actor.role !== 'lead' && row.status === 'with-officer' && row.claimed_by !== actor.email) {
+        throw new HandoverStateError(`only a lead can take over ${row.reference} from ${row.claimed_by}`);
+      }
       if (row.status === 'with-officer' && row.claimed_by === actor.email) return row.reference;
       if (row.status === 'with-officer' && !options.takeOver) {
         throw new HandoverStateError(`handover ${row.reference} is already with ${row.claimed_by}`);

@@ -431,7 +431,10 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     const handover = reference ? await store.getHandoverFor(principal, reference) : null;
     if (!handover) return notFoundPage(req, res);
     const [notes, events] = await Promise.all([store.listNotes(handover.reference, principal), store.listEvents(handover.reference)]);
-    if (status === 200) log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email }, 'staff opened a handover');
+    if (status === 200) {
+      await store.audit({ actor: principal.email, action: 'handover-viewed', subject: handover.reference, detail: { via: 'page' } }, now());
+      log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email }, 'staff opened a handover');
+    }
     sendPage(res, status, handoverPage(context(req), { handover, notes, events, now: now(), routeTitle, publicUrl, ...extra }));
   };
 
@@ -546,6 +549,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     const handover = reference ? await store.getHandoverFor(principal, reference) : null;
     if (!handover) return void apiNotFound(res);
     const [notes, events] = await Promise.all([store.listNotes(handover.reference, principal), store.listEvents(handover.reference)]);
+    await store.audit({ actor: principal.email, action: 'handover-viewed', subject: handover.reference, detail: { via: 'api' } }, now());
     log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email, via: 'api' }, 'staff opened a handover');
     res.json({ handover, overdue: isOverdue(handover, now()), notes, events });
   });

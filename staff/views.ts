@@ -308,6 +308,8 @@ export function handoverPage(ctx: PageContext, view: HandoverView): string {
   <button type="submit">Claim this request</button></form>`;
     } else if (h.claimedBy === me.principal.email) {
       claim = html`<p>This request is with you.</p>`;
+    } else if (me.principal.role !== 'lead') {
+      claim = html`<p>${h.claimedBy ?? 'Someone'} has claimed this request. A lead can reassign it.</p>`;
     } else {
       claim = html`<form method="post" action="${action('claim')}" class="inline-form">${csrf}
   <input type="hidden" name="takeOver" value="1">
