@@ -261,6 +261,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       logger,
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
+      eraseConversations: (reference) => storage.eraseMentioning(reference),
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));

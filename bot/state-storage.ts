@@ -71,6 +71,14 @@ export class SqliteStorage implements Storage {
     return changes;
   }
 
+  /** Deletes every conversation whose state mentions `reference` (an erasure request); returns how many. */
+  eraseMentioning(reference: string): number {
+    if (!/^DEAL-[0-9A-Z]{6}$/.test(reference)) return 0;
+    const changes = this.db.prepare("DELETE FROM bot_state WHERE instr(value, ?) > 0").run(reference).changes;
+    this.checkpoint();
+    return changes;
+  }
+
   /** Folds the WAL in and truncates it, so overwritten state (old page images) does not linger in -wal; the housekeeping calls it too. */
   checkpoint(): void {
     checkpointTruncate(this.db);

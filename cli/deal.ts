@@ -10,7 +10,7 @@ import { KnowledgeSearch } from '../knowledge/search.js';
 import { evalTriageFile, runTriageJson } from '../triage/eval.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { addStaff, backupHandovers, changeStaff, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { addStaff, backupHandovers, changeStaff, eraseHandover, exportHandover, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
 import { localityData } from '../triage/locality.js';
 
 const USAGE = `usage:
@@ -22,6 +22,8 @@ const USAGE = `usage:
   deal handovers list [--locality X] [--all] [--json]   open handovers (no contact details)
   deal handovers purge [--days N]          delete personal data of handovers closed N days ago (default RETENTION_DAYS or 90)
   deal handovers backup <file>             copy the handover database to a new file while the bot runs
+  deal handovers export <ref>              everything held about one request, as JSON (subject access request)
+  deal handovers erase <ref> --reason "…"  erase a family's personal data now (right to erasure), audited
   deal staff add <email> --locality <id|name> | --lead [--aad <Entra ID object id>]
                                            add a staff account; password from DEAL_STAFF_PASSWORD or asked for
   deal staff disable|enable <email>        stop (and sign out) or restore an account
@@ -100,8 +102,17 @@ const handovers: Command = async (args) => {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' } },
+    options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' }, reason: { type: 'string' } },
   });
+  if (sub === 'export' && positionals.length === 1) {
+    process.stdout.write(await exportHandover(positionals[0]!));
+    return 0;
+  }
+  if (sub === 'erase' && positionals.length === 1) {
+    if (!values.reason?.trim()) return fail('usage: deal handovers erase <ref> --reason "why (no personal details)"');
+    process.stdout.write(await eraseHandover(positionals[0]!, values.reason));
+    return 0;
+  }
   if (sub === 'list') {
     process.stdout.write(await listHandovers({ locality: values.locality, json: values.json, all: values.all }));
     return 0;
@@ -114,7 +125,9 @@ const handovers: Command = async (args) => {
     process.stdout.write(await backupHandovers(positionals[0]!));
     return 0;
   }
-  return fail('usage: deal handovers list [--locality X] [--json] | deal handovers purge [--days N] | deal handovers backup <file>');
+  return fail(
+    'usage: deal handovers list [--locality X] [--json] | purge [--days N] | backup <file> | export <ref> | erase <ref> --reason "..."',
+  );
 };
 
 /** The password for a new account: never a command-line argument (it would sit in shell history). */

@@ -15,10 +15,11 @@
  * the bot uses; the store's busy timeout lets the CLI run while the bot is running.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from './consent.js';
-import type { Handover, HandoverStatus } from './schema.js';
+import { normaliseReference, type Handover, type HandoverStatus } from './schema.js';
+import { checkpointTruncate, openPrivateDatabase } from './private-files.js';
 import { openHandoverStore, type SqliteHandoverStore } from './sqlite-store.js';
 import { StaffAccounts } from './staff-accounts.js';
 import type { AuditAction, AuditEntry, HandoverStore } from './store.js';
@@ -219,4 +220,56 @@ export async function changeStaff(
         return `Linked ${email} to Entra ID object ${options.aad}: Teams card buttons they press act with their rights.\n`;
     }
   });
+}
+
+/** The principal the CLI reads with: the operator acts as a lead (they hold the database file). */
+const CLI_LEAD = { email: 'cli', role: 'lead', localityId: null } as const;
+
+/**
+ * Everything held about one family's request, for a subject access request: the handover
+ * (contact details, child, triage, questions, transcript), notes, its event log and the audit
+ * entries about it. The export itself is audited.
+ */
+export async function exportHandover(reference: string, context: CliContext = {}): Promise<string> {
+  return withStore(context, async (store) => {
+    const handover = await store.getHandover(normaliseReferenceOrThrow(reference));
+    if (!handover) throw new Error(`handover ${reference} was not found`);
+    const [notes, events] = await Promise.all([store.listNotes(handover.reference, CLI_LEAD), store.listEvents(handover.reference)]);
+    await store.audit({ actor: CLI_ACTOR, action: 'handover-exported', subject: handover.reference, detail: {} }, context.now?.() ?? new Date());
+    const audit = await store.listAudit(handover.reference);
+    return `${JSON.stringify({ exportedAt: (context.now?.() ?? new Date()).toISOString(), handover, notes, events, audit }, null, 2)}\n`;
+  });
+}
+
+/**
+ * Erases a family's personal data at once (right to erasure), whatever the request's status,
+ * with the reason in the audit log; also deletes any conversation state that mentions the
+ * reference (`conversations.sqlite` in the same data directory).
+ */
+export async function eraseHandover(reference: string, reason: string, context: CliContext = {}): Promise<string> {
+  const ref = normaliseReferenceOrThrow(reference);
+  const erased = await withStore(context, (store) => store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date()));
+  const conversations = eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
+  return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
+}
+
+/** Deletes the bot's conversation state that mentions `reference`, if the conversation database exists. */
+function eraseConversationState(dataDir: string, reference: string): number {
+  const file = join(dataDir, 'conversations.sqlite');
+  if (!existsSync(file)) return 0;
+  const db = openPrivateDatabase(file); // the same table as bot/state-storage.ts's eraseMentioning
+  try {
+    db.pragma('busy_timeout = 5000');
+    const deleted = db.prepare('DELETE FROM bot_state WHERE instr(value, ?) > 0').run(reference).changes;
+    checkpointTruncate(db);
+    return deleted;
+  } finally {
+    db.close();
+  }
+}
+
+function normaliseReferenceOrThrow(reference: string): string {
+  const ref = normaliseReference(reference);
+  if (!ref) throw new Error(`"${reference.slice(0, 20)}" is not a reference (DEAL-7K3F9Q)`);
+  return ref;
 }

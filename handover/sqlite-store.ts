@@ -767,6 +767,34 @@ export class SqliteHandoverStore implements HandoverStore {
     return count;
   }
 
+  async eraseHandover(reference: string, actor: string, reason: string, now: Date): Promise<Handover> {
+    const why = reason.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
+    if (!why) throw new HandoverValidationError(['reason: say why the data is erased (for example "the family asked, by phone, 3 March")']);
+    const ref = normaliseReference(reference);
+    const at = now.getTime();
+    this.write(() => {
+      const row = ref ? this.byReference.get(ref) : undefined;
+      if (!row) throw new HandoverNotFoundError(reference);
+      if (row.purged_at !== null) throw new HandoverStateError(`handover ${row.reference} has already been erased or purged`);
+      this.db
+        .prepare(
+          `UPDATE handovers SET purged_at = ?, status = 'closed', closed_at = coalesce(closed_at, ?), outcome = coalesce(outcome, 'withdrawn'),
+             contact_name = NULL, contact_method = NULL, contact_detail = NULL, best_time = NULL,
+             child_name = NULL, child_age = NULL, child_setting = NULL,
+             triage_json = NULL, questions_json = NULL, transcript_json = NULL
+           WHERE reference = ?`,
+        )
+        .run(at, at, row.reference);
+      const notes = this.db.prepare('DELETE FROM handover_notes WHERE reference = ?').run(row.reference).changes;
+      this.event(row.reference, 'purged', actor.slice(0, 254), at, { erasure: true, notesDeleted: notes });
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(at, actor.slice(0, 254), 'handover-erased', row.reference, JSON.stringify({ reason: why, previousStatus: row.status }));
+    });
+    this.db.pragma('wal_checkpoint(TRUNCATE)'); // old page images in the WAL could still hold the values
+    return toHandover(this.byReference.get(ref!)!);
+  }
+
   async purgeExpiredSessions(now: Date): Promise<number> {
     return this.write(() => this.db.prepare('DELETE FROM staff_sessions WHERE expires_at <= ?').run(now.getTime()).changes);
   }

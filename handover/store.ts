@@ -255,6 +255,13 @@ export interface HandoverStore {
    */
   purgeResolvedOlderThan(days: number, now: Date): Promise<number>;
 
+  /**
+   * Erases a family's personal data at once (UK GDPR Article 17), whatever the status: the
+   * personal fields are emptied, notes deleted, an open handover closed (`withdrawn`), a
+   * `purged` event logged and the reason audited. Returns the record as it remains.
+   */
+  eraseHandover(reference: string, actor: string, reason: string, now: Date): Promise<Handover>;
+
   /** Deletes expired staff sessions; returns how many. */
   purgeExpiredSessions(now: Date): Promise<number>;
 

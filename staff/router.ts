@@ -61,6 +61,8 @@ export interface StaffRouterDeps {
   secureCookies: boolean;
   /** Locality ids and names; default triage/localities.yaml. */
   localities?: readonly { id: string; name: string }[];
+  /** Deletes the conversation state that mentions an erased reference (the bot's conversation store); returns how many. */
+  eraseConversations?: (reference: string) => number;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
 }
@@ -78,6 +80,7 @@ const FLASH: Record<string, string> = {
   'taken-over': 'You have taken over this request.',
   'note-added': 'Your note has been added.',
   resolved: 'The request has been resolved.',
+  erased: "The family's personal details have been erased.",
 };
 
 // ---- request bodies ---------------------------------------------------------------------
@@ -522,6 +525,19 @@ export function staffRouter(deps: StaffRouterDeps): Router {
         resolveNote: field(req.body, 'note').slice(0, 2000),
       }),
     ),
+  );
+
+  router.post(
+    '/handovers/:reference/erase',
+    formAction('erase', async (req, _res, principal, reference) => {
+      if (principal.role !== 'lead') throw new HandoverNotFoundError(reference); // leads only; officers get "not found"
+      const reason = field(req.body, 'reason').trim();
+      if (!reason || reason.length > 200) return [{ field: 'erase-reason', message: 'Say why, in up to 200 characters' }];
+      await store.eraseHandover(reference, principal.email, reason, now());
+      const conversations = deps.eraseConversations?.(reference) ?? 0;
+      log.info({ staffAction: 'erase', reference, staff: principal.email, conversations }, 'staff erased a handover');
+      return 'erased';
+    }),
   );
 
   // ---- JSON API -------------------------------------------------------------------------

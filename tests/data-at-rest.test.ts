@@ -5,7 +5,9 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffAccounts } from '../handover/staff-accounts.js';
 import { contactSteps, REFERENCE, say, SEND, TRIAGE_TO_HANDOVER } from './helpers/bot-turns.js';
 import { startService, type TestService } from './helpers/service.js';
 
@@ -20,6 +22,7 @@ afterAll(async () => {
 });
 
 const MARKERS = ['Zephyrine Quillmarker', 'zephyr.quillmarker@example.org', 'wombatmarker', 'declinedmarker'];
+const ERASE_MARKERS = ['Quentin Erasemarker', 'quentin.erasemarker@example.org', 'numbatmarker'];
 
 /** Every file under the data directory, with its bytes. */
 function filesUnder(dir: string): { path: string; bytes: Buffer; mode: number }[] {
@@ -30,13 +33,12 @@ function filesUnder(dir: string): { path: string; bytes: Buffer; mode: number }[
 }
 
 /** The markers found in any file's bytes, with the file. */
-const markersOnDisk = () => filesUnder(dataDir).flatMap((f) => MARKERS.filter((m) => f.bytes.includes(Buffer.from(m))).map((m) => `${m} in ${f.path}`));
+const markersOnDisk = (markers = MARKERS) => filesUnder(dataDir).flatMap((f) => markers.filter((m) => f.bytes.includes(Buffer.from(m))).map((m) => `${m} in ${f.path}`));
 
-async function handoverWithMarkers(): Promise<string> {
-  const id = 'rest-handover';
+async function handoverWithMarkers(id = 'rest-handover', markers = MARKERS): Promise<string> {
   await say(service.url, id, 'talk to a person');
-  const turns = TRIAGE_TO_HANDOVER.map((t, i) => (i === 6 ? { text: 'wombatmarker: several cycles of SEN support with speech therapy advice, needs exceed what school can do' } : t));
-  for (const t of [...turns, ...contactSteps({ name: MARKERS[0]!, email: MARKERS[1]! })]) expect((await say(service.url, id, t)).status).toBe(200);
+  const turns = TRIAGE_TO_HANDOVER.map((t, i) => (i === 6 ? { text: `${markers[2]}: several cycles of SEN support with speech therapy advice, needs exceed what school can do` } : t));
+  for (const t of [...turns, ...contactSteps({ name: markers[0]!, email: markers[1]! })]) expect((await say(service.url, id, t)).status).toBe(200);
   const sent = await say(service.url, id, SEND);
   return REFERENCE.exec(sent.text)![0];
 }
@@ -62,5 +64,66 @@ describe('files under DATA_DIR', () => {
     await service.housekeeping(later);
     expect((await service.store.getHandover(reference))!.purgedAt).not.toBeNull();
     expect(markersOnDisk()).toEqual([]);
+  });
+});
+
+/** Runs the real `deal` command against this data directory, while the bot keeps running. */
+function deal(args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/deal.js', ...args], { cwd: join(import.meta.dirname, '..'), env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('erasure on request (issue 15, finding 9)', () => {
+  it('deal handovers export gives everything held; deal handovers erase removes it at once, open or not, from every file', async () => {
+    const reference = await handoverWithMarkers('rest-erase', ERASE_MARKERS);
+    const exported = deal(['handovers', 'export', reference]);
+    expect(exported.code, exported.err).toBe(0);
+    const record = JSON.parse(exported.out) as { handover: { contact: { name: string; detail: string } }; events: unknown[] };
+    expect(record.handover.contact).toMatchObject({ name: ERASE_MARKERS[0], detail: ERASE_MARKERS[1] });
+    expect(markersOnDisk(ERASE_MARKERS).length).toBeGreaterThan(0);
+
+    expect(deal(['handovers', 'erase', reference]).code).toBe(2); // usage: a reason is required
+    const erased = deal(['handovers', 'erase', reference, '--reason', 'the family asked by phone']);
+    expect(erased.code, erased.err).toBe(0);
+    expect(erased.out).toMatch(/1 conversation mentioning it deleted/);
+    const after = (await service.store.getHandover(reference))!;
+    expect(after).toMatchObject({ status: 'closed', contact: null, outcome: 'withdrawn' });
+    expect(after.purgedAt).not.toBeNull();
+    expect((await service.store.listAudit(reference)).map((e) => [e.action, e.detail.reason ?? null])).toEqual([
+      ['handover-exported', null],
+      ['handover-erased', 'the family asked by phone'],
+    ]);
+    expect(markersOnDisk(ERASE_MARKERS)).toEqual([]);
+  });
+
+  it('a lead can erase from the staff page; an officer cannot', async () => {
+    const { sampleDraft } = await import('./fixtures/handover-draft.js');
+    const h = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const accounts = new StaffAccounts(service.store);
+    await accounts.addStaff('lead.erase@example.org', { lead: true, password: 'lead erase passphrase' });
+    await accounts.addStaff('officer.erase@example.org', { localityId: 'north', password: 'officer erase passphrase' });
+    const post = async (email: string, password: string) => {
+      const session = await accounts.createSession((await accounts.verifyPassword(email, password))!);
+      const cookie = `deal_staff_session=${session.token}`;
+      const page = await (await fetch(`${service.url}/staff/handovers/${h.reference}`, { headers: { cookie } })).text();
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+      return {
+        page,
+        res: await fetch(`${service.url}/staff/handovers/${h.reference}/erase`, {
+          method: 'POST', redirect: 'manual',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: service.url },
+          body: new URLSearchParams({ _csrf: csrf, reason: 'asked at a meeting' }).toString(),
+        }),
+      };
+    };
+    const officer = await post('officer.erase@example.org', 'officer erase passphrase');
+    expect(officer.page).not.toContain('Erase personal data');
+    expect(officer.res.status).toBe(404);
+    expect((await service.store.getHandover(h.reference))!.purgedAt).toBeNull();
+    const lead = await post('lead.erase@example.org', 'lead erase passphrase');
+    expect(lead.page).toContain('Erase personal data');
+    expect(lead.res.status).toBe(303);
+    expect((await service.store.getHandover(h.reference))!.contact).toBeNull();
+    expect((await service.store.listAudit(h.reference)).at(-1)).toMatchObject({ action: 'handover-erased', actor: 'lead.erase@example.org' });
   });
 });
