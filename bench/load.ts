@@ -46,7 +46,7 @@ function problems(r: LoadResult): string {
 
 try {
   const base = 40_000 + (process.pid % 10_000);
-  const ours = { ...(await startChild('ours', 'bot/main.ts', base, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' })), echo: false };
+  const ours = { ...(await startChild('ours', 'bot/main.ts', base, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', TRUST_PROXY: 'loopback' })), echo: false };
   started.push(ours);
   const echo = { ...(await startChild('echo', 'bench/echo-bot.ts', base + 1, {})), echo: true };
   started.push(echo);

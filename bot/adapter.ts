@@ -54,7 +54,8 @@ export function createHttpAdapter(config: Config): TeamsAdapter {
   return new HttpAdapter({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
-    MicrosoftAppType: config.MicrosoftAppType,
+    // botbuilder insists on an app id for SingleTenant; without credentials nothing is checked anyway.
+    MicrosoftAppType: config.authenticated ? config.MicrosoftAppType : 'MultiTenant',
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
   });
 }

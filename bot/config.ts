@@ -12,9 +12,11 @@ const optionalText = z
 
 export const Config = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Unset means production: only NODE_ENV=development (or test) relaxes the checks below. `npm start` sets development. */
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-    HOST: z.string().default('0.0.0.0'),
+    /** Default 0.0.0.0 in production, 127.0.0.1 in development (nobody else on the network can reach an unauthenticated bot). */
+    HOST: optionalText,
     /** The address people use to reach this server; used in "read more" links and staff links. */
     PUBLIC_URL: optionalText,
     /** Where the SQLite files live. */
@@ -23,7 +25,8 @@ export const Config = z
     /** Bot registration (Azure Bot Service). Without them the bot runs unauthenticated, for local use only. */
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    /** Single tenant by default: a council's bot talks to its own organisation only. */
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     MicrosoftAppTenantId: optionalText,
     /** Azure Direct Line secret: when set, the web chat page uses Azure's Direct Line instead of the embedded one. */
     DIRECTLINE_SECRET: optionalText,
@@ -38,14 +41,38 @@ export const Config = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
     OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /**
+     * Proxies whose X-Forwarded-For is believed, as express's `trust proxy`: a hop count, or
+     * addresses/subnets/`loopback` separated by commas. Unset: none (the socket's address is the client).
+     */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v): boolean | number | string[] => {
+        const t = v?.trim() ?? '';
+        if (!t || t === 'false') return false;
+        if (t === 'true') return true;
+        if (/^\d+$/.test(t)) return Number(t);
+        return t.split(',').map((x) => x.trim()).filter(Boolean);
+      }),
+    /** Open connections allowed from one address (0: no cap); behind a proxy, everything comes from the proxy, so raise it there. */
+    MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(256),
+    /** Who may link Teams channels to localities (see bot/teams-links.yaml). */
+    TEAMS_LINKS_FILE: optionalText,
     PRIVACY_URL: optionalText,
     TERMS_URL: optionalText,
-    /** When set, GET /metrics needs `Authorization: Bearer <token>` (the counts hold no personal data either way). */
+    /** When set, GET /metrics needs `Authorization: Bearer <token>` (the counts hold no personal data either way). Required in production unless METRICS_PUBLIC=true. */
     METRICS_TOKEN: optionalText,
+    METRICS_PUBLIC: z
+      .enum(['true', 'false', ''])
+      .optional()
+      .transform((v) => v === 'true'),
   })
   .transform((c) => ({
     ...c,
     DATA_DIR: resolve(c.DATA_DIR),
+    HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    production: c.NODE_ENV === 'production',
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     authenticated: Boolean(c.MicrosoftAppId),
   }));
@@ -59,13 +86,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid settings:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.authenticated) {
+  if (config.production && !config.authenticated) {
     throw new Error(
-      'Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword, so that /api/messages only accepts activities signed by the Bot Framework.',
+      'Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword, so that /api/messages only accepts activities signed by the Bot Framework. (NODE_ENV unset counts as production; for local use run `npm start`, which sets NODE_ENV=development.)',
     );
+  }
+  const missing = config.production ? productionProblems(env, config) : [];
+  if (missing.length) throw new Error(`Refusing to start in production:\n${missing.map((m) => `  ${m}`).join('\n')}`);
+  if (config.authenticated && config.MicrosoftAppType === 'SingleTenant' && !config.MicrosoftAppTenantId) {
+    throw new Error('Invalid settings:\n  MicrosoftAppTenantId: is required with MicrosoftAppType=SingleTenant (the default); set it, or MicrosoftAppType=MultiTenant');
   }
   if (config.authenticated && !config.MicrosoftAppPassword && config.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new Error('Invalid settings:\n  MicrosoftAppPassword: is required with MicrosoftAppId');
   }
   return config;
+}
+
+/** What production needs beyond credentials: an https PUBLIC_URL (Secure cookies), a SESSION_SECRET, and a METRICS_TOKEN unless metrics are public on purpose. */
+function productionProblems(env: NodeJS.ProcessEnv, config: Config): string[] {
+  const problems: string[] = [];
+  if (!env.PUBLIC_URL?.trim() || !config.PUBLIC_URL.startsWith('https://')) problems.push('PUBLIC_URL: must be set to the https:// address people use (staff cookies are Secure only then)');
+  if (!config.SESSION_SECRET || config.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET: must be set, 32 or more random characters (it signs web chat tokens)');
+  if (!config.METRICS_TOKEN && !config.METRICS_PUBLIC) problems.push('METRICS_TOKEN: must be set (or METRICS_PUBLIC=true to leave /metrics open on purpose)');
+  return problems;
+}
+
+/** Bot Framework and Teams connector hosts: in production the bot posts replies only to these (https). */
+const TRUSTED_SERVICE_HOSTS = [/(^|\.)botframework\.com$/, /^smba\.trafficmanager\.net$/, /(^|\.)botframework\.azure\.us$/, /(^|\.)teams\.microsoft\.us$/];
+
+/** True when a serviceUrl may receive the bot's replies: anything outside production, only trusted https hosts in production. */
+export function trustedServiceUrl(serviceUrl: string, production: boolean): boolean {
+  if (!production) return true;
+  try {
+    const url = new URL(serviceUrl);
+    return url.protocol === 'https:' && TRUSTED_SERVICE_HOSTS.some((h) => h.test(url.hostname.toLowerCase()));
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,8 @@ export type DirectLineOptions = {
   /** Conversations idle longer than this are dropped. */
   idleMs?: number;
   maxConversations?: number;
+  /** A conversation's transcript is cut (oldest first) to this many bytes of JSON (default MAX_TRANSCRIPT_BYTES). */
+  maxTranscriptBytes?: number;
   now?: () => number;
 };
 
@@ -53,6 +55,8 @@ type StoredConversation = {
   id: string;
   userId: string;
   activities: Partial<Activity>[];
+  /** Bytes of `activities` as JSON, kept under MAX_TRANSCRIPT_BYTES. */
+  bytes: number;
   lastActive: number;
   /** Serialises turns: each new turn starts after the previous one ends. */
   queue: Promise<unknown>;
@@ -60,6 +64,9 @@ type StoredConversation = {
 };
 
 const MAX_ACTIVITIES = 500;
+/** A conversation's transcript is also capped by size (its activities as JSON), so a few huge cards or texts cannot hold megabytes. */
+export const MAX_TRANSCRIPT_BYTES = 512 * 1024;
+const sizeOf = (activity: Partial<Activity>) => Buffer.byteLength(JSON.stringify(activity) ?? '', 'utf8');
 
 type TokenClaims = { c: string; u: string; exp: number };
 
@@ -113,7 +120,7 @@ export class DirectLine {
     this.evictIdle();
     const id = randomUUID().replace(/-/g, '');
     const userId = `web_${randomBytes(9).toString("base64url")}`;
-    this.conversations.set(id, { id, userId, activities: [], lastActive: this.now(), queue: Promise.resolve(), sequence: 0 });
+    this.conversations.set(id, { id, userId, activities: [], bytes: 0, lastActive: this.now(), queue: Promise.resolve(), sequence: 0 });
     return { conversationId: id, token: this.token(id, userId), expires_in: this.ttl, userId };
   }
 
@@ -154,8 +161,12 @@ export class DirectLine {
 
   private append(conversation: StoredConversation, activity: Partial<Activity>): string {
     const id = `${conversation.id}|${String(conversation.sequence++).padStart(7, '0')}`;
-    conversation.activities.push({ ...activity, id, timestamp: new Date(this.now()) } as Partial<Activity>);
-    if (conversation.activities.length > MAX_ACTIVITIES) conversation.activities.shift();
+    const stored = { ...activity, id, timestamp: new Date(this.now()) } as Partial<Activity>;
+    conversation.activities.push(stored);
+    conversation.bytes += sizeOf(stored);
+    while (conversation.activities.length > 1 && (conversation.activities.length > MAX_ACTIVITIES || conversation.bytes > (this.options.maxTranscriptBytes ?? MAX_TRANSCRIPT_BYTES))) {
+      conversation.bytes -= sizeOf(conversation.activities.shift()!);
+    }
     return id;
   }
 

@@ -10,6 +10,16 @@ import { draftFromConversation } from '../handover/from-conversation.js';
 import type { HandoverStore } from '../handover/store.js';
 import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
+import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
+import { callerKey } from './request-context.js';
+
+/** Immediate (safeguarding) handovers one caller may create per hour; beyond it the family is asked to phone (the flow's error reply gives DEAL's number). */
+export const IMMEDIATE_HANDOVERS_PER_CALLER_PER_HOUR = 3;
+
+/** Thrown instead of storing when a caller has made too many immediate handovers: the family is asked to phone. */
+export class TooManyUrgentRequests extends Error {
+  override readonly name = 'TooManyUrgentRequests';
+}
 
 export function teamName(localityId: string | null): string {
   const data = localityData();
@@ -24,12 +34,21 @@ export function createHandoverPort(opts: {
   /** Called after each handover is committed, e.g. to send the Teams card at once. */
   onCreated?: () => void;
   logger: Logger;
+  /** Limits on reference checks (per reference and per caller) and on immediate handovers per caller. */
+  referenceLimiter?: ReferenceCheckLimiter;
+  immediateCap?: WindowCounter;
 }): HandoverPort {
   const { store, retentionDays, onCreated, logger } = opts;
+  const referenceLimiter = opts.referenceLimiter ?? new ReferenceCheckLimiter();
+  const immediateCap = opts.immediateCap ?? new WindowCounter(IMMEDIATE_HANDOVERS_PER_CALLER_PER_HOUR, 3_600_000);
   return {
     consent: () => consentForChat(retentionDays),
     async submit(request: HandoverRequest) {
       const draft = draftFromConversation(request);
+      if (request.result.urgency === 'immediate' && !immediateCap.take(callerKey())) {
+        logger.warn({ limit: 'immediate-handovers' }, 'handover: too many immediate requests from one caller; asked to phone');
+        throw new TooManyUrgentRequests('too many immediate handovers from one caller');
+      }
       let handover;
       try {
         handover = await store.createHandover(draft);
@@ -42,6 +61,8 @@ export function createHandoverPort(opts: {
       onCreated?.();
       return { reference: handover.reference, dueAt: new Date(handover.dueAt), teamName: teamName(handover.localityId) };
     },
-    checkStatus: (reference, contactDetail) => store.checkStatus(reference, contactDetail),
+    // Limited per reference and per caller, whatever the conversation: a wait answers as a wrong guess does.
+    checkStatus: (reference, contactDetail) => referenceLimiter.checked(reference, callerKey(), () => store.checkStatus(reference, contactDetail)),
+    referenceCheckWait: (reference) => referenceLimiter.wait(reference, callerKey()),
   };
 }

@@ -25,6 +25,7 @@ export function directLinePostsPerIp(): RequestHandler {
     limit: DIRECT_LINE_POSTS_PER_IP_PER_MINUTE,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     message: { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } },
   });
 }
@@ -38,6 +39,7 @@ export function botMessagesPerConversation(authenticated: boolean): RequestHandl
     limit: MESSAGES_PER_CONVERSATION_PER_MINUTE,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     // Activities without a usable conversation id are rejected by validation straight after.
     skip: (req) => {
       const id = conversationOf(req.body);

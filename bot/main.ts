@@ -2,9 +2,13 @@
  * Starts the DEAL front door: web chat at /, the Bot Framework endpoint at /api/messages,
  * and the staff pages at /staff, with SQLite storage under DATA_DIR.
  */
-import { loadConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { createService } from './server.js';
+// `npm start` passes --dev: a fresh machine with no settings runs in development mode. Without it
+// (and without NODE_ENV) the server runs as production and refuses to start half-configured.
+if (process.argv.includes('--dev') && !process.env.NODE_ENV) process.env.NODE_ENV = 'development';
+
+const { loadConfig } = await import('./config.js');
+const { captureConsole, createLogger } = await import('./logger.js');
+const { createService } = await import('./server.js');
 
 let config;
 try {
@@ -14,6 +18,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL);
+captureConsole(logger); // botbuilder's console dumps become redacted JSON lines
 if (!config.authenticated) {
   logger.warn(
     'Running UNAUTHENTICATED: no MicrosoftAppId is set, so /api/messages accepts activities without a Bot Framework token. Use this for local development only.',
@@ -29,7 +34,7 @@ try {
   process.exit(1);
 }
 await service.listen(config.PORT);
-logger.info({ url: config.PUBLIC_URL, port: config.PORT }, `DEAL front door listening: web chat at ${config.PUBLIC_URL}/`);
+logger.info({ url: config.PUBLIC_URL, host: config.HOST, port: config.PORT }, `DEAL front door listening: web chat at ${config.PUBLIC_URL}/`);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -18,15 +18,17 @@ import { checkSafety } from '../triage/safety.js';
 import { checkWithNet, defaultSafetyNet } from '../triage/safety-net.js';
 import { createHttpAdapter, createInProcessAdapter } from './adapter.js';
 import { createBotApp } from './app.js';
-import type { Config } from './config.js';
+import { trustedServiceUrl, type Config } from './config.js';
 import { DirectLine } from './directline.js';
 import { createFlows } from './flows.js';
 import { createHandoverPort } from './handover-service.js';
 import { createLogger } from './logger.js';
 import { SqliteStorage } from './state-storage.js';
 import { configureTeams, createTeamsSender } from './teams.js';
+import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
 import { webRoutes } from './web-routes.js';
 import { webchatTokenHandler } from './webchat-token.js';
+import { withCaller } from './request-context.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
@@ -60,6 +62,45 @@ const BotActivity = z
   })
   .passthrough();
 
+/**
+ * botbuilder answers a failed turn with status 500 and the error's message as the body
+ * ("request to https://login.botframework.com/... failed"): any 5xx body becomes a generic
+ * JSON error with the request's correlation id instead.
+ */
+function genericServerErrors(res: Response): Response {
+  const send = res.send.bind(res);
+  res.send = ((body?: unknown) => {
+    if (res.statusCode < 500) return send(body as never);
+    res.type('application/json');
+    return send(JSON.stringify({ error: 'Something went wrong on our side.', correlationId: String(res.locals.correlationId) }));
+  }) as Response['send'];
+  return res;
+}
+
+/**
+ * Slow clients cannot hold connections: headers within 10 s, the whole request within 30 s
+ * (Node's default is 300 s), and at most `maxPerAddress` open connections from one address.
+ */
+export function hardenServer(server: Server, maxPerAddress: number): void {
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (maxPerAddress > 0 && count > maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
 export type Service = {
   app: express.Express;
   kb: KnowledgeBase;
@@ -68,6 +109,8 @@ export type Service = {
   search: KnowledgeSearch;
   logger: Logger;
   directLine: DirectLine;
+  /** Retention now (as every 15 minutes): idle conversations, closed handovers' personal data, expired sessions. */
+  housekeeping(now?: Date): Promise<void>;
   listen(port?: number): Promise<Server>;
   close(): Promise<void>;
 };
@@ -86,7 +129,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const httpAdapter = createHttpAdapter(config);
   const localAdapter = createInProcessAdapter();
-  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger };
+  const links = loadTeamsLinks(config.TEAMS_LINKS_FILE ?? DEFAULT_TEAMS_LINKS_FILE, [...localityData().localities.map((l) => l.id), 'lead']);
+  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger, links, serviceTenant: config.MicrosoftAppTenantId ?? null };
   // Teams cards need the bot's credentials; without them handovers wait in the outbox and on the staff page.
   const outbox = config.MicrosoftAppId
     ? new OutboxWorker({
@@ -110,7 +154,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     hooks: { configure: (application) => configureTeams(application, teamsDeps), onTurn: metrics.onTurn },
   });
   const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
-    logger.error({ err: { name: error.name, message: error.message }, channel: context.activity.channelId }, 'turn failed');
+    logger.error({ err: error, channel: context.activity.channelId }, 'turn failed'); // through safeError (logger.ts): never the raw message
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
   };
   httpAdapter.onTurnError = onTurnError;
@@ -125,7 +169,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none), so a client cannot rotate its rate-limit bucket.
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(requestLogging({ logger, metrics })); // first, so that every request is logged and timed
   app.use(
     helmet({
@@ -171,6 +216,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   const messagesLimiter = botMessagesPerConversation(config.authenticated); // null when authenticated
   if (messagesLimiter) app.post('/api/messages', messagesLimiter);
+  app.post('/api/messages', withCaller(config.authenticated)); // limits that outlive a conversation (request-context.ts)
   app.post('/api/messages', async (req, res) => {
     const parsed = BotActivity.safeParse(req.body);
     if (!parsed.success) {
@@ -178,7 +224,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       res.status(400).json({ error: 'invalid activity', message });
       return;
     }
-    await httpAdapter.process(req, res, (context) => bot.run(context).then(() => undefined));
+    // In production replies go only to Bot Framework hosts: an activity cannot make the bot POST elsewhere.
+    if (!trustedServiceUrl(parsed.data.serviceUrl, config.production)) {
+      res.status(400).json({ error: 'invalid activity', message: 'serviceUrl: not a Bot Framework host' });
+      return;
+    }
+    await httpAdapter.process(req, genericServerErrors(res), (context) => bot.run(context).then(() => undefined));
   });
 
   const tokenLimiter = rateLimit({
@@ -186,6 +237,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     limit: 30,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     message: { error: 'Too many new chats from this network. Please wait a minute and try again.' }, // JSON, like every other 4xx
   });
   app.post('/api/webchat/token', tokenLimiter, webchatTokenHandler(config, directLine));
@@ -194,11 +246,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     limit: 60,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     keyGenerator: (req) => `${req.params.conversationId ?? ''}`,
     message: { error: { code: 'TooManyRequests', message: 'Too many messages in this conversation. Please wait a minute and try again.' } },
   });
   app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
-  app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter);
+  app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter, withCaller());
   app.use(directLine.router);
   app.use(
     '/staff',
@@ -208,6 +261,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       logger,
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
+      eraseConversations: (reference) => storage.eraseMentioning(reference),
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
@@ -217,7 +271,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error({ err: { name: error.name, message: error.message } }, 'request failed');
+    if (status === 500) logger.error({ err: error }, 'request failed');
     const message =
       error.type === 'entity.parse.failed'
         ? 'The request body is not valid JSON.'
@@ -226,14 +280,14 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
           : status === 500
             ? 'Something went wrong.'
             : error.message;
-    if (!res.headersSent) res.status(status).json({ error: message });
+    if (!res.headersSent) res.status(status).json({ error: message, ...(status === 500 ? { correlationId: String(res.locals.correlationId) } : {}) });
   });
 
   let server: Server | null = null;
-  const housekeeping = async () => {
-    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000);
-    const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, new Date());
-    await store.purgeExpiredSessions(new Date());
+  const housekeeping = async (now = new Date()) => {
+    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // also checkpoints the WAL
+    const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
+    await store.purgeExpiredSessions(now);
     if (conversations || handoversPurged) logger.info({ conversations, handovers: handoversPurged }, 'retention: deleted old personal data');
   };
   const purge = setInterval(() => void housekeeping().catch((error: Error) => logger.error({ err: error.message }, 'retention failed')), 15 * 60_000);
@@ -248,9 +302,11 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     search,
     logger,
     directLine,
+    housekeeping,
     listen(port = config.PORT) {
       return new Promise((resolve, reject) => {
         const s = app.listen(port, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+        hardenServer(s, config.MAX_CONNECTIONS_PER_ADDRESS);
         server = s;
       });
     },

@@ -4,11 +4,12 @@
  * State survives a restart or a killed process, so a family mid-way through triage carries
  * on where they were. Optimistic concurrency uses eTags as botbuilder expects. Rows idle
  * longer than the configured time are deleted: we keep a conversation only as long as needed.
+ * The file is private (0600, with its -wal and -shm) and `secure_delete` is on; after deletes
+ * the WAL is checkpointed and truncated, so what a family typed does not linger in the bytes.
  */
-import { Database, type SqliteDatabase, type SqliteStatement } from '../handover/sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from '../handover/sqlite-driver.js';
+import { checkpointTruncate, openPrivateDatabase, tightenDatabaseFiles } from '../handover/private-files.js';
 import type { Storage, StoreItems } from 'botbuilder';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 export class SqliteStorage implements Storage {
   private readonly db: SqliteDatabase;
@@ -17,9 +18,9 @@ export class SqliteStorage implements Storage {
   private readonly remove: SqliteStatement<[string]>;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file); // directory 0700, files 0600, secure_delete on
     this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') tightenDatabaseFiles(file);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
@@ -60,11 +61,27 @@ export class SqliteStorage implements Storage {
 
   async delete(keys: string[]): Promise<void> {
     this.db.transaction(() => keys.forEach((key) => this.remove.run(key)))();
+    this.checkpoint();
   }
 
   /** Deletes state idle for longer than `maxAgeMs`; returns how many rows went. */
   purgeIdle(maxAgeMs: number, now = Date.now()): number {
-    return this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?').run(now - maxAgeMs).changes;
+    const changes = this.db.prepare('DELETE FROM bot_state WHERE updated_at < ?').run(now - maxAgeMs).changes;
+    this.checkpoint();
+    return changes;
+  }
+
+  /** Deletes every conversation whose state mentions `reference` (an erasure request); returns how many. */
+  eraseMentioning(reference: string): number {
+    if (!/^DEAL-[0-9A-Z]{6}$/.test(reference)) return 0;
+    const changes = this.db.prepare("DELETE FROM bot_state WHERE instr(value, ?) > 0").run(reference).changes;
+    this.checkpoint();
+    return changes;
+  }
+
+  /** Folds the WAL in and truncates it, so overwritten state (old page images) does not linger in -wal; the housekeeping calls it too. */
+  checkpoint(): void {
+    checkpointTruncate(this.db);
   }
 
   close(): void {

@@ -15,12 +15,16 @@ import { localityData } from '../triage/locality.js';
 import { HandoverNotice, Outcome, type Handover, type StaffPrincipal } from '../handover/schema.js';
 import type { HandoverStore, OutboxRow } from '../handover/store.js';
 import { ADAPTIVE_CARD } from './render.js';
+import { allowListRefusal, tenantRefusal, type LinkRequest, type TeamsLinks } from './teams-links.js';
 
 export type TeamsDeps = {
   store: HandoverStore;
   publicUrl: string;
   routes: RouteGuide;
   logger: Logger;
+  /** Who may link channels (teams-links.yaml) and the service's own tenant (MicrosoftAppTenantId). */
+  links: TeamsLinks;
+  serviceTenant: string | null;
 };
 
 const URGENCY_LABEL = { immediate: 'Immediate', priority: 'Priority', routine: 'Routine' } as const;
@@ -105,29 +109,72 @@ export function handoverCard(handover: Handover, deps: Pick<TeamsDeps, 'publicUr
   } as unknown as AdaptiveCard;
 }
 
-/** Whoever presses a card button in a locality channel acts as an officer of that locality. */
-function teamsPrincipal(context: TurnContext, localityId: string | null): StaffPrincipal {
-  const from = context.activity.from;
-  const who = (from.aadObjectId ?? from.id).slice(0, 120);
-  return { email: `teams:${who}`, role: localityId ? 'officer' : 'lead', localityId };
-}
-
 /** A channel's own id: a thread's conversation id is the channel id plus ";messageid=<root>". */
 export function channelConversationId(id: string): string {
   return id.split(';messageid=')[0]!;
 }
 
-/** The locality whose channel this is, or undefined if the channel is not linked. */
-async function channelLocality(store: HandoverStore, context: TurnContext): Promise<string | null | undefined> {
-  const conversationId = channelConversationId(context.activity.conversation.id);
-  for (const { target, reference } of await store.listChannelReferences()) {
-    const linked = (reference as Partial<ConversationReference>).conversation?.id;
-    if (linked && channelConversationId(linked) === conversationId) return target === 'lead' ? null : target;
-  }
-  return undefined;
+/** The active staff account of the person who sent this activity (by Entra ID object id), or null: rights are the person's, never the channel's. */
+async function staffOf(store: HandoverStore, context: TurnContext): Promise<StaffPrincipal | null> {
+  const aad = context.activity.from?.aadObjectId;
+  const record = aad ? await store.getStaffByAad(aad) : null;
+  return record && record.disabledAt === null ? { email: record.email, role: record.role, localityId: record.localityId } : null;
+}
+
+/** The tenant in the signed Bot Framework token's claims (`tid`), when botbuilder verified one. */
+function tokenTenant(context: TurnContext): string | null {
+  const identity = context.turnState.get(context.adapter.BotIdentityKey) as { claims?: { type: string; value: string }[] } | undefined;
+  return identity?.claims?.find((c) => c.type === 'tid')?.value ?? null;
+}
+
+/** The facts the allow-list check needs, from a Teams activity. */
+function linkRequestOf(context: TurnContext): LinkRequest {
+  const data = (context.activity.channelData ?? {}) as { tenant?: { id?: unknown }; team?: { id?: unknown; aadGroupId?: unknown } };
+  const activityTenant = context.activity.conversation.tenantId ?? (typeof data.tenant?.id === 'string' ? data.tenant.id : null);
+  const teamIds = [data.team?.id, data.team?.aadGroupId].filter((t): t is string => typeof t === 'string');
+  return { activityTenant, tokenTenant: tokenTenant(context), teamIds, aadObjectId: context.activity.from?.aadObjectId ?? null };
 }
 
 const LINK = /^\s*link (?:this channel to |locality )?(.+?)\s*$/i;
+
+/** The locality (or 'lead') a "link locality X" names, or null. */
+function linkTarget(text: string): { id: string; name: string } | null {
+  const wanted = LINK.exec(text)?.[1]?.toLowerCase() ?? '';
+  if (wanted === 'lead' || wanted === 'leads' || wanted === 'front door') return { id: 'lead', name: 'front door leads' };
+  const l = localityData().localities.find((x) => x.id === wanted || x.name.toLowerCase() === wanted);
+  return l ? { id: l.id, name: l.name } : null;
+}
+
+/** Links the channel to a locality: only from our tenant, only as the allow-list or a lead permits; changing an existing link needs a lead; audited. */
+async function linkChannel(context: TurnContext, deps: TeamsDeps): Promise<string> {
+  const { store, logger } = deps;
+  const match = linkTarget(context.activity.text ?? '');
+  if (!match) return `I don't know that locality. Try one of: ${localityData().localities.map((l) => l.id).join(', ')}, or "lead".`;
+  const request = linkRequestOf(context);
+  const staff = await staffOf(store, context);
+  const lead = staff?.role === 'lead';
+  const refusal = tenantRefusal(deps.links, deps.serviceTenant, request) ?? (lead ? null : allowListRefusal(deps.links, match.id, request));
+  const reference = TurnContext.getConversationReference(context.activity);
+  const channelId = channelConversationId(reference.conversation!.id);
+  const existing = (await store.getChannelReference(match.id)) as Partial<ConversationReference> | null;
+  const existingId = existing?.conversation?.id ? channelConversationId(existing.conversation.id) : null;
+  if (refusal) {
+    logger.warn({ locality: match.id, reason: refusal }, 'teams: channel link refused');
+    return `I can't link this channel to ${match.name}: ${refusal}. Ask a DEAL lead.`;
+  }
+  if (existingId === channelId) return `This channel is already linked to ${match.name}.`;
+  if (existingId && !lead) {
+    logger.warn({ locality: match.id }, 'teams: channel link refused: already linked elsewhere');
+    return `${match.name} is already linked to another channel; only a DEAL lead can change that.`;
+  }
+  // Store the channel itself, not the thread of this message, so each card is a new post.
+  const conversation = { ...reference.conversation!, id: channelId };
+  await store.saveChannelReference(match.id, { ...reference, conversation, activityId: undefined }, new Date());
+  const actor = staff?.email ?? `teams:${(request.aadObjectId ?? 'unknown').slice(0, 120)}`;
+  await store.audit({ actor, action: existingId ? 'channel-relinked' : 'channel-linked', subject: match.id, detail: { channel: channelId.slice(0, 200), previous: existingId?.slice(0, 200) ?? null } }, new Date());
+  logger.info({ locality: match.id, relinked: Boolean(existingId) }, 'teams: channel linked to locality');
+  return `This channel will now get a card for each new handover for ${match.name}.`;
+}
 
 export function configureTeams(app: Application<TurnState>, deps: TeamsDeps): void {
   const { store, logger } = deps;
@@ -137,37 +184,24 @@ export function configureTeams(app: Application<TurnState>, deps: TeamsDeps): vo
       await context.sendActivity('Locality links are made in a team channel: @mention me there with "link locality north".');
       return;
     }
-    const wanted = LINK.exec(context.activity.text ?? '')?.[1]?.toLowerCase() ?? '';
-    const localities = localityData().localities;
-    const match =
-      wanted === 'lead' || wanted === 'leads' || wanted === 'front door'
-        ? { id: 'lead', name: 'front door leads' }
-        : localities.find((l) => l.id === wanted || l.name.toLowerCase() === wanted);
-    if (!match) {
-      await context.sendActivity(`I don't know that locality. Try one of: ${localities.map((l) => l.id).join(', ')}, or "lead".`);
-      return;
-    }
-    // Store the channel itself, not the thread of this message, so each card is a new post.
-    const reference = TurnContext.getConversationReference(context.activity);
-    const conversation = { ...reference.conversation!, id: channelConversationId(reference.conversation!.id) };
-    await store.saveChannelReference(match.id, { ...reference, conversation, activityId: undefined }, new Date());
-    logger.info({ locality: match.id }, 'teams: channel linked to locality');
-    await context.sendActivity(`This channel will now get a card for each new handover for ${match.name}.`);
+    await context.sendActivity(await linkChannel(context, deps));
   });
 
   const act = async (context: TurnContext, data: { reference?: unknown; outcome?: unknown }, action: 'claim' | 'resolve') => {
     const reference = typeof data.reference === 'string' ? data.reference : '';
-    const localityId = await channelLocality(store, context);
-    if (localityId === undefined) return 'This channel is not linked to a locality.';
-    const principal = teamsPrincipal(context, localityId);
+    const principal = await staffOf(store, context);
+    if (!principal) return 'You need a DEAL staff account linked to your Microsoft account to do this: ask a DEAL lead.';
+    if ((deps.serviceTenant ?? deps.links.tenantId) && tenantRefusal(deps.links, deps.serviceTenant, linkRequestOf(context))) {
+      return 'This action is only accepted from our own organisation.';
+    }
     const found = await store.getHandoverFor(principal, reference);
-    if (!found) return 'That handover was not found for this locality.';
+    if (!found) return 'That handover was not found for you.';
     try {
       const updated =
         action === 'claim'
           ? await store.claimHandover(reference, principal)
           : await store.resolveHandover(reference, principal, Outcome.parse(data.outcome));
-      logger.info({ reference, action, locality: localityId }, 'teams: card action');
+      logger.info({ reference, action, locality: found.localityId }, 'teams: card action');
       return handoverCard(updated, deps);
     } catch (error) {
       return error instanceof Error && error.name === 'ZodError' ? 'Please choose an outcome.' : `Could not ${action}: ${(error as Error).message}`;

@@ -10,7 +10,7 @@ import { KnowledgeSearch } from '../knowledge/search.js';
 import { evalTriageFile, runTriageJson } from '../triage/eval.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { addStaff, backupHandovers, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { addStaff, backupHandovers, changeStaff, eraseHandover, exportHandover, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
 import { localityData } from '../triage/locality.js';
 
 const USAGE = `usage:
@@ -23,8 +23,15 @@ const USAGE = `usage:
   deal handovers list [--locality X] [--all] [--json]   open handovers (no contact details)
   deal handovers purge [--days N]          delete personal data of handovers closed N days ago (default RETENTION_DAYS or 90)
   deal handovers backup <file>             copy the handover database to a new file while the bot runs
-  deal staff add <email> --locality <id|name> | --lead
+  deal handovers export <ref>              everything held about one request, as JSON (subject access request)
+  deal handovers erase <ref> --reason "…"  erase a family's personal data now (right to erasure), audited
+  deal staff add <email> --locality <id|name> | --lead [--aad <Entra ID object id>]
                                            add a staff account; password from DEAL_STAFF_PASSWORD or asked for
+  deal staff disable|enable <email>        stop (and sign out) or restore an account
+  deal staff reset-password <email>        set a new password (DEAL_STAFF_PASSWORD or asked for); ends its sessions
+  deal staff sessions <email>              list the account's live sessions
+  deal staff sign-out <email>              end every session of the account
+  deal staff link-aad <email> <object id>  Teams card buttons pressed by this person act with this account's rights
 `;
 
 type Command = (args: string[]) => Promise<number> | number;
@@ -105,8 +112,17 @@ const handovers: Command = async (args) => {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' } },
+    options: { locality: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, days: { type: 'string' }, reason: { type: 'string' } },
   });
+  if (sub === 'export' && positionals.length === 1) {
+    process.stdout.write(await exportHandover(positionals[0]!));
+    return 0;
+  }
+  if (sub === 'erase' && positionals.length === 1) {
+    if (!values.reason?.trim()) return fail('usage: deal handovers erase <ref> --reason "why (no personal details)"');
+    process.stdout.write(await eraseHandover(positionals[0]!, values.reason));
+    return 0;
+  }
   if (sub === 'list') {
     process.stdout.write(await listHandovers({ locality: values.locality, json: values.json, all: values.all }));
     return 0;
@@ -119,7 +135,9 @@ const handovers: Command = async (args) => {
     process.stdout.write(await backupHandovers(positionals[0]!));
     return 0;
   }
-  return fail('usage: deal handovers list [--locality X] [--json] | deal handovers purge [--days N] | deal handovers backup <file>');
+  return fail(
+    'usage: deal handovers list [--locality X] [--json] | purge [--days N] | backup <file> | export <ref> | erase <ref> --reason "..."',
+  );
 };
 
 /** The password for a new account: never a command-line argument (it would sit in shell history). */
@@ -133,17 +151,30 @@ async function readPassword(): Promise<string> {
   }
 }
 
+const STAFF_USAGE =
+  'usage: deal staff add <email> --locality <id|name> | --lead [--aad <id>] | deal staff disable|enable|reset-password|sessions|sign-out <email> | deal staff link-aad <email> <id>';
+
 const staff: Command = async (args) => {
   const [sub, email, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { locality: { type: 'string' }, lead: { type: 'boolean' } } });
-  if (sub !== 'add' || !email || (!values.locality && !values.lead)) {
-    return fail('usage: deal staff add <email> --locality <id|name> | --lead');
+  if (email && (sub === 'disable' || sub === 'enable' || sub === 'sessions' || sub === 'sign-out')) {
+    process.stdout.write(await changeStaff(sub, email));
+    return 0;
   }
+  if (email && sub === 'reset-password') {
+    process.stdout.write(await changeStaff(sub, email, { password: await readPassword() }));
+    return 0;
+  }
+  if (email && sub === 'link-aad' && rest.length === 1) {
+    process.stdout.write(await changeStaff(sub, email, { aad: rest[0]! }));
+    return 0;
+  }
+  const { values } = parseArgs({ args: rest, options: { locality: { type: 'string' }, lead: { type: 'boolean' }, aad: { type: 'string' } } });
+  if (sub !== 'add' || !email || (!values.locality && !values.lead)) return fail(STAFF_USAGE);
   const wanted = values.locality?.toLowerCase();
   const locality = wanted
     ? localityData().localities.find((l) => l.id === wanted || l.name.toLowerCase() === wanted)?.id ?? wanted
     : undefined;
-  process.stdout.write(await addStaff(email, { locality, lead: values.lead, password: await readPassword() }));
+  process.stdout.write(await addStaff(email, { locality, lead: values.lead, aad: values.aad, password: await readPassword() }));
   return 0;
 };
 

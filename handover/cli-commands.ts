@@ -15,13 +15,14 @@
  * the bot uses; the store's busy timeout lets the CLI run while the bot is running.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from './consent.js';
-import type { Handover, HandoverStatus } from './schema.js';
+import { normaliseReference, type Handover, type HandoverStatus } from './schema.js';
+import { checkpointTruncate, openPrivateDatabase } from './private-files.js';
 import { openHandoverStore, type SqliteHandoverStore } from './sqlite-store.js';
 import { StaffAccounts } from './staff-accounts.js';
-import type { HandoverStore } from './store.js';
+import type { AuditAction, AuditEntry, HandoverStore } from './store.js';
 
 export interface CliContext {
   /** Use this store (and do not close it) instead of opening one under `dataDir`. */
@@ -147,18 +148,128 @@ export async function backupHandovers(destination: string, context: CliContext =
  */
 export async function addStaff(
   email: string,
-  options: { locality?: string; lead?: boolean; password: string },
+  options: { locality?: string; lead?: boolean; password: string; aad?: string },
   context: CliContext = {},
 ): Promise<string> {
   const knownLocalities = localityData().localities.map((l) => l.id);
-  const principal = await withStore(context, (store) =>
-    new StaffAccounts(store, { clock: context.now, knownLocalities }).addStaff(email, {
+  const principal = await withStore(context, async (store) => {
+    const added = await new StaffAccounts(store, { clock: context.now, knownLocalities }).addStaff(email, {
       ...(options.locality !== undefined ? { localityId: options.locality } : {}),
       ...(options.lead ? { lead: true } : {}),
+      ...(options.aad ? { aadObjectId: options.aad } : {}),
       password: options.password,
-    }),
-  );
+    });
+    await store.audit({ actor: CLI_ACTOR, action: 'staff-added', subject: added.email, detail: { role: added.role, locality: added.localityId } }, context.now?.() ?? new Date());
+    return added;
+  });
   return principal.role === 'lead'
     ? `Added ${principal.email} as a lead (sees every locality).\n`
     : `Added ${principal.email} as an officer for ${principal.localityId}.\n`;
+}
+
+/** Who the audit log names for changes made with the `deal` command (the operator's login, if known). */
+const CLI_ACTOR = `cli:${(process.env.SUDO_USER ?? process.env.USER ?? 'unknown').slice(0, 60)}`;
+
+export type StaffChangeCommand = 'disable' | 'enable' | 'reset-password' | 'sessions' | 'sign-out' | 'link-aad';
+
+/**
+ * The account commands: disable (and end its sessions), enable, reset-password (ends its
+ * sessions), sessions (when each live session started and ends), sign-out (everywhere) and
+ * link-aad (the Entra ID object id Teams buttons act as). Each change is audited.
+ */
+export async function changeStaff(
+  command: StaffChangeCommand,
+  email: string,
+  options: { password?: string; aad?: string } = {},
+  context: CliContext = {},
+): Promise<string> {
+  return withStore(context, async (store) => {
+    const accounts = new StaffAccounts(store, { clock: context.now });
+    const now = context.now?.() ?? new Date();
+    const audit = (action: AuditAction, detail: AuditEntry['detail'] = {}) => store.audit({ actor: CLI_ACTOR, action, subject: email.trim().toLowerCase(), detail }, now);
+    const missing = `There is no staff account for ${email}.\n`;
+    switch (command) {
+      case 'disable':
+        if (!(await accounts.disableStaff(email))) throw new Error(missing.trim());
+        await audit('staff-disabled');
+        return `Disabled ${email} and ended its sessions.\n`;
+      case 'enable':
+        if (!(await accounts.enableStaff(email))) throw new Error(missing.trim());
+        await audit('staff-enabled');
+        return `Enabled ${email}.\n`;
+      case 'reset-password':
+        if (!(await accounts.resetPassword(email, options.password ?? ''))) throw new Error(missing.trim());
+        await audit('staff-password-reset');
+        return `Set a new password for ${email} and ended its sessions.\n`;
+      case 'sessions': {
+        if (!(await store.getStaff(email.trim().toLowerCase()))) throw new Error(missing.trim());
+        const sessions = await accounts.sessions(email);
+        return sessions.length === 0
+          ? `${email} has no live sessions.\n`
+          : sessions.map((x) => `signed in ${x.createdAt.toISOString()}, ends ${x.expiresAt.toISOString()}`).join('\n') + '\n';
+      }
+      case 'sign-out': {
+        if (!(await store.getStaff(email.trim().toLowerCase()))) throw new Error(missing.trim());
+        const ended = await accounts.signOutEverywhere(email);
+        await audit('staff-signed-out', { sessions: ended });
+        return `Ended ${ended} session${ended === 1 ? '' : 's'} of ${email}.\n`;
+      }
+      case 'link-aad':
+        if (!(await accounts.linkAad(email, options.aad ?? ''))) throw new Error(missing.trim());
+        await audit('staff-aad-linked');
+        return `Linked ${email} to Entra ID object ${options.aad}: Teams card buttons they press act with their rights.\n`;
+    }
+  });
+}
+
+/** The principal the CLI reads with: the operator acts as a lead (they hold the database file). */
+const CLI_LEAD = { email: 'cli', role: 'lead', localityId: null } as const;
+
+/**
+ * Everything held about one family's request, for a subject access request: the handover
+ * (contact details, child, triage, questions, transcript), notes, its event log and the audit
+ * entries about it. The export itself is audited.
+ */
+export async function exportHandover(reference: string, context: CliContext = {}): Promise<string> {
+  return withStore(context, async (store) => {
+    const handover = await store.getHandover(normaliseReferenceOrThrow(reference));
+    if (!handover) throw new Error(`handover ${reference} was not found`);
+    const [notes, events] = await Promise.all([store.listNotes(handover.reference, CLI_LEAD), store.listEvents(handover.reference)]);
+    await store.audit({ actor: CLI_ACTOR, action: 'handover-exported', subject: handover.reference, detail: {} }, context.now?.() ?? new Date());
+    const audit = await store.listAudit(handover.reference);
+    return `${JSON.stringify({ exportedAt: (context.now?.() ?? new Date()).toISOString(), handover, notes, events, audit }, null, 2)}\n`;
+  });
+}
+
+/**
+ * Erases a family's personal data at once (right to erasure), whatever the request's status,
+ * with the reason in the audit log; also deletes any conversation state that mentions the
+ * reference (`conversations.sqlite` in the same data directory).
+ */
+export async function eraseHandover(reference: string, reason: string, context: CliContext = {}): Promise<string> {
+  const ref = normaliseReferenceOrThrow(reference);
+  const erased = await withStore(context, (store) => store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date()));
+  const conversations = eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
+  return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
+}
+
+/** Deletes the bot's conversation state that mentions `reference`, if the conversation database exists. */
+function eraseConversationState(dataDir: string, reference: string): number {
+  const file = join(dataDir, 'conversations.sqlite');
+  if (!existsSync(file)) return 0;
+  const db = openPrivateDatabase(file); // the same table as bot/state-storage.ts's eraseMentioning
+  try {
+    db.pragma('busy_timeout = 5000');
+    const deleted = db.prepare('DELETE FROM bot_state WHERE instr(value, ?) > 0').run(reference).changes;
+    checkpointTruncate(db);
+    return deleted;
+  } finally {
+    db.close();
+  }
+}
+
+function normaliseReferenceOrThrow(reference: string): string {
+  const ref = normaliseReference(reference);
+  if (!ref) throw new Error(`"${reference.slice(0, 20)}" is not a reference (DEAL-7K3F9Q)`);
+  return ref;
 }

@@ -69,7 +69,12 @@ export function normaliseReference(input: string): string | null {
 // Contact details
 // ---------------------------------------------------------------------------------------
 
-const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}$/;
+/**
+ * An email address as families and staff really have them: the local part is letters, digits
+ * and . _ % + - (no leading, trailing or doubled dot); nothing that changes a `mailto:` link
+ * (? & = # and the like could add a BCC or a body). The domain is DNS labels and a TLD.
+ */
+const EMAIL = /^(?!\.)(?!.*\.\.)[a-z0-9._%+-]{1,64}(?<!\.)@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}$/;
 
 /**
  * Normalises a UK phone number to digits starting with 0 (`+44 (0)1305 221000` becomes
@@ -126,9 +131,47 @@ export const Email = z
     return email;
   });
 
+/**
+ * Control, bidirectional-override and zero-width characters: a name never needs them, and
+ * U+202E makes "gnp.exe" show as "exe.png" on the staff page.
+ */
+const INVISIBLE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A person's name cleaned for storing and showing: invisible and direction characters removed, spaces collapsed; null when nothing is left or it is too long. */
+export function cleanPersonName(input: string, max = 80): string | null {
+  const clean = input.normalize('NFC').replace(INVISIBLE_CHARS, '').replace(/\s+/g, ' ').trim();
+  return clean.length >= 1 && clean.length <= max ? clean : null;
+}
+
+/** A person's (or a child's) name, cleaned by `cleanPersonName`: the one validator for names. */
+export function PersonName(max = 80) {
+  return z
+    .string()
+    .max(max * 2)
+    .transform((s, ctx) => {
+      const name = cleanPersonName(s, max);
+      if (!name) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a name of 1 to ${max} characters` });
+        return z.NEVER;
+      }
+      return name;
+    });
+}
+
+/**
+ * The one validator per fact, for the conversation layer and the store alike: each returns the
+ * normalised value, or null when the input is not one.
+ */
+export const validate = {
+  phone: normaliseUkPhone,
+  email: normaliseEmail,
+  reference: normaliseReference,
+  name: (input: string) => cleanPersonName(input),
+} as const;
+
 const contactCommon = {
   /** The name the family asked us to use. */
-  name: shortText(80),
+  name: PersonName(80),
   /** When they would like to be contacted, in their words ("Morning", "after 3pm"). */
   bestTime: shortText(60),
 };
@@ -179,7 +222,7 @@ export type ConsentRecord = z.infer<typeof ConsentRecord>;
 export const ChildDetails = z
   .object({
     /** The child's first name or initials, only if the family chose to give it. */
-    name: shortText(30).nullable().default(null),
+    name: PersonName(30).nullable().default(null),
     /** Age in years (0–25), if known. */
     age: z.number().int().min(0).max(25).nullable().default(null),
     /** The school, college or setting, or the kind of setting (e.g. `mainstream-school`). */

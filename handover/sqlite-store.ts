@@ -13,9 +13,10 @@
  * Schema: `MIGRATIONS`, applied in order, each in its own transaction together with the
  * `PRAGMA user_version` that records it. Never edit a published migration; add a new one.
  */
-import { Database, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import { openPrivateDatabase, tightenDatabaseFiles } from './private-files.js';
 import { join } from 'node:path';
 import { isKnownConsentVersion } from './consent.js';
 import { generateReference } from './reference.js';
@@ -44,7 +45,9 @@ import {
   type ListOptions,
   type OutboxKind,
   type OutboxRow,
+  type AuditEntry,
   type SessionRecord,
+  type StaffChange,
   type StaffRecord,
 } from './store.js';
 
@@ -169,6 +172,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'staff Entra ID object ids, staff audit log',
+    sql: `
+      ALTER TABLE staff ADD COLUMN aad_object_id TEXT CHECK (aad_object_id IS NULL OR length(aad_object_id) <= 128);
+      CREATE UNIQUE INDEX staff_by_aad ON staff (aad_object_id) WHERE aad_object_id IS NOT NULL;
+
+      CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        actor   TEXT NOT NULL CHECK (length(actor) <= 254),
+        action  TEXT NOT NULL CHECK (length(action) <= 40),
+        subject TEXT CHECK (subject IS NULL OR length(subject) <= 254),
+        detail  TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail) AND length(detail) <= 2000)
+      ) STRICT;
+      CREATE INDEX audit_log_by_subject ON audit_log (subject, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
 ];
 
 /**
@@ -252,6 +277,7 @@ interface StaffDbRow {
   password_hash: string;
   created_at: number;
   disabled_at: number | null;
+  aad_object_id: string | null;
 }
 
 interface SessionDbRow {
@@ -324,6 +350,7 @@ function toStaff(r: StaffDbRow): StaffRecord {
     passwordHash: r.password_hash,
     createdAt: new Date(r.created_at),
     disabledAt: dateOrNull(r.disabled_at),
+    aadObjectId: r.aad_object_id,
   };
 }
 
@@ -379,25 +406,19 @@ export class SqliteHandoverStore implements HandoverStore {
   private readonly decoy = randomBytes(16).toString('hex');
 
   constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     this.file = join(options.dataDir, options.fileName ?? HANDOVER_DB_FILE);
     this.clock = options.clock ?? (() => new Date());
     this.serviceLevels = options.serviceLevels;
     this.newReference = options.newReference ?? generateReference;
-    this.db = new Database(this.file);
+    this.db = openPrivateDatabase(this.file); // directory 0700, files 0600, secure_delete on
     try {
-      try {
-        chmodSync(this.file, 0o600);
-      } catch {
-        // Not fatal (e.g. a file system without permissions); the directory is private anyway.
-      }
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       const mode = this.db.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not switch ${this.file} to WAL mode (got ${mode})`);
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma('secure_delete = ON');
       migrate(this.db);
+      tightenDatabaseFiles(this.file); // the -wal and -shm now exist
       this.byReference = this.db.prepare('SELECT * FROM handovers WHERE reference = ?');
       this.insertEvent = this.db.prepare('INSERT INTO handover_events (reference, kind, actor, at, detail) VALUES (?, ?, ?, ?, ?)');
     } catch (error) {
@@ -554,6 +575,9 @@ export class SqliteHandoverStore implements HandoverStore {
     const ref = this.write(() => {
       const row = this.rowFor(reference, actor);
       if (row.status === 'closed') throw new HandoverStateError(`handover ${row.reference} is closed`);
+      if (options.takeOver && actor.role !== 'lead' && row.status === 'with-officer' && row.claimed_by !== actor.email) {
+        throw new HandoverStateError(`only a lead can take over ${row.reference} from ${row.claimed_by}`);
+      }
       if (row.status === 'with-officer' && row.claimed_by === actor.email) return row.reference;
       if (row.status === 'with-officer' && !options.takeOver) {
         throw new HandoverStateError(`handover ${row.reference} is already with ${row.claimed_by}`);
@@ -743,6 +767,34 @@ export class SqliteHandoverStore implements HandoverStore {
     return count;
   }
 
+  async eraseHandover(reference: string, actor: string, reason: string, now: Date): Promise<Handover> {
+    const why = reason.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
+    if (!why) throw new HandoverValidationError(['reason: say why the data is erased (for example "the family asked, by phone, 3 March")']);
+    const ref = normaliseReference(reference);
+    const at = now.getTime();
+    this.write(() => {
+      const row = ref ? this.byReference.get(ref) : undefined;
+      if (!row) throw new HandoverNotFoundError(reference);
+      if (row.purged_at !== null) throw new HandoverStateError(`handover ${row.reference} has already been erased or purged`);
+      this.db
+        .prepare(
+          `UPDATE handovers SET purged_at = ?, status = 'closed', closed_at = coalesce(closed_at, ?), outcome = coalesce(outcome, 'withdrawn'),
+             contact_name = NULL, contact_method = NULL, contact_detail = NULL, best_time = NULL,
+             child_name = NULL, child_age = NULL, child_setting = NULL,
+             triage_json = NULL, questions_json = NULL, transcript_json = NULL
+           WHERE reference = ?`,
+        )
+        .run(at, at, row.reference);
+      const notes = this.db.prepare('DELETE FROM handover_notes WHERE reference = ?').run(row.reference).changes;
+      this.event(row.reference, 'purged', actor.slice(0, 254), at, { erasure: true, notesDeleted: notes });
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(at, actor.slice(0, 254), 'handover-erased', row.reference, JSON.stringify({ reason: why, previousStatus: row.status }));
+    });
+    this.db.pragma('wal_checkpoint(TRUNCATE)'); // old page images in the WAL could still hold the values
+    return toHandover(this.byReference.get(ref!)!);
+  }
+
   async purgeExpiredSessions(now: Date): Promise<number> {
     return this.write(() => this.db.prepare('DELETE FROM staff_sessions WHERE expires_at <= ?').run(now.getTime()).changes);
   }
@@ -755,8 +807,16 @@ export class SqliteHandoverStore implements HandoverStore {
         throw new HandoverStateError(`a staff account for ${record.email} already exists`);
       }
       this.db
-        .prepare('INSERT INTO staff (email, role, locality_id, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(record.email, record.role, record.localityId, record.passwordHash, record.createdAt.getTime(), record.disabledAt?.getTime() ?? null);
+        .prepare('INSERT INTO staff (email, role, locality_id, password_hash, created_at, disabled_at, aad_object_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          record.email,
+          record.role,
+          record.localityId,
+          record.passwordHash,
+          record.createdAt.getTime(),
+          record.disabledAt?.getTime() ?? null,
+          record.aadObjectId ?? null,
+        );
     });
   }
 
@@ -776,6 +836,39 @@ export class SqliteHandoverStore implements HandoverStore {
       this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(key);
       return changed === 1;
     });
+  }
+
+  async getStaffByAad(aadObjectId: string): Promise<StaffRecord | null> {
+    const row = this.db.prepare('SELECT * FROM staff WHERE aad_object_id = ?').get(aadObjectId.trim().toLowerCase()) as StaffDbRow | undefined;
+    return row ? toStaff(row) : null;
+  }
+
+  async updateStaff(email: string, change: StaffChange, _now: Date): Promise<boolean> {
+    const key = email.trim().toLowerCase();
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM staff WHERE email = ?').get(key)) return false;
+      if (change.passwordHash !== undefined) this.db.prepare('UPDATE staff SET password_hash = ? WHERE email = ?').run(change.passwordHash, key);
+      if (change.disabledAt !== undefined) this.db.prepare('UPDATE staff SET disabled_at = ? WHERE email = ?').run(change.disabledAt?.getTime() ?? null, key);
+      if (change.aadObjectId !== undefined) {
+        const aad = change.aadObjectId?.trim().toLowerCase() ?? null;
+        const other = aad ? (this.db.prepare('SELECT email FROM staff WHERE aad_object_id = ? AND email <> ?').pluck().get(aad, key) as string | undefined) : undefined;
+        if (other) throw new HandoverStateError(`that Entra ID object id already belongs to ${other}`);
+        this.db.prepare('UPDATE staff SET aad_object_id = ? WHERE email = ?').run(aad, key);
+      }
+      if (change.passwordHash !== undefined || change.disabledAt !== undefined) this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(key);
+      return true;
+    });
+  }
+
+  async listSessions(email: string, now: Date): Promise<SessionRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM staff_sessions WHERE email = ? AND expires_at > ? ORDER BY created_at')
+      .all(email.trim().toLowerCase(), now.getTime()) as SessionDbRow[];
+    return rows.map((row) => ({ idHash: row.id_hash, email: row.email, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at), csrfSecret: row.csrf_secret }));
+  }
+
+  async deleteSessionsOf(email: string): Promise<number> {
+    return this.write(() => this.db.prepare('DELETE FROM staff_sessions WHERE email = ?').run(email.trim().toLowerCase()).changes);
   }
 
   async insertSession(s: SessionRecord): Promise<void> {
@@ -824,6 +917,25 @@ export class SqliteHandoverStore implements HandoverStore {
       updated_at: number;
     }[];
     return rows.map((r) => ({ target: r.target, reference: JSON.parse(r.reference_json) as unknown, updatedAt: new Date(r.updated_at) }));
+  }
+
+  // ---- audit log ------------------------------------------------------------------------
+
+  async audit(entry: Omit<AuditEntry, 'id' | 'at'>, now: Date): Promise<void> {
+    this.write(() =>
+      this.db
+        .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+        .run(now.getTime(), entry.actor.slice(0, 254), entry.action, entry.subject?.slice(0, 254) ?? null, JSON.stringify(entry.detail)),
+    );
+  }
+
+  async listAudit(subject?: string): Promise<AuditEntry[]> {
+    const rows = (
+      subject === undefined
+        ? this.db.prepare('SELECT * FROM audit_log ORDER BY id').all()
+        : this.db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject)
+    ) as { id: number; at: number; actor: string; action: AuditEntry['action']; subject: string | null; detail: string }[];
+    return rows.map((r) => ({ ...r, at: iso(r.at), detail: JSON.parse(r.detail) as AuditEntry['detail'] }));
   }
 
   // ---- maintenance ----------------------------------------------------------------------

@@ -12,6 +12,7 @@
  *   hash under that secret, checked in constant time.
  * - Roles: an officer belongs to one locality and sees only its handovers; a lead sees all.
  */
+import { readFileSync } from 'node:fs';
 import { createHash, createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { normaliseEmail, Slug, type StaffPrincipal } from './schema.js';
 import { HandoverStateError, type HandoverStore, type SessionRecord, type StaffRecord } from './store.js';
@@ -40,11 +41,39 @@ const KEY_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
+/** The shipped list of common passwords (handover/common-passwords.txt), read once. */
+let commonPasswords: Set<string> | undefined;
+function common(): Set<string> {
+  commonPasswords ??= new Set(
+    readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l && !l.startsWith('#')),
+  );
+  return commonPasswords;
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '@': 'a', $: 's', '7': 't' };
+
+/** A password's guessable core: lower case, digits and symbols trimmed from the ends, common letter swaps undone. */
+function passwordCores(password: string): string[] {
+  const lower = password.normalize('NFKC').toLowerCase();
+  const trimmed = lower.replace(/^[^a-z]+|[^a-z]+$/g, '');
+  const unswapped = lower.replace(/[^a-z]+$/, '').replace(/[0134579@$]/g, (c) => LEET[c] ?? c).replace(/^[^a-z]+|[^a-z]+$/g, '');
+  return [lower, trimmed, unswapped].filter((c) => c.length > 0);
+}
+
+/** True when the password is, at heart, a common one or one word repeated (as "password1234", "P@ssw0rd!", "abcabcabcabc"). */
+export function isCommonPassword(password: string): boolean {
+  return passwordCores(password).some((core) => common().has(core) || /^(.{1,6})\1+$/.test(core) || [...common()].some((w) => w.length >= 4 && core === w.repeat(core.length / w.length)));
+}
+
 /** A reason the password is not acceptable, or null when it is. */
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
   if (new Set(password).size < 5) return 'must use at least 5 different characters';
+  if (isCommonPassword(password)) return 'is too common (it is, or is built on, a well-known password): choose a passphrase of a few unrelated words';
   return null;
 }
 
@@ -93,6 +122,8 @@ export interface NewStaff {
   /** A lead sees every locality's handovers. */
   lead?: boolean;
   password: string;
+  /** The person's Microsoft Entra ID object id, for Teams card buttons (optional). */
+  aadObjectId?: string;
 }
 
 /** A signed-in session, as returned by `lookupSession`. Keep it on the server. */
@@ -104,6 +135,13 @@ export interface StaffSession {
 
 export class StaffAccountError extends Error {
   override readonly name = 'StaffAccountError';
+}
+
+/** An Entra ID object id (a GUID, lower case), or a StaffAccountError. */
+function aadId(value: string): string {
+  const id = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new StaffAccountError('aad: must be an Entra ID object id (a GUID)');
+  return id;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -152,6 +190,7 @@ export class StaffAccounts {
       passwordHash: await hashPassword(details.password, this.params),
       createdAt: this.clock(),
       disabledAt: null,
+      aadObjectId: details.aadObjectId === undefined ? null : aadId(details.aadObjectId),
     };
     try {
       await this.store.insertStaff(record);
@@ -213,6 +252,44 @@ export class StaffAccounts {
   async disableStaff(email: string): Promise<boolean> {
     const address = normaliseEmail(email);
     return address ? this.store.disableStaff(address, this.clock()) : false;
+  }
+
+  /** Enables a disabled account again (its old sessions stay ended). */
+  async enableStaff(email: string): Promise<boolean> {
+    const address = normaliseEmail(email);
+    return address ? this.store.updateStaff(address, { disabledAt: null }, this.clock()) : false;
+  }
+
+  /** Sets a new password (checked against the policy) and ends every session of the account. */
+  async resetPassword(email: string, password: string): Promise<boolean> {
+    const problem = passwordProblem(password);
+    if (problem) throw new StaffAccountError(`password: ${problem}`);
+    const address = normaliseEmail(email);
+    return address ? this.store.updateStaff(address, { passwordHash: await hashPassword(password, this.params) }, this.clock()) : false;
+  }
+
+  /** Links (or with null, unlinks) the person's Entra ID object id, so Teams card buttons act with their rights. */
+  async linkAad(email: string, aadObjectId: string | null): Promise<boolean> {
+    const address = normaliseEmail(email);
+    try {
+      return address ? await this.store.updateStaff(address, { aadObjectId: aadObjectId === null ? null : aadId(aadObjectId) }, this.clock()) : false;
+    } catch (error) {
+      if (error instanceof HandoverStateError) throw new StaffAccountError(error.message);
+      throw error;
+    }
+  }
+
+  /** The account's live sessions: when each started and ends (never a token). */
+  async sessions(email: string): Promise<{ createdAt: Date; expiresAt: Date }[]> {
+    const address = normaliseEmail(email);
+    const records = address ? await this.store.listSessions(address, this.clock()) : [];
+    return records.map((r) => ({ createdAt: r.createdAt, expiresAt: r.expiresAt }));
+  }
+
+  /** Ends every session of the account ("sign out everywhere"); returns how many. */
+  async signOutEverywhere(email: string): Promise<number> {
+    const address = normaliseEmail(email);
+    return address ? this.store.deleteSessionsOf(address) : 0;
   }
 
   /** The CSRF token for a session: put it in forms, and check it on every state-changing request. */

@@ -132,6 +132,40 @@ export interface StaffRecord {
   passwordHash: string;
   createdAt: Date;
   disabledAt: Date | null;
+  /** The person's Microsoft Entra ID object id, so a Teams card button acts with their rights. */
+  aadObjectId?: string | null;
+}
+
+/** What a change to a staff account may set; sessions end when the password or the disabled state changes. */
+export interface StaffChange {
+  passwordHash?: string;
+  disabledAt?: Date | null;
+  aadObjectId?: string | null;
+}
+
+/** Things staff and the service do that are not a handover's own events (channel links, views, account changes, erasures). */
+export type AuditAction =
+  | 'channel-linked'
+  | 'channel-relinked'
+  | 'handover-viewed'
+  | 'handover-erased'
+  | 'handover-exported'
+  | 'staff-added'
+  | 'staff-disabled'
+  | 'staff-enabled'
+  | 'staff-password-reset'
+  | 'staff-signed-out'
+  | 'staff-aad-linked';
+
+/** One line of the append-only audit log; `detail` holds no personal data. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  /** A reference, a staff email or a locality id. */
+  subject: string | null;
+  detail: Record<string, string | number | boolean | null>;
 }
 
 export interface SessionRecord {
@@ -221,6 +255,13 @@ export interface HandoverStore {
    */
   purgeResolvedOlderThan(days: number, now: Date): Promise<number>;
 
+  /**
+   * Erases a family's personal data at once (UK GDPR Article 17), whatever the status: the
+   * personal fields are emptied, notes deleted, an open handover closed (`withdrawn`), a
+   * `purged` event logged and the reason audited. Returns the record as it remains.
+   */
+  eraseHandover(reference: string, actor: string, reason: string, now: Date): Promise<Handover>;
+
   /** Deletes expired staff sessions; returns how many. */
   purgeExpiredSessions(now: Date): Promise<number>;
 
@@ -230,6 +271,14 @@ export interface HandoverStore {
   listStaff(): Promise<StaffRecord[]>;
   /** Disables an account and ends its sessions. Returns false when there is no such account. */
   disableStaff(email: string, now: Date): Promise<boolean>;
+  /** The active or disabled account whose Entra ID object id this is, or null. */
+  getStaffByAad(aadObjectId: string): Promise<StaffRecord | null>;
+  /** Changes an account; false when there is no such account. Ends its sessions when the password or disabled state changes. */
+  updateStaff(email: string, change: StaffChange, now: Date): Promise<boolean>;
+  /** An account's live sessions (no tokens: only their hashes). */
+  listSessions(email: string, now: Date): Promise<SessionRecord[]>;
+  /** Ends every session of an account ("sign out everywhere"); returns how many. */
+  deleteSessionsOf(email: string): Promise<number>;
   insertSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | null>;
   deleteSession(idHash: string): Promise<void>;
@@ -238,6 +287,11 @@ export interface HandoverStore {
   saveChannelReference(target: string, reference: unknown, now: Date): Promise<void>;
   getChannelReference(target: string): Promise<unknown | null>;
   listChannelReferences(): Promise<{ target: string; reference: unknown; updatedAt: Date }[]>;
+
+  /** Appends to the audit log (append-only; no personal data in `detail`). */
+  audit(entry: Omit<AuditEntry, 'id' | 'at'>, now: Date): Promise<void>;
+  /** The audit log, oldest first, optionally for one subject. */
+  listAudit(subject?: string): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
 }

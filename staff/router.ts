@@ -13,8 +13,11 @@
  *   session's CSRF token (a hidden form field, or the `x-csrf-token` header for the API), and
  *   a cross-site `Origin` / `Sec-Fetch-Site` is refused as well. Sign-in has its own
  *   double-submit token so nobody can sign a browser in to someone else's account.
- * - Sign-in is rate-limited per IP and per email address, gives one generic error, and
- *   takes the same scrypt work for unknown addresses.
+ * - Sign-in is rate-limited per address (failures across accounts) and backs off per account
+ *   at an address: a few free failures, then a wait that doubles. When an account is under
+ *   attack (many failures from anywhere) every address that has already failed for it waits
+ *   the account's delay, but an address that has not failed for it is always checked, so
+ *   nobody can lock an officer out. One generic error, the same scrypt work for unknown addresses.
  * - Family text is only ever rendered through the escaping `html` template (views.ts). The
  *   pages have no script, so they work without JavaScript and under `script-src 'self'`.
  * - Logs carry ids only (reference, staff email, action), never family text or contact
@@ -32,6 +35,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NoteText, Outcome, normaliseReference, type Handover, type HandoverStatus, type StaffPrincipal } from '../handover/schema.js';
 import type { StaffAccounts, StaffSession } from '../handover/staff-accounts.js';
+import { Backoff } from '../handover/attempt-limiter.js';
 import {
   HandoverNotFoundError,
   HandoverStateError,
@@ -57,6 +61,8 @@ export interface StaffRouterDeps {
   secureCookies: boolean;
   /** Locality ids and names; default triage/localities.yaml. */
   localities?: readonly { id: string; name: string }[];
+  /** Deletes the conversation state that mentions an erased reference (the bot's conversation store); returns how many. */
+  eraseConversations?: (reference: string) => number;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
 }
@@ -74,6 +80,7 @@ const FLASH: Record<string, string> = {
   'taken-over': 'You have taken over this request.',
   'note-added': 'Your note has been added.',
   resolved: 'The request has been resolved.',
+  erased: "The family's personal details have been erased.",
 };
 
 // ---- request bodies ---------------------------------------------------------------------
@@ -254,9 +261,23 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   // ---- sign in --------------------------------------------------------------------------
 
   const windowMs = deps.loginLimits?.windowMs ?? 15 * 60_000;
-  const tooMany = (req: Request, res: Response) => {
+  const tooMany = (req: Request, res: Response, waitMs = windowMs) => {
     log.warn({ staffAction: 'login-rate-limited' }, 'staff sign-in rate limited');
-    renderLogin(req, res, 429, { error: 'Too many sign-in attempts. Wait 15 minutes, then try again.' });
+    const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+    res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+    renderLogin(req, res, 429, { error: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.` });
+  };
+  // Per account at an address, and per account (applied only to addresses that have already failed for it).
+  const atAddress = new Backoff({ free: deps.loginLimits?.perEmail ?? 5, baseMs: 60_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const perAccount = new Backoff({ free: 10, baseMs: 30_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const loginKeys = (req: Request) => {
+    const account = `email:${field(req.body, 'email').trim().toLowerCase().slice(0, 320)}`;
+    return { account, pair: `${account}|${req.ip ?? ''}` };
+  };
+  /** Milliseconds this address must wait before trying this account again (0: now). */
+  const loginWait = (req: Request) => {
+    const { account, pair } = loginKeys(req);
+    return Math.max(atAddress.wait(pair), atAddress.failures(pair) > 0 ? perAccount.wait(account) : 0);
   };
   const perIp = rateLimit({
     windowMs,
@@ -264,18 +285,9 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: tooMany,
+    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
+    handler: (req: Request, res: Response) => tooMany(req, res),
   });
-  const perEmail = rateLimit({
-    windowMs,
-    limit: deps.loginLimits?.perEmail ?? 5,
-    skipSuccessfulRequests: true,
-    standardHeaders: false,
-    legacyHeaders: false,
-    keyGenerator: (req) => `email:${field(req.body, 'email').trim().toLowerCase().slice(0, 320)}`,
-    handler: tooMany,
-  });
-
   router.get('/login', async (req, res) => {
     const existing = await accounts.lookupSession(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
     if (existing) {
@@ -286,7 +298,9 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     renderLogin(req, res, 200, { next, ...(req.query.signedout === '1' ? { notice: 'You have signed out.' } : {}) });
   });
 
-  router.post('/login', perIp, perEmail, async (req, res) => {
+  router.post('/login', perIp, async (req, res) => {
+    const wait = loginWait(req);
+    if (wait > 0) return tooMany(req, res, wait);
     const form = LoginForm.safeParse(req.body ?? {});
     const cookies = parseCookies(req.headers.cookie);
     const email = form.success ? form.data.email.trim() : '';
@@ -301,11 +315,16 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     }
     // Same scrypt work whether or not the address exists (see StaffAccounts.verifyPassword).
     const principal = await accounts.verifyPassword(email, form.data.password);
+    const keys = loginKeys(req);
     if (!principal) {
+      atAddress.fail(keys.pair);
+      perAccount.fail(keys.account);
       log.warn({ staffAction: 'login-failed' }, 'staff sign-in failed');
       renderLogin(req, res, 401, { email, next, error: GENERIC_LOGIN_ERROR });
       return;
     }
+    atAddress.succeed(keys.pair);
+    perAccount.succeed(keys.account);
     const old = cookies[SESSION_COOKIE];
     if (old) await accounts.destroySession(old);
     const session = await accounts.createSession(principal);
@@ -415,7 +434,10 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     const handover = reference ? await store.getHandoverFor(principal, reference) : null;
     if (!handover) return notFoundPage(req, res);
     const [notes, events] = await Promise.all([store.listNotes(handover.reference, principal), store.listEvents(handover.reference)]);
-    if (status === 200) log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email }, 'staff opened a handover');
+    if (status === 200) {
+      await store.audit({ actor: principal.email, action: 'handover-viewed', subject: handover.reference, detail: { via: 'page' } }, now());
+      log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email }, 'staff opened a handover');
+    }
     sendPage(res, status, handoverPage(context(req), { handover, notes, events, now: now(), routeTitle, publicUrl, ...extra }));
   };
 
@@ -505,6 +527,19 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     ),
   );
 
+  router.post(
+    '/handovers/:reference/erase',
+    formAction('erase', async (req, _res, principal, reference) => {
+      if (principal.role !== 'lead') throw new HandoverNotFoundError(reference); // leads only; officers get "not found"
+      const reason = field(req.body, 'reason').trim();
+      if (!reason || reason.length > 200) return [{ field: 'erase-reason', message: 'Say why, in up to 200 characters' }];
+      await store.eraseHandover(reference, principal.email, reason, now());
+      const conversations = deps.eraseConversations?.(reference) ?? 0;
+      log.info({ staffAction: 'erase', reference, staff: principal.email, conversations }, 'staff erased a handover');
+      return 'erased';
+    }),
+  );
+
   // ---- JSON API -------------------------------------------------------------------------
 
   const api = Router();
@@ -530,6 +565,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     const handover = reference ? await store.getHandoverFor(principal, reference) : null;
     if (!handover) return void apiNotFound(res);
     const [notes, events] = await Promise.all([store.listNotes(handover.reference, principal), store.listEvents(handover.reference)]);
+    await store.audit({ actor: principal.email, action: 'handover-viewed', subject: handover.reference, detail: { via: 'api' } }, now());
     log.info({ staffAction: 'view', reference: handover.reference, staff: principal.email, via: 'api' }, 'staff opened a handover');
     res.json({ handover, overdue: isOverdue(handover, now()), notes, events });
   });

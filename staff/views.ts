@@ -271,10 +271,25 @@ function eventDetail(ctx: PageContext, event: HandoverEvent): string {
       return to ? `${how} to ${to}` : how;
     }
     case 'purged':
+      if (d.erasure === true) return 'Erased at once, on request (the reason is in the audit log)';
       return typeof d.retentionDays === 'number' ? `After the ${d.retentionDays}-day retention period` : '';
     default:
       return '';
   }
+}
+
+/** A lead's form to erase a family's personal data at once (a right-to-erasure request), with the reason for the audit log. */
+function eraseForm(view: HandoverView, me: { principal: { role: string } }, action: (name: string) => string, csrf: SafeHtml): SafeHtml | null {
+  if (me.principal.role !== 'lead' || view.handover.purgedAt !== null) return null;
+  return html`<h2 id="erase">Erase personal data</h2>
+<form method="post" action="${action('erase')}" class="stack">${csrf}
+  <div class="field">
+    <label for="erase-reason">Why (for the audit log; no personal details)</label>
+    <p class="hint" id="erase-reason-hint">For example: the family asked by phone on 3 March. This cannot be undone.</p>
+    <input id="erase-reason" name="reason" maxlength="200" required aria-describedby="erase-reason-hint">
+  </div>
+  <button type="submit" class="button-secondary">Erase this family's details now</button>
+</form>`;
 }
 
 export function handoverPage(ctx: PageContext, view: HandoverView): string {
@@ -308,6 +323,8 @@ export function handoverPage(ctx: PageContext, view: HandoverView): string {
   <button type="submit">Claim this request</button></form>`;
     } else if (h.claimedBy === me.principal.email) {
       claim = html`<p>This request is with you.</p>`;
+    } else if (me.principal.role !== 'lead') {
+      claim = html`<p>${h.claimedBy ?? 'Someone'} has claimed this request. A lead can reassign it.</p>`;
     } else {
       claim = html`<form method="post" action="${action('claim')}" class="inline-form">${csrf}
   <input type="hidden" name="takeOver" value="1">
@@ -437,6 +454,7 @@ ${articles}
 ${transcript}
 ${notes}
 ${resolve}
+${eraseForm(view, me, action, csrf)}
 ${history}`;
   return layout(ctx, `Request ${ref}`, body);
 }

@@ -213,7 +213,7 @@ describe('graceful shutdown', () => {
   });
 
   it('stops the outbox worker when the service closes', async () => {
-    const service = await startService({ MicrosoftAppId: 'test-app-id', MicrosoftAppPassword: 'test-password', OUTBOX_POLL_MS: '50' });
+    const service = await startService({ MicrosoftAppId: 'test-app-id', MicrosoftAppPassword: 'test-password', MicrosoftAppType: 'MultiTenant', OUTBOX_POLL_MS: '50' });
     expect(service.outbox?.isRunning).toBe(true);
     await service.stop();
     expect(service.outbox?.isRunning).toBe(false);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1/);
   nock(CONNECTOR).persist().post(/.*/).reply(200, { id: 'fuzz-reply' }).put(/.*/).reply(200, { id: 'fuzz-reply' });
-  service = await startService();
+  service = await startService({ TRUST_PROXY: 'loopback' }); // each simulated family has its own address
 });
 afterAll(async () => {
   await service?.stop();

@@ -177,11 +177,12 @@ describe('create, get, list, claim, note, resolve', () => {
     await expect(store.listNotes(h.reference, westOfficer)).rejects.toBeInstanceOf(HandoverNotFoundError);
     await expect(store.claimHandover('DEAL-ZZZZZZ', westOfficer)).rejects.toThrow('handover DEAL-ZZZZZZ was not found');
     expect((await store.listEvents(h.reference)).map((e) => e.kind)).toEqual(['created']);
-    // A lead may act anywhere, and an officer of the locality may take over from a colleague.
-    await store.claimHandover(h.reference, lead);
-    await expect(store.claimHandover(h.reference, northOfficer)).rejects.toThrow(/already with/);
-    expect(await store.claimHandover(h.reference, northOfficer, { takeOver: true })).toMatchObject({ claimedBy: northOfficer.email });
-    expect((await store.listEvents(h.reference)).at(-1)!.detail).toEqual({ previous: lead.email });
+    // A lead may act anywhere and take over; an officer may not take over from a colleague (issue 15, finding 8).
+    await store.claimHandover(h.reference, northOfficer);
+    await expect(store.claimHandover(h.reference, lead)).rejects.toThrow(/already with/);
+    expect(await store.claimHandover(h.reference, lead, { takeOver: true })).toMatchObject({ claimedBy: lead.email });
+    expect((await store.listEvents(h.reference)).at(-1)!.detail).toEqual({ previous: northOfficer.email });
+    await expect(store.claimHandover(h.reference, northOfficer, { takeOver: true })).rejects.toThrow(/only a lead can take over/);
   });
 
   it('rejects invalid drafts without echoing personal data, and stores nothing', async () => {

@@ -67,3 +67,79 @@ describe('odd field types in button values', () => {
     expect(service.logs.filter((l) => l.includes('"turn failed"')).length).toBe(before);
   });
 });
+
+describe('server limits (finding 8)', () => {
+  it('headers within 10 s and the request within 30 s, not Node\'s 300 s', async () => {
+    const { createServer } = await import('node:http');
+    const { hardenServer } = await import('../bot/server.js');
+    const s = createServer();
+    hardenServer(s, 0);
+    expect([s.headersTimeout, s.requestTimeout]).toEqual([10_000, 30_000]);
+  });
+
+  it('caps open connections per address', async () => {
+    const { connect } = await import('node:net');
+    const capped = await startService({ MAX_CONNECTIONS_PER_ADDRESS: '3' });
+    const port = Number(new URL(capped.url).port);
+    const sockets = Array.from({ length: 4 }, () => connect(port, '127.0.0.1'));
+    try {
+      const closed = await Promise.all(
+        sockets.map((s) => new Promise<boolean>((resolve) => {
+          s.once('close', () => resolve(true));
+          setTimeout(() => resolve(false), 1_000);
+        })),
+      );
+      expect(closed.filter(Boolean)).toHaveLength(1);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await capped.stop();
+    }
+  });
+
+  it('the embedded Direct Line caps a transcript by bytes, not only by count', async () => {
+    const express = (await import('express')).default;
+    const { DirectLine } = await import('../bot/directline.js');
+    const big = 'x'.repeat(40_000);
+    const dl = new DirectLine({ secret: Buffer.alloc(32, 1), serviceUrl: 'http://localhost', maxTranscriptBytes: 200_000, runTurn: async () => [{ type: 'message', text: big }] });
+    const app = express();
+    app.use(express.json({ limit: '64kb' }));
+    app.use(dl.router);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const { conversationId, token } = dl.createConversation();
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      for (let i = 0; i < 10; i++) {
+        const r = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'u' }, text: `hello ${i}` }) });
+        expect(r.status).toBeLessThan(300);
+      }
+      const polled = await (await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { headers })).text();
+      expect(Buffer.byteLength(polled)).toBeLessThan(220_000);
+      expect(polled).toContain('hello 9');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('staff actions (finding 8)', () => {
+  it('only a lead can take over a colleague\'s case, and viewing a handover is audited', async () => {
+    const { sampleDraft } = await import('./fixtures/handover-draft.js');
+    const h = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const alex = { email: 'alex@example.org', role: 'officer' as const, localityId: 'north' };
+    const bo = { email: 'bo@example.org', role: 'officer' as const, localityId: 'north' };
+    const lead = { email: 'lead@example.org', role: 'lead' as const, localityId: null };
+    await service.store.claimHandover(h.reference, alex);
+    await expect(service.store.claimHandover(h.reference, bo, { takeOver: true })).rejects.toThrow(/only a lead can take over/);
+    expect((await service.store.claimHandover(h.reference, lead, { takeOver: true })).claimedBy).toBe('lead@example.org');
+
+    const { StaffAccounts } = await import('../handover/staff-accounts.js');
+    const accounts = new StaffAccounts(service.store);
+    await accounts.addStaff('viewer@example.org', { localityId: 'north', password: 'viewer long passphrase' });
+    const session = await accounts.createSession((await accounts.verifyPassword('viewer@example.org', 'viewer long passphrase'))!);
+    const page = await fetch(`${service.url}/staff/handovers/${h.reference}`, { headers: { cookie: `deal_staff_session=${session.token}` } });
+    expect(page.status).toBe(200);
+    expect(await service.store.listAudit(h.reference)).toEqual([expect.objectContaining({ action: 'handover-viewed', actor: 'viewer@example.org', detail: { via: 'page' } })]);
+  });
+});

@@ -9,8 +9,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadRouteGuide } from '../triage/engine.js';
 import { TriageCase } from '../triage/schema.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StaffAccounts } from '../handover/staff-accounts.js';
 import { startService, type TestService } from './helpers/service.js';
 import {
+  TEAM_ID,
+  TENANT_ID,
   type AdaptiveCardJson,
   BOT_ID,
   cardElements,
@@ -33,8 +39,19 @@ const everyCard: { where: string; card: AdaptiveCardJson }[] = [];
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  service = await startService();
+  // Who may link channels (bot/teams-links.yaml's format): north by Alex, south by anyone in the localities team.
+  const links = join(mkdtempSync(join(tmpdir(), 'deal-links-')), 'teams-links.yaml');
+  writeFileSync(links, `tenantId: ${TENANT_ID}\nlocalities:\n  north:\n    people: ['${OFFICER.aadObjectId}']\n  south:\n    teams: ['${TEAM_ID}']\n`);
+  service = await startService({ TEAMS_LINKS_FILE: links });
+  const accounts = new StaffAccounts(service.store);
+  await accounts.addStaff(ALEX_EMAIL, { localityId: 'north', password: 'north officer passphrase', aadObjectId: OFFICER.aadObjectId });
+  await accounts.addStaff('sam.south@example.org', { localityId: 'south', password: 'south officer passphrase', aadObjectId: SOUTH_OFFICER.aadObjectId });
+  await accounts.addStaff('lee.lead@example.org', { lead: true, password: 'front door lead passphrase', aadObjectId: LEAD.aadObjectId });
 });
+const ALEX_EMAIL = 'alex.officer@example.org';
+const SOUTH_OFFICER = { id: '29:1SoUtH', name: 'Sam South', aadObjectId: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' };
+const LEAD = { id: '29:1LeAd', name: 'Lee Lead', aadObjectId: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d' };
+const ATTACKER = { id: '29:1AtTaCk', name: 'Mallory', aadObjectId: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f' };
 afterAll(async () => {
   await service.stop();
   nock.cleanAll();
@@ -269,17 +286,18 @@ describe('locality channels and handover cards', () => {
     expect(await service.store.getChannelReference('narnia')).toBeNull();
   });
 
-  const claimInvoke = (reference: string, conversationId: string, channel = north) =>
+  const claimInvoke = (reference: string, conversationId: string, channel = north, from = OFFICER) =>
     teamsActivity({
       type: 'invoke',
       name: 'adaptiveCard/action',
       channel,
       conversationId,
+      from,
       replyToId: '1700000099555',
       value: { action: { type: 'Action.Execute', verb: 'handover.claim', data: { reference } }, trigger: 'manual' },
     });
 
-  it('the Claim button (adaptiveCard/action invoke) from the linked channel claims the handover and refreshes the card', async () => {
+  it('the Claim button (adaptiveCard/action invoke) claims the handover as the person who pressed it, and refreshes the card', async () => {
     await turn(teamsActivity({ text: 'link locality north', mention: true, channel: north, conversationId: northThread }));
     const handover = await service.store.createHandover(sampleDraft({}, 'priority', 'north'));
     expect(handover.status).toBe('received');
@@ -293,7 +311,7 @@ describe('locality channels and handover cards', () => {
     everyCard.push({ where: 'claim response', card });
     expect(JSON.stringify(card)).toContain(handover.reference);
     const facts = cardElements(card).find((e) => e.type === 'FactSet')!.facts as { title: string; value: string }[];
-    expect(facts).toContainEqual({ title: 'Status', value: `Claimed by teams:${OFFICER.aadObjectId}` });
+    expect(facts).toContainEqual({ title: 'Status', value: `Claimed by ${ALEX_EMAIL}` });
     expect(facts).toContainEqual({ title: 'Urgency', value: 'Priority' });
     expect(actionsOf(card).map((a) => a.title)).not.toContain('Claim');
     expect(actionsOf(card).map((a) => a.title)).toContain('Resolve');
@@ -303,32 +321,93 @@ describe('locality channels and handover cards', () => {
 
     const stored = (await service.store.getHandover(handover.reference))!;
     expect(stored.status).toBe('with-officer');
-    expect(stored.claimedBy).toBe(`teams:${OFFICER.aadObjectId}`);
+    expect(stored.claimedBy).toBe(ALEX_EMAIL);
     const events = await service.store.listEvents(handover.reference);
     expect(events.map((e) => e.kind)).toEqual(['created', 'claimed']);
-    expect(events[1]!.actor).toBe(`teams:${OFFICER.aadObjectId}`);
+    expect(events[1]!.actor).toBe(ALEX_EMAIL);
   });
 
-  it('the same invoke from a channel that is not linked changes nothing', async () => {
+  it('someone with no staff account pressing Claim changes nothing', async () => {
     const handover = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
-    const elsewhere = teamsChannel('Random');
-    const { status, body } = await post(claimInvoke(handover.reference, elsewhere.conversationId('1700000099777'), elsewhere));
+    const { status, body } = await post(claimInvoke(handover.reference, northThread, north, ATTACKER));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'This channel is not linked to a locality.' });
+    expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: expect.stringMatching(/staff account/) });
     const stored = (await service.store.getHandover(handover.reference))!;
     expect(stored.status).toBe('received');
     expect(stored.claimedBy).toBeNull();
     expect((await service.store.listEvents(handover.reference)).map((e) => e.kind)).toEqual(['created']);
   });
 
-  it("a channel linked to another locality cannot claim north's handover", async () => {
-    const south = teamsChannel('South SEND handovers');
-    const southThread = south.conversationId('1700000099888');
-    await turn(teamsActivity({ text: 'link locality south', mention: true, channel: south, conversationId: southThread }));
+  it("a south officer cannot claim north's handover, even from north's channel", async () => {
     const handover = await service.store.createHandover(sampleDraft({}, 'routine', 'north'));
-    const { body } = await post(claimInvoke(handover.reference, southThread, south));
-    expect(body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'That handover was not found for this locality.' });
+    const { body } = await post(claimInvoke(handover.reference, northThread, north, SOUTH_OFFICER));
+    expect(body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'That handover was not found for you.' });
     expect((await service.store.getHandover(handover.reference))!.status).toBe('received');
+  });
+
+  it('a channel linked as "lead" gives an officer pressing a button there no lead rights', async () => {
+    const leads = teamsChannel('Front door leads');
+    const leadsThread = leads.conversationId('1700000099444');
+    expect(await turn(teamsActivity({ text: 'link locality lead', mention: true, channel: leads, conversationId: leadsThread, from: LEAD }))).toHaveLength(1);
+    expect(await service.store.getChannelReference('lead')).not.toBeNull();
+    const handover = await service.store.createHandover(sampleDraft({}, 'routine', 'south'));
+    const { body } = await post(claimInvoke(handover.reference, leadsThread, leads, OFFICER));
+    expect(body).toMatchObject({ value: 'That handover was not found for you.' });
+    expect((await service.store.getHandover(handover.reference))!.status).toBe('received');
+  });
+});
+
+describe('Teams channel hijack (issue 15, finding 1)', () => {
+  const north = teamsChannel('North SEND handovers');
+  const northThread = north.conversationId('1700000099001');
+  const rogue = teamsChannel('Rogue');
+  const link = (text: string, from: typeof OFFICER, extra: Record<string, unknown> = {}) => ({
+    ...teamsActivity({ text, mention: true, channel: rogue, conversationId: rogue.conversationId(), from }),
+    ...extra,
+  });
+
+  it('someone not on the allow-list cannot link a channel, and the attempt stores nothing', async () => {
+    const replies = await turn(link('link locality east', ATTACKER));
+    expect(replies[0]!.text).toMatch(/can't link this channel/);
+    expect(await service.store.getChannelReference('east')).toBeNull();
+  });
+
+  it('an activity from another tenant cannot link a channel, even naming an allowed person', async () => {
+    const other = '11111111-2222-4333-8444-555555555555';
+    const a = link('link locality north', OFFICER);
+    const replies = await turn({ ...a, conversation: { ...(a.conversation as object), tenantId: other }, channelData: { ...(a.channelData as object), tenant: { id: other } } });
+    expect(replies[0]!.text).toMatch(/not from our tenant/);
+  });
+
+  it('an allowed person cannot move an existing link to another channel; a lead can, and both are audited', async () => {
+    const northRef = () => service.store.getChannelReference('north') as Promise<{ conversation: { id: string } } | null>;
+    await turn(teamsActivity({ text: 'link locality north', mention: true, channel: north, conversationId: northThread }));
+    const before = (await northRef())!.conversation.id;
+    const refused = await turn(link('link locality north', OFFICER));
+    expect(refused[0]!.text).toMatch(/already linked to another channel; only a DEAL lead/);
+    expect((await northRef())!.conversation.id).toBe(before);
+
+    const moved = await turn(link('link locality north', LEAD));
+    expect(moved[0]!.text).toMatch(/will now get a card/);
+    expect((await northRef())!.conversation.id).toBe(rogue.id);
+    const audit = await service.store.listAudit('north');
+    expect(audit.at(-1)).toMatchObject({ action: 'channel-relinked', actor: 'lee.lead@example.org', detail: { channel: rogue.id, previous: before } });
+    // Put it back for the other tests.
+    await turn(teamsActivity({ text: 'link locality north', mention: true, channel: north, conversationId: northThread, from: LEAD }));
+  });
+
+  it('anyone in an allowed team may link that locality', async () => {
+    const south = teamsChannel('South SEND handovers');
+    const replies = await turn(teamsActivity({ text: 'link locality south', mention: true, channel: south, conversationId: south.conversationId(), from: SOUTH_OFFICER }));
+    expect(replies[0]!.text).toMatch(/will now get a card/);
+    expect((await service.store.listAudit('south')).map((e) => e.action)).toContain('channel-linked');
+  });
+
+  it('a bad allow-list stops the server, naming the file and the field', async () => {
+    const { loadTeamsLinks } = await import('../bot/teams-links.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'deal-links-')), 'links.yaml');
+    writeFileSync(file, 'localities:\n  north:\n    people: [not-a-guid]\n');
+    expect(() => loadTeamsLinks(file)).toThrow(`${file}: localities.north.people.0: must be a GUID`);
   });
 });
 

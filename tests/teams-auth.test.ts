@@ -28,7 +28,7 @@ let fetched: { metadata: number; keys: number };
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  service = await startService({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-secret' });
+  service = await startService({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-secret', MicrosoftAppType: 'MultiTenant' });
 });
 afterAll(async () => {
   await service?.stop();
@@ -145,7 +145,8 @@ describe('/api/messages with credentials', () => {
 describe('start-up without credentials', () => {
   it('refuses to run in production without credentials, saying why', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/Refusing to start: NODE_ENV=production needs MicrosoftAppId and MicrosoftAppPassword/);
-    expect(() => loadConfig({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' })).not.toThrow();
+    const production = { PUBLIC_URL: 'https://deal.example.org', SESSION_SECRET: 'x'.repeat(32), METRICS_TOKEN: 'metrics-token' };
+    expect(() => loadConfig({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'MultiTenant', ...production })).not.toThrow();
   });
 
   it('warns "Running UNAUTHENTICATED" at start-up in development', async () => {

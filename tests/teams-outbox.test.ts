@@ -29,6 +29,7 @@ const SEND_TIMEOUT_MS = 9_000;
 const env = (sendTimeoutMs = SEND_TIMEOUT_MS) => ({
   MicrosoftAppId: APP_ID,
   MicrosoftAppPassword: APP_PASSWORD,
+  MicrosoftAppType: 'MultiTenant',
   OUTBOX_POLL_MS: '25',
   OUTBOX_BACKOFF_BASE_MS: String(BACKOFF_BASE_MS),
   OUTBOX_SEND_TIMEOUT_MS: String(sendTimeoutMs),
