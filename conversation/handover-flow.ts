@@ -6,6 +6,7 @@
  * right articles instead.
  */
 import type { ConversationHandoverRequest } from '../handover/from-conversation.js';
+import { validate } from '../handover/schema.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { TriageResult } from '../triage/schema.js';
 import { contactLine, TALK_TO_PERSON } from './answers.js';
@@ -36,14 +37,9 @@ export type HandoverFlowDeps = {
   now?: () => Date;
 };
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[a-z]{2,24}$/i;
-const UK_PHONE = /^(?:\+44\s?|0)(?:\d\s?){9,10}$/;
-
+/** The store's own validators (handover/schema.ts): whatever the chat accepts, the store accepts. */
 export function validContact(method: 'phone' | 'email', detail: string): string | null {
-  const d = detail.trim();
-  if (method === 'email') return EMAIL.test(d) ? d.toLowerCase() : null;
-  const compact = d.replace(/[\s()-]/g, '');
-  return UK_PHONE.test(compact) ? compact.replace(/^\+44/, '0') : null;
+  return method === 'email' ? validate.email(detail) : validate.phone(detail);
 }
 
 type Step = 'consent' | 'name' | 'method' | 'detail' | 'bestTime' | 'child' | 'transcript' | 'confirm';
@@ -211,12 +207,20 @@ export class HandoverFlow implements Flow {
     }
     switch (state.step as Step) {
       case 'name': {
-        const name = text.replace(/^(my name is|i am|i'm|it's|call me)\s+/i, '').trim();
-        if (name.length < 1 || name.length > 80) return [this.ask(state, 'name', 'Please type a name of up to 80 letters.')];
+        const name = validate.name(text.replace(/^(my name is|i am|i'm|it's|its|call me)\s+/i, ''));
+        if (!name) return [this.ask(state, 'name', 'Please type a name of up to 80 letters.')];
         state.contact.name = name;
         return [this.ask(state, 'method')];
       }
       case 'method': {
+        // A number or address typed straight away answers this question and the next.
+        const typedPhone = validate.phone(text);
+        const typedEmail = validate.email(text);
+        if (!v.method && (typedPhone || typedEmail)) {
+          state.contact.method = typedEmail ? 'email' : 'phone';
+          state.contact.detail = (typedEmail ?? typedPhone)!;
+          return [this.ask(state, 'bestTime')];
+        }
         const method = v.method ?? (/mail/i.test(text) ? 'email' : /phone|call|ring|text|mobile/i.test(text) ? 'phone' : null);
         if (method !== 'phone' && method !== 'email') return [this.ask(state, 'method', 'Please choose phone or email.')];
         state.contact.method = method;
@@ -269,8 +273,12 @@ export class HandoverFlow implements Flow {
         shown: state.shown,
         transcript: contact.transcript ? state.transcript : null,
       });
-    } catch {
+    } catch (error) {
       const deal = this.deps.kb.contacts.get('deal');
+      // A detail the store refuses cannot succeed on a retry: ask them to check it instead.
+      if ((error as Error)?.name === 'ZodError' || /invalid|must be/i.test((error as Error)?.message ?? '')) {
+        return [this.ask(state, 'name', 'Sorry, something in your details could not be saved. Please check your details and type them again.')];
+      }
       return [
         {
           kind: 'text',

@@ -3,6 +3,7 @@
  * to a person...) before a message is treated as a question for the knowledge base.
  * Patterns are anchored and short on purpose: a real question should reach search.
  */
+import { normaliseReference } from '../handover/schema.js';
 
 export type Intent =
   | 'greeting'
@@ -79,8 +80,8 @@ export function intentOf(text: string): Intent | null {
   return null;
 }
 
-/** A DEAL reference anywhere in the text, e.g. "DEAL-7K3F9Q". */
+/** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */
 export function referenceIn(text: string): string | null {
-  const m = /\bdeal-?([0-9a-z]{6})\b/i.exec(text);
-  return m ? `DEAL-${m[1]!.toUpperCase()}` : null;
+  const m = /\bdeal[\s-]?([0-9a-z]{6})\b/i.exec(text);
+  return m ? normaliseReference(`DEAL-${m[1]!}`) : null;
 }
