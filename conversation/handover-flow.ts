@@ -6,7 +6,7 @@
  * right articles instead.
  */
 import type { ConversationHandoverRequest } from '../handover/from-conversation.js';
-import { validate } from '../handover/schema.js';
+import { type HandoverStory, validate } from '../handover/schema.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { TriageResult } from '../triage/schema.js';
 import { contactLine, TALK_TO_PERSON } from './answers.js';
@@ -22,7 +22,8 @@ export type HandoverRequest = ConversationHandoverRequest;
 
 export type HandoverReceipt = { reference: string; dueAt: Date; teamName: string };
 
-export type Consent = { version: string; text: string };
+/** The consent wording (versioned in handover/consent.ts), including the transcript question. */
+export type Consent = { version: string; text: string; transcriptQuestion?: string };
 
 export type HandoverFlowDeps = {
   kb: KnowledgeBase;
@@ -52,6 +53,15 @@ const dueFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'nume
 function formatDue(due: Date, now: Date): string {
   if (due.getTime() - now.getTime() < 60 * 60 * 1000) return 'as soon as possible today';
   return `by ${dueFormat.format(due)}`;
+}
+
+/** What the family told us, understood, for the officer (handover/schema.ts HandoverStory). */
+function storyOf(state: ConversationData): HandoverStory | null {
+  const { concern, safetyConcern: _asked, ...facts } = state.triage;
+  const given = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)));
+  const safety = state.alarm ? { kind: state.alarm.kind, words: state.alarm.words.trim().slice(0, 500) || null } : null;
+  if (Object.keys(given).length === 0 && !concern && !safety) return null;
+  return { facts: given, concern: concern?.trim().slice(0, 2000) || null, safety };
 }
 
 export class HandoverFlow implements Flow {
@@ -105,6 +115,8 @@ export class HandoverFlow implements Flow {
     // "I have not kept any of your details" must be true: what they typed goes too.
     state.transcript = [];
     state.asked = [];
+    delete state.triage.concern;
+    state.sources = {};
     if (state.alarm) state.alarm = { ...state.alarm, words: '' };
     const articles = state.result ? state.result.routes.map((r) => r.id) : [];
     const dealLine = deal ? contactLine(deal) : null;
@@ -159,7 +171,7 @@ export class HandoverFlow implements Flow {
       case 'transcript':
         return {
           kind: 'text',
-          text: `${lead}Can we also send the officer a copy of this chat, so you don't have to repeat yourself?`,
+          text: `${lead}${this.deps.consent().transcriptQuestion ?? "Can we also send the officer a copy of this chat, so you don't have to repeat yourself?"}`,
           choices: [
             { title: 'Yes, include the chat', value: { action: 'handover-answer', transcript: true } },
             { title: 'No, just the summary', value: { action: 'handover-answer', transcript: false } },
@@ -269,14 +281,16 @@ export class HandoverFlow implements Flow {
         result,
         consentVersion: this.deps.consent().version,
         consentAt: state.consentAt,
-        asked: state.asked,
+        // Questions they typed are part of the chat: they go only with the chat, if they agreed.
+        asked: contact.transcript ? state.asked : [],
         shown: state.shown,
         transcript: contact.transcript ? state.transcript : null,
+        story: storyOf(state),
       });
     } catch (error) {
       const deal = this.deps.kb.contacts.get('deal');
       // A detail the store refuses cannot succeed on a retry: ask them to check it instead.
-      if ((error as Error)?.name === 'ZodError' || /invalid|must be/i.test((error as Error)?.message ?? '')) {
+      if (['HandoverValidationError', 'ZodError'].includes((error as Error)?.name)) {
         return [this.ask(state, 'name', 'Sorry, something in your details could not be saved. Please check your details and type them again.')];
       }
       return [

@@ -42,9 +42,30 @@ function statementV1(retentionDays: number): ConsentStatement {
   };
 }
 
+const VERSION_2 = 'consent-2026-12';
+
+/** Says exactly what is passed on now that the handover carries what the family told us. */
+function statementV2(retentionDays: number): ConsentStatement {
+  return {
+    version: versionId(VERSION_2, retentionDays),
+    since: '2026-12-01',
+    paragraphs: [
+      'To ask someone to contact you, we need to keep a few details.',
+      "We will pass on: your name, your phone number or email and the best time to contact you; your answers to my questions (your child's age, school or setting, town, what you are worried about, the support so far, any EHC plan or diagnosis); and what you told me in your own words. You can also give your child's first name or initials, but you do not have to.",
+      "If something you told me made me worried about a child's safety, I also pass on those words, and the Children's Advice and Duty Service may contact you instead of the SEND team.",
+      'Who will see it: the SEND team for your area at Dorset Council. They will use it to contact you and help you. We will not share it with anyone else unless a child is at risk of harm.',
+      `How long we keep it: until your request is closed, then ${retentionDays} more days. After that we delete your details.`,
+      'You can say no. You will still get help: you can call the DEAL phone line and talk to someone. If you say no, I delete what you have told me in this chat.',
+    ],
+    question: 'Do you agree to us keeping these details so that someone can contact you?',
+    transcriptQuestion: "Can we also send the officer a copy of this whole chat, including any questions you asked, so you don't have to repeat yourself?",
+  };
+}
+
 /** Published wordings by base version id, oldest first. Add new ones at the end. */
 const WORDINGS: Record<string, (retentionDays: number) => ConsentStatement> = {
   [BASE_VERSION]: statementV1,
+  [VERSION_2]: statementV2,
 };
 
 /**
@@ -60,7 +81,7 @@ function versionId(base: string, retentionDays: number): string {
 }
 
 /** The base version shown to families now. */
-export const CURRENT_CONSENT_VERSION = BASE_VERSION;
+export const CURRENT_CONSENT_VERSION = VERSION_2;
 
 /** The statement for a version id (with or without a `-rN` retention suffix), or undefined. */
 export function consentStatement(version: string): ConsentStatement | undefined {
@@ -82,10 +103,10 @@ export function consentText(statement: ConsentStatement = currentConsent()): str
   return [...statement.paragraphs, statement.question].join('\n\n');
 }
 
-/** In the shape the conversation's handover flow expects: `{ version, text }`. */
-export function consentForChat(retentionDays?: number): { version: string; text: string } {
+/** In the shape the conversation's handover flow expects: `{ version, text, transcriptQuestion }`. */
+export function consentForChat(retentionDays?: number): { version: string; text: string; transcriptQuestion: string } {
   const statement = currentConsent(retentionDays);
-  return { version: statement.version, text: consentText(statement) };
+  return { version: statement.version, text: consentText(statement), transcriptQuestion: statement.transcriptQuestion };
 }
 
 /** True when a handover may be recorded against this version id. */

@@ -5,7 +5,7 @@
  * The input type is written out here (structurally the same) so that handover/ does not
  * depend on the conversation code. The store validates the result; nothing is added.
  */
-import type { Channel, ContactMethod, HandoverDraftInput } from './schema.js';
+import type { Channel, ContactMethod, HandoverDraftInput, HandoverStory } from './schema.js';
 import type { Requester, TriageResult } from '../triage/schema.js';
 
 export interface ConversationHandoverRequest {
@@ -23,6 +23,8 @@ export interface ConversationHandoverRequest {
   shown: string[];
   /** The chat lines, or null when the family did not agree to send it. */
   transcript: string[] | null;
+  /** What the family told us, understood (facts, their words, a safety response), or null. */
+  story: HandoverStory | null;
 }
 
 export function draftFromConversation(request: ConversationHandoverRequest): HandoverDraftInput {
@@ -42,5 +44,6 @@ export function draftFromConversation(request: ConversationHandoverRequest): Han
     questionsAsked: request.asked.slice(-10),
     articlesShown: request.shown.slice(-20),
     transcript: request.transcript === null ? null : request.transcript.slice(-30),
+    story: request.story,
   };
 }

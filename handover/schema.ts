@@ -12,7 +12,7 @@
  *   record that remains holds no personal data.
  */
 import { z } from 'zod';
-import { Requester, RouteId, TriageResult, Urgency } from '../triage/schema.js';
+import { Requester, RouteId, TriageCase, TriageResult, Urgency } from '../triage/schema.js';
 
 // ---------------------------------------------------------------------------------------
 // Small building blocks
@@ -264,6 +264,23 @@ export type Channel = z.infer<typeof Channel>;
 // ---------------------------------------------------------------------------------------
 
 /**
+ * What the family told us, understood, so that the officer never has to ask again: the triage
+ * facts as they said them, the concern in their own words, and, when a safety response came
+ * up in the chat, its kind and the words that raised it. Personal: emptied by the purge.
+ */
+export const HandoverStory = z
+  .object({
+    /** The understood TriageCase facts (only those the family gave; nothing guessed). */
+    facts: TriageCase.omit({ concern: true }).partial(),
+    /** The concern in the family's own words (bounded), or null when they gave none. */
+    concern: shortText(2000).nullable(),
+    /** The safety response the chat gave, and the words that raised it (null for a "yes" pressed on a button). */
+    safety: z.object({ kind: z.enum(['risk-of-harm', 'needs-a-person', 'possible-risk']), words: shortText(500).nullable() }).strict().nullable(),
+  })
+  .strict();
+export type HandoverStory = z.infer<typeof HandoverStory>;
+
+/**
  * What the bot submits once the family has agreed. The reference, times, urgency, due time
  * and locality are worked out by the store, not taken from the bot.
  */
@@ -287,6 +304,8 @@ export const HandoverDraft = z
     articlesShown: ArticlesShown.default([]),
     /** The chat, only when `consent.transcriptAgreed` is true; otherwise null. */
     transcript: Transcript.nullable().default(null),
+    /** What the family told us, understood (HandoverStory); null when nothing was understood. */
+    story: HandoverStory.nullable().default(null),
   })
   .strict()
   .refine((d) => d.transcript === null || d.consent.transcriptAgreed, {
@@ -351,6 +370,8 @@ export const Handover = z
     articlesShown: ArticlesShown,
     /** The chat, only if the family agreed; null once purged. */
     transcript: Transcript.nullable(),
+    /** What the family told us, understood; null once purged (or when nothing was understood). */
+    story: HandoverStory.nullable(),
     /** Where it is: received, with an officer, or closed. */
     status: HandoverStatus,
     /** Email of the officer who claimed it, or null. */

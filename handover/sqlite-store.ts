@@ -194,6 +194,13 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: "the family's story: understood facts, their own words, the safety response",
+    sql: `
+      ALTER TABLE handovers ADD COLUMN story_json TEXT CHECK (story_json IS NULL OR (json_valid(story_json) AND length(story_json) <= 20000));
+    `,
+  },
 ];
 
 /**
@@ -253,6 +260,7 @@ interface HandoverRow {
   questions_json: string | null;
   articles_json: string;
   transcript_json: string | null;
+  story_json: string | null;
 }
 
 interface OutboxDbRow {
@@ -317,6 +325,7 @@ function toHandover(r: HandoverRow): Handover {
     questionsAsked: r.questions_json === null ? [] : (JSON.parse(r.questions_json) as string[]),
     articlesShown: JSON.parse(r.articles_json) as string[],
     transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as string[]),
+    story: r.story_json === null ? null : (JSON.parse(r.story_json) as Handover['story']),
     status: r.status as HandoverStatus,
     claimedBy: r.claimed_by,
     outcome: r.outcome as Handover['outcome'],
@@ -477,8 +486,8 @@ export class SqliteHandoverStore implements HandoverStore {
               `INSERT INTO handovers (reference, created_at, channel, requester, locality_id, urgency, due_at, status,
                  consent_version, consent_agreed_at, transcript_agreed,
                  contact_name, contact_method, contact_detail, best_time, child_name, child_age, child_setting,
-                 triage_json, questions_json, articles_json, transcript_json)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                 triage_json, questions_json, articles_json, transcript_json, story_json)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .run(
               reference,
@@ -502,6 +511,7 @@ export class SqliteHandoverStore implements HandoverStore {
               JSON.stringify(draft.questionsAsked),
               JSON.stringify(draft.articlesShown),
               draft.transcript === null ? null : JSON.stringify(draft.transcript),
+              draft.story === null ? null : JSON.stringify(draft.story),
             );
           this.event(reference, 'created', `bot:${draft.channel}`, createdAt, {
             urgency,
@@ -751,7 +761,7 @@ export class SqliteHandoverStore implements HandoverStore {
         `UPDATE handovers SET purged_at = ?,
            contact_name = NULL, contact_method = NULL, contact_detail = NULL, best_time = NULL,
            child_name = NULL, child_age = NULL, child_setting = NULL,
-           triage_json = NULL, questions_json = NULL, transcript_json = NULL
+           triage_json = NULL, questions_json = NULL, transcript_json = NULL, story_json = NULL
          WHERE reference = ?`,
       );
       const dropNotes = this.db.prepare('DELETE FROM handover_notes WHERE reference = ?');
@@ -781,7 +791,7 @@ export class SqliteHandoverStore implements HandoverStore {
           `UPDATE handovers SET purged_at = ?, status = 'closed', closed_at = coalesce(closed_at, ?), outcome = coalesce(outcome, 'withdrawn'),
              contact_name = NULL, contact_method = NULL, contact_detail = NULL, best_time = NULL,
              child_name = NULL, child_age = NULL, child_setting = NULL,
-             triage_json = NULL, questions_json = NULL, transcript_json = NULL
+             triage_json = NULL, questions_json = NULL, transcript_json = NULL, story_json = NULL
            WHERE reference = ?`,
         )
         .run(at, at, row.reference);

@@ -102,3 +102,27 @@ export const REQUESTER_LABELS: Record<Requester, string> = {
   professional: 'Professional',
   'young-person': 'Young person',
 };
+
+/** How an officer reads the understood facts of a handover (HandoverStory), in plain words, never codes. */
+export const FACT_LABELS = {
+  setting: {
+    none: 'At home, not in a setting',
+    'early-years': 'Nursery, pre-school or childminder',
+    'mainstream-school': 'Mainstream school',
+    'special-school': 'Special school',
+    college: 'College or sixth form',
+    'home-educated': 'Home educated',
+    'alternative-provision': 'Alternative provision',
+    'not-attending': 'Not attending',
+  },
+  needs: {
+    'communication-interaction': 'Communication and interaction',
+    'cognition-learning': 'Cognition and learning',
+    semh: 'Social, emotional and mental health',
+    'sensory-physical': 'Sensory and/or physical',
+  },
+  senSupport: { none: 'None yet', starting: 'Just started', established: 'Two terms or more' },
+  ehcp: { none: 'No plan', requested: 'Assessment requested', refused: 'Assessment refused', 'has-plan': 'Has a plan' },
+  diagnosis: { none: 'None', waiting: 'Waiting for an assessment', diagnosed: 'Diagnosed' },
+  safety: { 'risk-of-harm': 'Risk of harm', 'needs-a-person': 'Needs a person', 'possible-risk': 'Possible risk (the check-in)' },
+} as const;

@@ -11,6 +11,7 @@ import type { Handover, HandoverEvent, HandoverNote, StaffPrincipal } from '../h
 import { Outcome } from '../handover/schema.js';
 import {
   EVENT_LABELS,
+  FACT_LABELS,
   isOverdue,
   OUTCOME_LABELS,
   plainDateTime,
@@ -347,20 +348,38 @@ export function handoverPage(ctx: PageContext, view: HandoverView): string {
 </dl>`
     : html`<p class="notice">${purged ? `Personal details were deleted ${plainDateTime(h.purgedAt!, now)} at the end of the retention period.` : 'No contact details are held.'}</p>`;
 
+  // What the family told us, first and as labels: the officer should never have to ask again.
+  const story = h.story;
+  const told = story
+    ? html`<h2 id="story">What the family told us</h2>
+${story.safety ? html`<p class="notice notice-warning"><strong>Safety: ${FACT_LABELS.safety[story.safety.kind]}.</strong>${story.safety.words ? html` In their words: “${story.safety.words}”` : null}</p>` : null}
+<dl class="summary">
+  ${row('Age', story.facts.childAge == null ? notGiven : `${story.facts.childAge}`)}
+  ${row('Setting', story.facts.setting ? FACT_LABELS.setting[story.facts.setting] : notGiven)}
+  ${row('Where', story.facts.town ?? story.facts.postcode ?? notGiven)}
+  ${row('Needs', story.facts.needs?.length ? story.facts.needs.map((n) => FACT_LABELS.needs[n]).join('; ') : notGiven)}
+  ${row('SEN support so far', story.facts.senSupport ? FACT_LABELS.senSupport[story.facts.senSupport] : notGiven)}
+  ${row('Specialist advice', story.facts.externalAdvice === undefined ? notGiven : story.facts.externalAdvice ? 'Yes' : 'No')}
+  ${row('EHC plan', story.facts.ehcp ? FACT_LABELS.ehcp[story.facts.ehcp] : notGiven)}
+  ${row('Diagnosis', story.facts.diagnosis ? FACT_LABELS.diagnosis[story.facts.diagnosis] : notGiven)}
+</dl>
+${story.concern ? html`<h3>In their own words</h3><blockquote class="family-words">${story.concern}</blockquote>` : null}`
+    : null;
+
   const child = purged
     ? null
     : html`<h2 id="child">The child or young person</h2>
 <dl class="summary">
   ${row('First name or initials', h.child.name ?? notGiven)}
   ${row('Age', h.child.age === null ? notGiven : `${h.child.age}`)}
-  ${row('School or setting', h.child.setting ?? notGiven)}
+  ${row('School or setting', h.child.setting ? (FACT_LABELS.setting[h.child.setting as keyof typeof FACT_LABELS.setting] ?? h.child.setting) : notGiven)}
 </dl>`;
 
   const triage = h.triage
     ? html`<h2 id="triage">What the chat suggested</h2>
 <p>Main route: <strong>${view.routeTitle(h.triage.primary)}</strong></p>
 <ol class="routes">${h.triage.routes.map(
-        (r) => html`<li><h3>${view.routeTitle(r.id)}</h3><ul>${r.reasons.map((reason) => html`<li>${reason}</li>`)}</ul></li>`,
+        (r) => html`<li><h3>${view.routeTitle(r.id)}</h3><ul>${[...new Set(r.reasons)].map((reason) => html`<li>${reason}</li>`)}</ul></li>`,
       )}</ol>`
     : null;
 
@@ -444,6 +463,7 @@ ${view.flash ? html`<p class="notice notice-success" role="status">${view.flash}
 ${errorSummary(errors)}
 <h1>Request ${ref}</h1>
 ${summary}
+${told}
 ${claim}
 <h2 id="contact">Contact</h2>
 ${contact}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { contactSteps, REFERENCE, say, SEND, TRIAGE_TO_HANDOVER } from './helpers/bot-turns.js';
+import { contactSteps, REFERENCE, say, SEND, TRIAGE_ANSWERS, triageToResult } from './helpers/bot-turns.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
@@ -36,9 +36,9 @@ function filesUnder(dir: string): { path: string; bytes: Buffer; mode: number }[
 const markersOnDisk = (markers = MARKERS) => filesUnder(dataDir).flatMap((f) => markers.filter((m) => f.bytes.includes(Buffer.from(m))).map((m) => `${m} in ${f.path}`));
 
 async function handoverWithMarkers(id = 'rest-handover', markers = MARKERS): Promise<string> {
-  await say(service.url, id, 'talk to a person');
-  const turns = TRIAGE_TO_HANDOVER.map((t, i) => (i === 6 ? { text: `${markers[2]}: several cycles of SEN support with speech therapy advice, needs exceed what school can do` } : t));
-  for (const t of [...turns, ...contactSteps({ name: markers[0]!, email: markers[1]! })]) expect((await say(service.url, id, t)).status).toBe(200);
+  const answers = { ...TRIAGE_ANSWERS, concern: { text: `${markers[2]}: several cycles of SEN support with speech therapy advice, needs exceed what school can do` } };
+  for (const posted of await triageToResult(service.url, id, answers, { text: 'talk to a person' })) expect(posted.status).toBe(200);
+  for (const t of contactSteps({ name: markers[0]!, email: markers[1]! })) expect((await say(service.url, id, t)).status).toBe(200);
   const sent = await say(service.url, id, SEND);
   return REFERENCE.exec(sent.text)![0];
 }

@@ -661,8 +661,16 @@ describe('from the conversation', () => {
       asked: ['q1'],
       shown: ['a1'],
       transcript: null,
+      story: {
+        facts: { childAge: 7, setting: 'mainstream-school' as const, town: 'Weymouth', needs: ['cognition-learning' as const] },
+        concern: 'he cannot read yet and gets upset',
+        safety: null,
+      },
     };
     const h = await store.createHandover(draftFromConversation(request));
+    // The story is kept as the family told it, and comes back out of the store.
+    expect(h.story).toEqual(request.story);
+    expect((await store.getHandover(h.reference))?.story).toEqual(request.story);
     expect(h).toMatchObject({ channel: 'teams', requester: 'carer', child: { name: null, age: 7 }, transcript: null, consent: { transcriptAgreed: false } });
     expect(h.contact!.detail).toBe('01305221000');
     const withChat = await store.createHandover(draftFromConversation({ ...request, requester: undefined, transcript: ['You: hello'] }));
@@ -684,13 +692,13 @@ describe('teams channel references', () => {
 describe('consent wording', () => {
   it('is versioned, and the retention period is part of the version', () => {
     const c = currentConsent();
-    expect(c.version).toBe('consent-2025-01');
+    expect(c.version).toBe('consent-2026-12');
     const text = consentForChat().text;
     expect(text).toMatch(/SEND team for your area at Dorset Council/);
     expect(text).toMatch(/90 more days/);
     expect(text).toMatch(/You can say no/);
     expect(text).toMatch(/DEAL phone line/);
-    expect(currentConsent(30).version).toBe('consent-2025-01-r30');
+    expect(currentConsent(30).version).toBe('consent-2026-12-r30');
     expect(consentStatement('consent-2025-01-r30')!.paragraphs.join(' ')).toMatch(/30 more days/);
     expect(isKnownConsentVersion('consent-2025-01')).toBe(true);
     expect(isKnownConsentVersion('consent-2025-01-r90')).toBe(false);

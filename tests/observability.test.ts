@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlationIdFor } from '../bot/observability.js';
-import { contactSteps, REFERENCE, say, SEND, TRIAGE_TO_HANDOVER } from './helpers/bot-turns.js';
+import { contactSteps, REFERENCE, say, SEND, triageToResult } from './helpers/bot-turns.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
@@ -33,13 +33,13 @@ describe('/metrics', () => {
     await say(service.url, conv, 'when is my bin collection day');
     await say(service.url, conv, 'what is the best recipe for banana bread with walnuts');
     await say(service.url, 'metrics-2', 'my son says he wants to kill himself');
-    await say(service.url, 'metrics-3', 'talk to a person');
-    for (const turn of TRIAGE_TO_HANDOVER) expect((await say(service.url, 'metrics-3', turn)).status).toBe(200);
+    const triageTurns = await triageToResult(service.url, 'metrics-3', undefined, { text: 'talk to a person' });
+    for (const posted of triageTurns) expect(posted.status).toBe(200);
     for (const turn of contactSteps({ name: 'Alex Example', email: 'alex@example.org' })) await say(service.url, 'metrics-3', turn);
     expect((await say(service.url, 'metrics-3', SEND)).text).toMatch(REFERENCE);
 
     const text = await metricsText(service);
-    expect(sample(text, 'deal_turns_total', { channel: 'webchat' })).toBeGreaterThanOrEqual(5 + TRIAGE_TO_HANDOVER.length + 8);
+    expect(sample(text, 'deal_turns_total', { channel: 'webchat' })).toBeGreaterThanOrEqual(4 + triageTurns.length + 8);
     expect(sample(text, 'deal_answers_total', { channel: 'webchat' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'deal_abstentions_total', { reason: 'out-of-scope' })).toBe(1);
     expect(sample(text, 'deal_abstentions_total', { reason: 'not-sure' })).toBe(1);

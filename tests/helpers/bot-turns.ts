@@ -35,22 +35,55 @@ export async function say(baseUrl: string, conversationId: string, turn: Turn | 
 
 const answer = (step: string, option: string): Turn => ({ value: { action: 'triage-answer', step, option } });
 
-/** Triage answers, in order, after "talk to a person" or "what should I do next". */
-export const TRIAGE_TO_HANDOVER: Turn[] = [
-  answer('requester', 'Professional'),
-  { text: '7' },
-  answer('setting', 'Mainstream school'),
-  { text: 'Blandford' },
-  answer('needs', 'Talking, understanding or getting on with others'),
-  { value: { action: 'triage-answer', step: 'needs', done: true } },
-  { text: 'several cycles of SEN support with speech therapy advice, needs exceed what school can do' },
-  answer('senSupport', 'Yes, for 2 terms or more'),
-  answer('externalAdvice', 'Yes'),
-  answer('ehcp', 'No'),
-  answer('diagnosis', 'Yes'),
-  answer('safetyConcern', 'No'),
-  { value: { action: 'triage-confirm' } },
-];
+/**
+ * Triage answers by question (channelData.deal.step), as the cards and a family send them: a
+ * professional in Blandford (north locality) whose case gets a handover. Triage asks only what
+ * it is missing, in its own order, so answers are looked up by the question asked.
+ */
+export const TRIAGE_ANSWERS: Record<string, Turn> = {
+  requester: answer('requester', 'Professional'),
+  age: { text: '7' },
+  setting: answer('setting', 'Mainstream school'),
+  place: { text: 'Blandford' },
+  needs: answer('needs', 'Talking, understanding or getting on with others'),
+  concern: { text: 'several cycles of SEN support with speech therapy advice, needs exceed what school can do' },
+  senSupport: answer('senSupport', 'Yes, for 2 terms or more'),
+  externalAdvice: answer('externalAdvice', 'Yes'),
+  ehcp: answer('ehcp', 'No'),
+  diagnosis: answer('diagnosis', 'Yes'),
+  safety: answer('safetyConcern', 'No'),
+  confirm: { value: { action: 'triage-confirm' } },
+};
+
+/** The question the replies in a posted turn's body ask (channelData.deal.step), if any. */
+export function stepOf(body: string): string | undefined {
+  try {
+    const activities = (JSON.parse(body) as { activities?: { channelData?: { deal?: { step?: string } } }[] }).activities ?? [];
+    return [...activities].reverse().map((a) => a.channelData?.deal?.step).find(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts triage and answers whatever is asked from `answers` (by step) until the result;
+ * returns every posted turn's status and text. A question with no answer given is skipped.
+ */
+export async function triageToResult(
+  baseUrl: string,
+  conversationId: string,
+  answers: Record<string, Turn> = TRIAGE_ANSWERS,
+  opening: Turn = { text: 'what should I do next' },
+): Promise<{ status: number; text: string }[]> {
+  const posted = [await say(baseUrl, conversationId, opening)];
+  for (let i = 0; i < 16; i++) {
+    const step = stepOf(posted[posted.length - 1]!.text);
+    if (!step) break;
+    posted.push(await say(baseUrl, conversationId, answers[step] ?? { text: 'skip' }));
+    if (step === 'confirm') break;
+  }
+  return posted;
+}
 
 /** Consent and contact details up to (not including) Send. */
 export function contactSteps(contact: { name: string; email: string }): Turn[] {
