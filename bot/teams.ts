@@ -121,10 +121,14 @@ async function staffOf(store: HandoverStore, context: TurnContext): Promise<Staf
   return record && record.disabledAt === null ? { email: record.email, role: record.role, localityId: record.localityId } : null;
 }
 
-/** The tenant in the signed Bot Framework token's claims (`tid`), when botbuilder verified one. */
+/** The Bot Framework's own tenant (botframework.com): a `tid` of it says nothing about the sender's organisation. */
+const BOT_FRAMEWORK_TENANT = 'd6d49420-f39b-4df7-a1dc-d59a935871db';
+
+/** The organisation's tenant in the signed token's claims (`tid`), when botbuilder verified one that is not the Bot Framework's own. */
 function tokenTenant(context: TurnContext): string | null {
   const identity = context.turnState.get(context.adapter.BotIdentityKey) as { claims?: { type: string; value: string }[] } | undefined;
-  return identity?.claims?.find((c) => c.type === 'tid')?.value ?? null;
+  const tid = identity?.claims?.find((c) => c.type === 'tid')?.value ?? null;
+  return tid && tid.toLowerCase() !== BOT_FRAMEWORK_TENANT ? tid : null;
 }
 
 /** The facts the allow-list check needs, from a Teams activity. */

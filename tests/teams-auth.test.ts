@@ -4,7 +4,7 @@
  * refuses to run without credentials, and development warns loudly.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadConfig } from '../bot/config.js';
 import { channelClaims, forgetCachedBotFrameworkKeys, jwk, serveBotFrameworkKeys, signingKey, signJwt } from './helpers/jwt.js';
 import { startService, type TestService } from './helpers/service.js';
-import { TEAMS_SERVICE_URL, teamsActivity } from './helpers/teams.js';
+import { OFFICER, TEAMS_SERVICE_URL, TENANT_ID, teamsActivity, teamsChannel } from './helpers/teams.js';
 
 const APP_ID = '5d3c1b2a-8e7f-4a6b-9c0d-1e2f3a4b5c6d';
 const OTHER_APP_ID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
@@ -139,6 +139,32 @@ describe('/api/messages with credentials', () => {
     const body = Buffer.from(JSON.stringify(goodClaims())).toString('base64url');
     const { status } = await post(message(), `Bearer ${head}.${body}.`);
     expect(status).toBe(401);
+  });
+});
+
+describe('linking a Teams channel checks the signed token\'s tenant (issue 15, finding 1)', () => {
+  it("refuses a link whose token names another tenant, and accepts our tenant's", async () => {
+    const links = join(mkdtempSync(join(tmpdir(), 'deal-links-')), 'links.yaml');
+    writeFileSync(links, `localities:\n  north:\n    people: ['${OFFICER.aadObjectId}']\n`);
+    const linked = await startService({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'test-secret', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppType: 'MultiTenant', TEAMS_LINKS_FILE: links });
+    const channel = teamsChannel('North signed');
+    const link = teamsActivity({ text: 'link locality north', mention: true, channel, deliveryMode: 'expectReplies' });
+    const send = async (tid: string) => {
+      const res = await fetch(`${linked.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer(signJwt(trusted, goodClaims({ tid }))) },
+        body: JSON.stringify(link),
+      });
+      return JSON.stringify(await res.json());
+    };
+    try {
+      expect(await send('11111111-2222-4333-8444-555555555555')).toMatch(/token's tenant is not ours/);
+      expect(await linked.store.getChannelReference('north')).toBeNull();
+      expect(await send(TENANT_ID)).toMatch(/will now get a card/);
+      expect(await linked.store.getChannelReference('north')).not.toBeNull();
+    } finally {
+      await linked.stop();
+    }
   });
 });
 
