@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateQuestions, EvalQuestion, readJsonl, type EvalReport } from '../knowledge/eval.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS, type SearchAnswer } from '../knowledge/search.js';
-import { benchSafety, benchSafetyNetHeldOut } from '../triage/safety-bench.js';
+import { benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from '../triage/safety-bench.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
@@ -57,6 +57,11 @@ const sets: [string, string][] = [
   ['family out of scope 4', here('./data/family-out-of-scope-4.jsonl')],
   ['family questions 5', here('./data/family-questions-5.jsonl')],
   ['family out of scope 5', here('./data/family-out-of-scope-5.jsonl')],
+  // Written blind on 2026-12-01 (forum-style family posts; terse professional questions in Teams),
+  // measured once before any tuning (README gives those numbers), then kept as regression sets.
+  ['forum questions 1', here('./data/forum-questions-1.jsonl')],
+  ['forum out of scope 1', here('./data/forum-out-of-scope-1.jsonl')],
+  ['professional questions 1', here('./data/professional-questions-1.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
@@ -131,3 +136,11 @@ console.log(`\nSecond safety net (naive Bayes, triage/safety-net.ts): each blind
 for (const h of benchSafetyNetHeldOut(kb.articles.flatMap((a) => [a.title, ...a.questions]))) {
   console.log(`  blind set ${h.blindSet}: ${pct(h.recall)} of ${h.risk} risk messages flagged, ${pct(h.falseAlarmRate)} of ${h.ordinary} ordinary ones`);
 }
+
+// Safety inside the conversation: answers people type to the bot's own questions.
+const familySets = sets.filter(([name]) => /^(family|forum) questions/.test(name)).map(([, file]) => file);
+const inFlow = benchSafetyInFlow(here('./data/inflow-answers-1.jsonl'), kb.articles.flatMap((a) => [a.title, ...a.questions]), familySets);
+console.log(`\nSafety on answers inside the conversation (${inFlow.ordinary} ordinary answers, ${inFlow.risk} answers that disclose risk, written blind)`);
+console.log(`  judged as answers (what the front door does):   hard alarms ${pct(inFlow.asAnswer.hard)}, check-ins ${pct(inFlow.asAnswer.checkins)}, risk caught ${pct(inFlow.asAnswer.recall)}`);
+console.log(`  judged as first messages (before 2026-12-01):    hard alarms ${pct(inFlow.asMessage.hard)}, check-ins ${pct(inFlow.asMessage.checkins)}, risk caught ${pct(inFlow.asMessage.recall)}`);
+console.log(`  family questions (${inFlow.questions} the patterns pass or flag): hard alarms ${pct(inFlow.questionsHard)}, check-ins ${pct(inFlow.questionsCheckins)}`);

@@ -26,6 +26,9 @@ const heading = (text: string, size = 'Large'): Element => ({
   style: 'heading',
 });
 const para = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
+
+/** What a family typed, shown as text: card renderers read markdown, so its marks are escaped. */
+const plain = (value: string): string => value.replace(/[\\`*_[\]()<>#|~!]/g, (c) => `\\${c}`);
 const list = (items: string[]): Element => para(items.map((i) => `- ${i}`).join('\n'));
 const subheading = (text: string): Element => ({ type: 'TextBlock', text, weight: 'Bolder', wrap: true, spacing: 'Medium' });
 
@@ -119,7 +122,7 @@ export function cardFor(reply: Reply, channel: Channel): Attachment | null {
       return card(
         [
           heading(reply.title, 'Medium'),
-          { type: 'FactSet', facts: reply.facts.map((f) => ({ title: f.label, value: f.value })) },
+          { type: 'FactSet', facts: reply.facts.map((f) => ({ title: f.label, value: plain(f.value) })) },
           ...(reply.note ? [para(reply.note, { isSubtle: true })] : []),
         ],
         submitActions(reply.choices, channel),

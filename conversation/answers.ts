@@ -54,7 +54,8 @@ export function articleReply(kb: KnowledgeBase, article: Article, audience: Audi
       .map(contactLine),
     readMoreUrl: articleUrl(publicUrl, article.id),
     source: `Dorset SEND Local Offer: "${article.title}", checked ${formatDate(article.lastReviewed)}`,
-    related: [...related, TALK_TO_PERSON],
+    // After an answer, a family can go straight on to what to do next.
+    related: [...related, ...(audience === 'family' ? [START_TRIAGE] : []), TALK_TO_PERSON],
     audience,
   };
 }

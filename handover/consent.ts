@@ -51,14 +51,17 @@ function statementV2(retentionDays: number): ConsentStatement {
     since: '2026-12-01',
     paragraphs: [
       'To ask someone to contact you, we need to keep a few details.',
-      "We will pass on: your name, your phone number or email and the best time to contact you; your answers to my questions (your child's age, school or setting, town, what you are worried about, the support so far, any EHC plan or diagnosis); and what you told me in your own words. You can also give your child's first name or initials, but you do not have to.",
-      "If something you told me made me worried about a child's safety, I also pass on those words, and the Children's Advice and Duty Service may contact you instead of the SEND team.",
+      'We will pass on your name, your phone number or email, and the best time to contact you.',
+      "We will also pass on your answers to my questions: your child's age, school or setting, and town. And what you are worried about, the support so far, and any EHC plan or diagnosis.",
+      'We will pass on what you told me in your own words, so you do not have to tell it again.',
+      "You can also give your child's first name or initials, but you do not have to.",
+      "If something you said made me worried about a child's safety, I pass on those words too. Then the Children's Advice and Duty Service may contact you.",
       'Who will see it: the SEND team for your area at Dorset Council. They will use it to contact you and help you. We will not share it with anyone else unless a child is at risk of harm.',
       `How long we keep it: until your request is closed, then ${retentionDays} more days. After that we delete your details.`,
       'You can say no. You will still get help: you can call the DEAL phone line and talk to someone. If you say no, I delete what you have told me in this chat.',
     ],
     question: 'Do you agree to us keeping these details so that someone can contact you?',
-    transcriptQuestion: "Can we also send the officer a copy of this whole chat, including any questions you asked, so you don't have to repeat yourself?",
+    transcriptQuestion: "Can we also send the officer a copy of this whole chat, with any questions you asked? Then you don't have to repeat yourself.",
   };
 }
 

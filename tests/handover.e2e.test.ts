@@ -40,19 +40,9 @@ describe('handover from web chat to the staff page', () => {
     await chat.getByText(/I.m the DEAL assistant/).first().waitFor({ timeout: 20_000 });
 
     await press(chat, 'Talk to a person');
-    await press(chat, 'Parent');
-    await press(chat, '5 to 10');
-    await press(chat, 'Special school');
-    await chat.getByText(/Which town or village/).last().waitFor();
-    await say(chat, 'Dorchester');
-    await press(chat, 'Learning, reading, writing or maths');
-    await press(chat, 'Done');
     await chat.getByText(/what is happening/).last().waitFor();
-    await say(chat, 'Questions about her annual review <b>bold</b>');
-    await press(chat, 'Yes, for 2 terms or more');
-    await press(chat, /^Yes$/);
-    await press(chat, 'Yes, there is a plan');
-    await press(chat, /^Yes$/);
+    await say(chat, 'My daughter is 8 and goes to a special school in Dorchester. I have questions about her annual review <b>bold</b>');
+    await chat.getByText(/is not safe, or might be harmed/).last().waitFor();
     await press(chat, /^No$/);
     await press(chat, "Yes, that's right");
 

@@ -158,7 +158,7 @@ describe('the staff flow', () => {
       'Morning',
       'AB',
       '9',
-      'mainstream-school',
+      'Mainstream school',
       'North Dorset',
       'Support has been in place for a while and advice has been taken.',
       'SENDIASS can help with the request.',

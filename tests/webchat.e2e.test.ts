@@ -46,24 +46,21 @@ describe('web chat', () => {
     await page.close();
   });
 
-  it('guides a parent through triage to a result card on a phone-width screen', async () => {
+  it('takes a parent from a rich first message to a result card in four turns on a phone-width screen', async () => {
     const page = await openChat(390);
+    // 1: the family's story, in their own words; everything triage needs is in it.
+    await say(page, 'My son is 8 and in Year 3 at a primary school in Weymouth. He is behind with reading, his spelling is poor and he gets upset about homework. The school has not put any SEN support in place and he has no EHCP.');
+    await page.getByText(/Read more/).last().waitFor({ timeout: 15_000 });
+    // 2: a request for help; nothing already said is asked again, only the safety question.
     await press(page, 'What should I do next?');
-    await press(page, 'Parent');
-    await press(page, '5 to 10');
-    await press(page, 'Mainstream school');
-    await page.getByText(/Which town or village/).last().waitFor();
-    await say(page, 'Weymouth');
-    await press(page, 'Learning, reading, writing or maths');
-    await press(page, 'Done');
-    await page.getByText(/what is happening/).last().waitFor();
-    await say(page, 'He is behind with reading and nothing is in place');
-    await press(page, 'No, not yet');
+    await page.getByText(/is not safe, or might be harmed/).last().waitFor();
+    expect(await page.getByText(/How old is your child/).count()).toBe(0);
+    // 3: no safety worry; the summary shows what was understood.
     await press(page, /^No$/);
-    await press(page, /^No$/);
-    await press(page, /^No$/);
-    await press(page, /^No$/);
-    await page.getByText('Is this right?').last().waitFor();
+    const summary = page.locator('.ac-adaptiveCard', { hasText: 'Is that right?' }).last();
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/Weymouth/);
+    // 4: confirm.
     await press(page, "Yes, that's right");
     const result = page.locator('.ac-adaptiveCard', { hasText: 'What I suggest' });
     await result.waitFor({ timeout: 15_000 });

@@ -14,7 +14,8 @@
  */
 import { checkSafety } from './safety.js';
 import { readPatternExamples, readSafetyExamples, readSafetyLines, SAFETY_DATA, type SafetyLine } from './safety-examples.js';
-import { SafetyNet } from './safety-net.js';
+import { checkWithNet, defaultSafetyNet, SafetyNet } from './safety-net.js';
+import { readFileSync } from 'node:fs';
 
 export type SafetyBench = {
   recall: number;
@@ -85,4 +86,50 @@ export function benchSafetyNetHeldOut(moreOrdinary: readonly string[] = []): Saf
     const share = (xs: string[]) => (xs.length === 0 ? 0 : xs.filter((t) => net.flags(t)).length / xs.length);
     return { blindSet, risk: heldRisk.length, ordinary: heldOrdinary.length, recall: share(heldRisk), falseAlarmRate: share(heldOrdinary) };
   });
+}
+
+export type SafetyInFlow = {
+  ordinary: number;
+  risk: number;
+  /** Each answer judged as the front door judges it: an answer to the question just asked. */
+  asAnswer: { hard: number; checkins: number; recall: number };
+  /** The same answers judged as if each were a first message (as before 2026-12-01). */
+  asMessage: { hard: number; checkins: number; recall: number };
+  questions: number;
+  questionsHard: number;
+  questionsCheckins: number;
+};
+
+/**
+ * Safety on answers inside the conversation ("im his mum", "she is 7"): hard alarms and check-ins
+ * on ordinary answers, and how many answers that disclose risk get either. `answersFile` is JSONL
+ * `{step, text, risk}`; `questionFiles` are JSONL `{q}` of family questions (first messages).
+ */
+export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly string[], questionFiles: readonly string[]): SafetyInFlow {
+  const net = defaultSafetyNet(moreOrdinary);
+  const check = checkWithNet(net);
+  const lines = readFileSync(answersFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; risk: boolean });
+  const ordinary = lines.filter((l) => !l.risk).map((l) => l.text);
+  const risk = lines.filter((l) => l.risk).map((l) => l.text);
+  const judge = (answer: boolean) => {
+    const results = (xs: string[]) => xs.map((x) => check(x, { answer }));
+    const o = results(ordinary);
+    const r = results(risk);
+    return {
+      hard: o.filter((c) => c.flagged).length / o.length,
+      checkins: o.filter((c) => c.possibleRisk).length / o.length,
+      recall: r.filter((c) => c.flagged || c.possibleRisk).length / r.length,
+    };
+  };
+  const questions = questionFiles.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
+  const asked = questions.map((q) => check(q));
+  return {
+    ordinary: ordinary.length,
+    risk: risk.length,
+    asAnswer: judge(true),
+    asMessage: judge(false),
+    questions: questions.length,
+    questionsHard: asked.filter((c) => c.flagged).length / questions.length,
+    questionsCheckins: asked.filter((c) => c.possibleRisk).length / questions.length,
+  };
 }
