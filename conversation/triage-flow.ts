@@ -232,17 +232,10 @@ export class TriageFlow implements Flow {
     return undefined;
   }
 
+  /** The next question worth asking, or the summary when none is left. */
   private ask(state: ConversationData, prefix?: string): Reply {
     const s = this.nextStep(state);
-    if (!s) return this.summary(state);
-    state.step = s.id;
-    const question = s.ask(state.triage);
-    return {
-      kind: 'text',
-      text: prefix ? `${prefix}\n\n${question}` : question,
-      choices: choicesFor(s, state.triage),
-      deal: { kind: 'question', step: outcomeStep(s.id) },
-    };
+    return s ? this.askStep(state, s, prefix) : this.summary(state);
   }
 
   private summary(state: ConversationData, prefix?: string): Reply {
