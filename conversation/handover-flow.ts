@@ -305,8 +305,13 @@ export class HandoverFlow implements Flow {
     state.references = [...state.references, receipt.reference].slice(-5);
     state.mode = 'idle';
     state.step = null;
+    // Stored: what the family told us now lives only in the handover, not in the conversation.
     state.contact = {};
     state.transcript = [];
+    state.asked = [];
+    state.sources = {};
+    delete state.triage.concern;
+    if (state.alarm) state.alarm = { ...state.alarm, words: '' };
     const now = this.deps.now?.() ?? new Date();
     return [
       {
