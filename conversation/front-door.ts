@@ -160,8 +160,10 @@ export class FrontDoor {
     if (safety.flagged && safety.kind) {
       raiseAlarm(state, { kind: safety.kind, categories: safety.categories, words: typed });
       const card = safetyReply(this.deps.kb, safety.kind);
-      // Giving contact details already: keep going, the handover now carries the alarm.
-      if (state.mode === 'consent' || state.mode === 'contact') return [card, ...(await this.route(turn, state, []))];
+      // Giving contact details already, or a professional's whole form: keep going, the result and handover carry the alarm.
+      if (state.mode === 'consent' || state.mode === 'contact' || actionOf(turn.value)?.action === 'triage-form') {
+        return [card, ...(await this.route(turn, state, []))];
+      }
       // Stop asking and act: triage waits until the family chooses to carry on.
       if (state.mode === 'triage') {
         this.recordAnswer(turn, state);

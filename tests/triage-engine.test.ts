@@ -30,7 +30,7 @@ const EHCNA_RIGHT = /right in law to ask the council for an EHC needs assessment
 const DENIES_RIGHT = /\b(cannot|can't|can not|not allowed to|not able to|unable to|no right to)\b[^.]{0,40}\b(ask|request|apply)\b/i;
 
 const RISK_TEXT = 'He said he wants to kill himself';
-const NEEDS_A_PERSON_TEXT = 'My son has gone missing and the police are looking for him';
+const NEEDS_A_PERSON_TEXT = 'my son has had no school place since september';
 
 // ---- one case per rule ----------------------------------------------------------------
 
@@ -51,6 +51,8 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'alternative-provision-in-words': { concern: 'He goes to a pupil referral unit two days a week' },
   'assessment-refused': { ehcp: 'refused' },
   'has-plan': { ehcp: 'has-plan' },
+  'missing-child': { concern: "my son has run away and we can't find him" },
+  'possible-risk-in-words': { concern: 'my daughters boyfriend gets very angry and he hit her in front of the kids last week' },
   'plan-and-school-move': { ehcp: 'has-plan', concern: 'she is moving to secondary school next September' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
@@ -257,6 +259,12 @@ describe('conflicts', () => {
   it('out of area + needs a person: still a person (handover true, priority), locality null', () => {
     const r = triage(makeCase({ town: 'Poole', concern: NEEDS_A_PERSON_TEXT }));
     expect(r).toMatchObject({ primary: 'out-of-area', handover: true, urgency: 'priority', locality: null });
+  });
+
+  it('a missing child is urgent safeguarding and immediate, however it is told', () => {
+    for (const concern of ["my son has run away and we can't find him", 'My son has gone missing and the police are looking for him']) {
+      expect(triage(makeCase({ concern }))).toMatchObject({ primary: 'urgent-safeguarding', urgency: 'immediate', handover: true });
+    }
   });
 
   it('needs a person: handover and at least priority, with a reason, but not safeguarding', () => {

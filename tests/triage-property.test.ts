@@ -81,11 +81,12 @@ describe('triage properties', () => {
     );
   });
 
-  it('urgent-safeguarding appears exactly when there is a risk of harm, and then it is primary', () => {
+  it('urgent-safeguarding appears exactly when there is a risk of harm or a missing child, and then it is primary', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const result = triage(c);
-        const risk = c.safetyConcern || checkSafety(c.concern).kind === 'risk-of-harm';
+        const check = checkSafety(c.concern);
+        const risk = c.safetyConcern || check.kind === 'risk-of-harm' || check.categories.includes('missing-child');
         expect(result.routes.some((r) => r.id === 'urgent-safeguarding')).toBe(risk);
         expect(result.primary === 'urgent-safeguarding').toBe(risk);
       }),

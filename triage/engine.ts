@@ -26,6 +26,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { resolveLocality, type LocalityResolution } from './locality.js';
 import { checkSafety, safetyCategories } from './safety.js';
+import { standardSafetyNet } from './safety-net.js';
 import {
   Diagnosis,
   EhcpStatus,
@@ -57,7 +58,7 @@ export interface TriageFacts {
   diagnosis: z.infer<typeof Diagnosis>;
   safetyConcern: boolean;
   underFive: boolean;
-  safety: { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[] };
+  safety: { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[]; possibleRisk: boolean };
   locality: { status: LocalityResolution['status']; id: string | null; council: string | null };
   /** `textMentions…` signals from rules.yaml. */
   [signal: `textMentions${string}`]: boolean;
@@ -78,6 +79,7 @@ const FACT_CATALOGUE: Record<string, z.ZodTypeAny> = {
   'safety.flagged': z.boolean(),
   'safety.kind': z.enum(['risk-of-harm', 'needs-a-person']).nullable(),
   'safety.categories': z.array(z.string()),
+  'safety.possibleRisk': z.boolean(),
   'locality.status': z.enum(['dorset', 'out-of-area', 'ambiguous', 'unknown']),
   'locality.id': z.string().nullable(),
   'locality.council': z.string().nullable(),
@@ -391,9 +393,15 @@ export interface FactsAndContext {
  * same case with one answer changed (which question could still change the route?), and the
  * check is most of the cost of a triage.
  */
-let lastSafety: { concern: string; check: ReturnType<typeof checkSafety> } | null = null;
-function safetyOfConcern(concern: string): ReturnType<typeof checkSafety> {
-  if (lastSafety?.concern !== concern) lastSafety = { concern, check: checkSafety(concern) };
+type ConcernCheck = ReturnType<typeof checkSafety> & { possibleRisk: boolean };
+let lastSafety: { concern: string; check: ConcernCheck } | null = null;
+function safetyOfConcern(concern: string): ConcernCheck {
+  if (lastSafety?.concern !== concern) {
+    const check = checkSafety(concern);
+    // The same second net as every message in the chat, so `deal triage` and the Teams form agree with it.
+    const possibleRisk = !check.flagged && concern.trim().length > 0 && standardSafetyNet().flags(concern);
+    lastSafety = { concern, check: { ...check, possibleRisk } };
+  }
   return lastSafety.check;
 }
 
@@ -411,7 +419,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet()): FactsAn
     diagnosis: c.diagnosis,
     safetyConcern: c.safetyConcern,
     underFive: c.childAge !== null && c.childAge < 5,
-    safety: { flagged: safety.flagged, kind: safety.kind, categories: safety.categories },
+    safety: { flagged: safety.flagged, kind: safety.kind, categories: safety.categories, possibleRisk: safety.possibleRisk },
     locality: {
       status: locality.status,
       id: locality.status === 'dorset' ? locality.locality.id : null,

@@ -18,6 +18,7 @@
  * "sucidal" counts as "suicidal") and the knowledge base's stemmer. Pure after training: no
  * I/O, no logging, nothing of the text kept.
  */
+import { loadKnowledgeBase } from '../knowledge/load.js';
 import { stem } from '../knowledge/text.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
 import { checkSafety, normaliseForSafety, type SafetyCheck } from './safety.js';
@@ -131,4 +132,18 @@ export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?
     const check = checkSafety(text);
     return { ...check, possibleRisk: !check.flagged && net.flags(text, context) };
   };
+}
+
+let standard: SafetyNet | undefined;
+/**
+ * The one net every way in uses (web chat, Teams, the Teams form, `deal triage`, the rules'
+ * `safety.possibleRisk` fact): trained on the examples and the knowledge base's own questions
+ * and titles, built once per process.
+ */
+export function standardSafetyNet(): SafetyNet {
+  if (!standard) {
+    const kb = loadKnowledgeBase();
+    standard = defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions]));
+  }
+  return standard;
 }
