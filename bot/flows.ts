@@ -49,6 +49,7 @@ export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handov
     startTriage: (state, turn, reason) => triageFlow.start(state, turn, reason),
     runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: state.alarm?.kind === 'risk-of-harm' }),
     safeguardingQueue: localityData().safeguarding.id,
+    describeResult: (result, audience) => triageFlow.resultReply(result, audience),
   });
   const reference = new ReferenceFlow({ checkStatus: handovers.checkStatus });
   return { triage: triageFlow, handover, reference };

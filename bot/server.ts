@@ -3,6 +3,7 @@
  * the embedded Direct Line and web chat page, and the public article pages.
  * `createService` wires it without listening, so tests drive the same app over HTTP.
  */
+import { WindowCounter } from '../handover/attempt-limiter.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
@@ -143,7 +144,13 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       })
     : null;
 
-  const handovers = createHandoverPort({ store, logger, retentionDays: config.RETENTION_DAYS, onCreated: () => outbox?.wake() });
+  const handovers = createHandoverPort({
+    store,
+    logger,
+    retentionDays: config.RETENTION_DAYS,
+    onCreated: () => outbox?.wake(),
+    immediateCap: new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
+  });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
   const metrics = createMetrics({ kb, outboxStats: () => store.outboxStats() });

@@ -113,7 +113,7 @@ const ALL_CLEAR = /^(no|nope|nah|not at all|everyone'?s? (is )?(safe|fine|ok)|we
 /** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
 function looksLikeQuestion(text: string): boolean {
   const t = text.trim().toLowerCase();
-  return /\?\s*$/.test(t) || /^(what|whats|what's|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/.test(t);
+  return /\?/.test(t) || /^(what|whats|what's|wat|wats|wot|wots|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/.test(t);
 }
 
 /** The second "not sure" in a row: no repeat of the first, but a way forward. */
@@ -301,7 +301,7 @@ export class FrontDoor {
     const notSureBefore = state.notSureInARow;
     state.notSureInARow = 0;
 
-    const meaning = glossary.meaningQuestion(turn.text);
+    const meaning = glossary.meaningQuestion(turn.text, inFlow);
     if (meaning) return [glossaryReply(meaning, kb)];
 
     const exact = this.titles.get(normalise(turn.text).trim());

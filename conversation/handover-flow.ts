@@ -35,6 +35,8 @@ export type HandoverFlowDeps = {
   runTriage: (state: ConversationData) => TriageResult;
   /** The locality id of the safeguarding queue (triage/localities.yaml). */
   safeguardingQueue: string;
+  /** The result card (TriageFlow.resultReply), shown when a safety handover skipped the questions. */
+  describeResult?: (result: TriageResult, audience: Turn['audience']) => Reply;
   now?: () => Date;
 };
 
@@ -74,7 +76,13 @@ export class HandoverFlow implements Flow {
     state.handoverReason = alarmed ? (reason === 'checkin' ? 'checkin' : 'safety') : reason === 'triage' ? 'triage' : 'asked';
     // With a safety worry we do not make the family answer triage questions first.
     if (!state.result && !alarmed) return this.deps.startTriage(state, turn, 'asked');
-    if (!state.result) state.result = this.deps.runTriage(state);
+    // Safety skipped the questions: work the routes out from what they said, and show them.
+    const shown: Reply[] = [];
+    if (!state.result) {
+      state.result = escalate(this.deps.runTriage(state), state.alarm, this.deps.safeguardingQueue);
+      const card = this.deps.describeResult?.(state.result, turn.audience);
+      if (card?.kind === 'triage-result') shown.push({ ...card, choices: [] });
+    }
     const outOfArea = state.result.routes.find((r) => r.id === 'out-of-area');
     if (outOfArea) {
       // Never a Dorset handover for a family another council serves, even after an alarm: say who acts.
@@ -83,9 +91,9 @@ export class HandoverFlow implements Flow {
         ...new Set(outOfArea.reasons),
         ...(state.alarm ? ['If a child is in danger right now, call 999.'] : []),
       ];
-      return [{ kind: 'text', text: lines.join('\n\n'), deal: { kind: 'welcome' } }];
+      return [...shown, { kind: 'text', text: lines.join('\n\n'), deal: { kind: 'welcome' } }];
     }
-    return [this.askConsent(state)];
+    return [...shown, this.askConsent(state)];
   }
 
   continueToHandover(state: ConversationData, turn: Turn): Reply[] {

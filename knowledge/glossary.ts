@@ -10,6 +10,8 @@ const MEANING_QUESTION = new RegExp(
     `^(?:(?:what|wat|whats|what's)\\s+)?(?:(?:does|do|is|are)\\s+)?(?:(?:an?|the)\\s+)?${TERM}\\s+(?:mean|means|stand for|stands for|short for)\\s*\\??$`,
     `^(?:meaning of|define|definition of)\\s+(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
     `^${TERM}\\s+(?:meaning|definition)\\s*\\??$`,
+    // "what is a senco?", "wats a SENCO": a bare term after a what-is, as families type it.
+    `^(?:what|wat|wats|whats|what's|wot|wots)(?:\\s+(?:is|are|s))?\\s+(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
   ].join('|'),
 );
 
@@ -27,9 +29,16 @@ export class Glossary {
   }
 
   /** The entry a "what does X mean" question asks about, or undefined if it is not such a question. */
-  meaningQuestion(text: string): GlossaryEntry | undefined {
-    const match = MEANING_QUESTION.exec(text.toLowerCase().trim().replace(/\s+/g, ' '));
-    const term = match?.[1] ?? match?.[2] ?? match?.[3];
-    return term ? this.lookup(term) : undefined;
+  /** `short`: prefer the short meaning even for a bare "what is X" (a question asked in the middle of triage). */
+  meaningQuestion(text: string, short = false): GlossaryEntry | undefined {
+    const whole = text.toLowerCase().trim().replace(/\s+/g, ' ');
+    // "wats a senco? school keep saying talk to the senco": the question is the first clause.
+    const first = whole.split('?')[0]!.trim();
+    const match = MEANING_QUESTION.exec(whole) ?? MEANING_QUESTION.exec(first);
+    const term = match?.slice(1).find(Boolean);
+    const entry = term ? this.lookup(term) : undefined;
+    // A bare "what is an EHCP" is better answered by the term's own article, when it has one.
+    if (entry && match?.[4] && entry.article && !short) return undefined;
+    return entry;
   }
 }
