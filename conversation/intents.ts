@@ -62,6 +62,41 @@ export function withoutCommand(text: string): string {
   return text.replace(/^\s*ask\b[:,]?\s*/i, '');
 }
 
+/**
+ * A request for help that the anchored patterns do not know ("so who do i need to contact",
+ * "can you point me in the right direction", "What would you suggest we do?"): a short message
+ * with a help cue and, once the cue and filler words are taken out, almost nothing left, so no
+ * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
+ */
+const HELP_CUES =
+  /\b(what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this)/;
+const FILLER = new Set(
+  (
+    'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
+    'someone somebody anyone need needs i we you to the a an do does can could should would shall what who where how help helps talk speak contact ' +
+    'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on'
+  ).split(' '),
+);
+export function isHelpRequest(text: string): boolean {
+  const t = plainWords(text);
+  const words = t.split(' ').filter(Boolean);
+  if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
+  return words.every((w) => FILLER.has(w));
+}
+
+/** Lower case, usual apostrophes, no commas or question marks, text-speak as the usual word. */
+function plainWords(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .replace(/[,;:.!?()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => SPEAK[w] ?? w)
+    .join(' ');
+}
+
 /** The intent of a whole message, or null if it should be treated as a question. */
 /** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
 const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
@@ -77,7 +112,7 @@ export function intentOf(text: string): Intent | null {
     .map((w) => SPEAK[w] ?? w)
     .join(' ');
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
-  return null;
+  return isHelpRequest(text) ? 'start-triage' : null;
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */
