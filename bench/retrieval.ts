@@ -62,6 +62,9 @@ const sets: [string, string][] = [
   ['forum questions 1', here('./data/forum-questions-1.jsonl')],
   ['forum out of scope 1', here('./data/forum-out-of-scope-1.jsonl')],
   ['professional questions 1', here('./data/professional-questions-1.jsonl')],
+  // A second blind set of each, written after the first ones were used (measured once: README).
+  ['professional questions 2', here('./data/professional-questions-2.jsonl')],
+  ['forum out of scope 2', here('./data/forum-out-of-scope-2.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
