@@ -216,6 +216,18 @@ describe('triage in Teams', () => {
     expect(inputsOf(card).map((e) => e.id)).toContain('setting');
   });
 
+  it("the form's result speaks to the professional about the child and the family, never to a parent", async () => {
+    // No town or postcode: the family's reason says "we do not know where you live"; the professional's asks them to ask the family.
+    const replies = await turn(teamsActivity({ value: { action: 'triage-form', ...FORM, town: '', childAge: '4', setting: 'early-years', senSupport: 'none', externalAdvice: 'false' } }));
+    const card = onlyCard(replies);
+    const all = texts(card).join('\n');
+    expect(all).toMatch(/ask the family which town or village they live in/);
+    expect(all).not.toMatch(/where you live|\byour child\b|you told us|you mentioned|your health visitor/i);
+    expect(all).toMatch(/The child is under five/);
+    const deal = (replies[0] as { channelData?: { deal?: { triage?: { routes: { reasons: string[] }[] } } } }).channelData!.deal!;
+    expect(deal.triage!.routes.flatMap((r) => r.reasons).join(' ')).not.toMatch(/where you live|your child/i);
+  });
+
   it('a complete submission gets the same result card as web chat', async () => {
     const replies = await turn(teamsActivity({ value: { action: 'triage-form', ...FORM, msteams: { type: 'messageBack' } } }));
     const teamsCard = onlyCard(replies);
