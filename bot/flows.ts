@@ -36,7 +36,7 @@ export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handov
   const triageFlow = new TriageFlow({
     kb,
     publicUrl,
-    runTriage: triage,
+    runTriage: (c, audience) => triage(c, audience),
     routeGuide: (id) => guide[id],
     checkPlace,
     safeguardingQueue: localityData().safeguarding.id,

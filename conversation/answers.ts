@@ -191,7 +191,31 @@ export function welcomeReplies(audience: Audience): Reply[] {
   ];
 }
 
-export function helpReply(): Reply {
+/**
+ * What the front door can do. In Teams it lists the app's commands (the manifest's ask, triage,
+ * check my reference, help), with a button for each.
+ */
+export function helpReply(channel: 'webchat' | 'teams' = 'webchat'): Reply {
+  if (channel === 'teams') {
+    return {
+      kind: 'text',
+      text: [
+        'Type one of these commands (Teams lists them as you type):',
+        '- **ask** and your question, for example "ask how do I request an EHC needs assessment?" (or just type the question)',
+        '- **triage** to find the right route for a child, on one form',
+        '- **check my reference** to check the status of a DEAL reference',
+        '- **help** to see this list',
+        '',
+        'You can also say **talk to a person** or **start again** at any time.',
+      ].join('\n'),
+      choices: [
+        { title: 'Ask a question', value: { action: 'ask' } },
+        { title: 'Triage', value: { action: 'start-triage' } },
+        { title: 'Check my reference', value: { action: 'check-reference' } },
+        TALK_TO_PERSON,
+      ],
+    };
+  }
   return {
     kind: 'text',
     text: [

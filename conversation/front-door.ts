@@ -24,7 +24,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { intentOf, referenceIn, withoutCommand } from './intents.js';
+import { type Command, commandOf, intentOf, referenceIn, withoutCommand } from './intents.js';
 import { raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../triage/safety.js';
@@ -128,6 +128,23 @@ function stillNotSureReply(): Reply {
 
 const RESUME_TRIAGE: Choice = { title: 'Carry on with my questions', value: { action: 'resume-triage' } };
 
+/** "ask" on its own, and where to go after leaving a flow. */
+function askWhatReply(): Reply {
+  return { kind: 'text', text: 'What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } };
+}
+
+/** What the person is in the middle of, for the help offered inside a flow. */
+const DOING: Record<ConversationData['mode'], string> = {
+  idle: '',
+  triage: 'answering my questions to find the right help',
+  consent: 'asking someone from DEAL to contact you',
+  contact: 'asking someone from DEAL to contact you',
+  'check-reference': 'checking your reference',
+};
+
+/** Contact steps where a typed message is a name: "ask" only counts as a command before a question. */
+const NAME_STEPS = new Set(['name', 'child']);
+
 export class FrontDoor {
   private readonly titles: Map<string, string>;
 
@@ -142,6 +159,8 @@ export class FrontDoor {
   /** Handles one turn. Mutates and returns `state`; the caller saves it. */
   async handle(turnIn: Turn, state: ConversationData): Promise<Reply[]> {
     const text = (turnIn.text ?? '').slice(0, MAX_TEXT).trim();
+    // A command typed, not a button pressed (a button's value says what it does).
+    const command = actionOf(turnIn.value) ? null : commandOf(text);
     const turn: Turn = { ...turnIn, text: text.toLowerCase() === 'ask' ? text : withoutCommand(text) };
     const replies: Reply[] = [];
     // A short transcript, sent with a handover only if the family agrees. Contact details and
@@ -162,7 +181,7 @@ export class FrontDoor {
       const card = safetyReply(this.deps.kb, safety.kind);
       // Giving contact details already, or a professional's whole form: keep going, the result and handover carry the alarm.
       if (state.mode === 'consent' || state.mode === 'contact' || actionOf(turn.value)?.action === 'triage-form') {
-        return [card, ...(await this.route(turn, state, []))];
+        return [card, ...(await this.route(turn, state, [], command))];
       }
       // Stop asking and act: triage waits until the family chooses to carry on.
       if (state.mode === 'triage') {
@@ -177,7 +196,7 @@ export class FrontDoor {
     if (safety.possibleRisk) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });
-      const replies = await this.route(turn, state, []);
+      const replies = await this.route(turn, state, [], command);
       state.checkinOpen = true;
       return [possibleRiskReply(this.deps.kb), ...replies];
     }
@@ -186,7 +205,7 @@ export class FrontDoor {
       if (state.alarm?.kind === 'possible-risk') state.alarm = null;
       return [{ kind: 'text', text: 'Thank you for letting me know.', deal: { kind: 'welcome' } }, ...this.where(state, turn)];
     }
-    return this.route(turn, state, replies);
+    return this.route(turn, state, replies, command);
   }
 
   /** Keeps a triage answer given in the same message as a safety disclosure, so nothing is lost. */
@@ -206,7 +225,7 @@ export class FrontDoor {
   }
 
   /** Everything after the safety check: buttons, intents, the flow in progress, or a question. */
-  private async route(turn: Turn, state: ConversationData, replies: Reply[]): Promise<Reply[]> {
+  private async route(turn: Turn, state: ConversationData, replies: Reply[], command: Command | null = null): Promise<Reply[]> {
     const action = actionOf(turn.value);
     if (action) return [...replies, ...(await this.onAction(action, turn, state))];
     if (!turn.text) {
@@ -218,7 +237,11 @@ export class FrontDoor {
       Object.assign(state, freshConversation());
       return [{ kind: 'text', text: "OK, let's start again." }, ...this.welcome(turn.audience)];
     }
-    if (intent === 'help') return [...replies, helpReply()];
+    const current = this.flowFor(state);
+    // The Teams commands and "what should I do next?" work in every flow: they leave it (saying so) and do what they say.
+    if (command && current && this.commandApplies(command, state)) return [...replies, ...(await this.runCommand(command, turn, state))];
+    if (command?.name === 'ask' && !command.question) return [...replies, askWhatReply()];
+    if (intent === 'help') return [...replies, helpReply(turn.channel)];
     if (intent === 'talk-to-person' && state.mode !== 'consent' && state.mode !== 'contact') {
       return [...replies, ...(await this.deps.handover.start(state, turn, 'asked'))];
     }
@@ -277,21 +300,95 @@ export class FrontDoor {
       case 'talk-to-person':
         return this.deps.handover.start(state, turn, typeof action.reason === 'string' ? action.reason : 'asked');
       case 'start-triage':
-        return this.deps.triage.start(state, turn);
+        return [...this.leaveFor(this.deps.triage, state), ...(await this.deps.triage.start(state, turn))];
       case 'resume-triage':
         return this.deps.triage.resume?.(state, turn) ?? this.deps.triage.start(state, turn);
       case 'check-reference':
-        return this.deps.reference.start(state, turn);
+        return [...this.leaveFor(this.deps.reference, state), ...(await this.deps.reference.start(state, turn))];
+      case 'ask':
+        return [...this.leaveFor(null, state), askWhatReply()];
+      case 'carry-on': {
+        const flow = this.flowFor(state);
+        return flow?.repeat ? flow.repeat(state, turn) : [askWhatReply()];
+      }
+      case 'stop-flow':
+        return [...this.leaveFor(null, state), askWhatReply()];
       case 'triage-form':
         return this.deps.triage.continue(state, turn);
       case 'help':
-        return [helpReply()];
+        return [this.flowFor(state) ? this.flowHelp(state, turn) : helpReply(turn.channel)];
       default: {
         const flow = this.flowFor(state);
         if (flow) return flow.continue(state, turn);
         return [{ kind: 'text', text: "Sorry, that button has expired. Please try again, or say 'help'." }];
       }
     }
+  }
+
+  /** Whether a typed command counts here: inside the contact steps a name is a name ("ask" counts only before a question). */
+  private commandApplies(command: Command, state: ConversationData): boolean {
+    if (command.name !== 'ask' || !command.question) return true;
+    if (state.mode === 'contact' && NAME_STEPS.has(state.step ?? '')) {
+      return looksLikeQuestion(command.question) || command.question.split(/\s+/).length >= 4;
+    }
+    return true;
+  }
+
+  /** A command typed inside a flow: help offers to carry on or stop; the others leave the flow and do what they say. */
+  private async runCommand(command: Command, turn: Turn, state: ConversationData): Promise<Reply[]> {
+    switch (command.name) {
+      case 'help':
+        return [this.flowHelp(state, turn)];
+      case 'ask':
+        return [...this.leaveFor(null, state), ...(command.question ? this.answerQuestion({ ...turn, text: command.question }, state) : [askWhatReply()])];
+      case 'triage':
+        return [...this.leaveFor(this.deps.triage, state), ...(await this.deps.triage.start(state, turn))];
+      case 'check-reference':
+        return [...this.leaveFor(this.deps.reference, state), ...(await this.deps.reference.start(state, turn))];
+    }
+  }
+
+  /** Help in the middle of a flow: what the person can do, and a choice to carry on (the question again) or stop. */
+  private flowHelp(state: ConversationData, turn: Turn): Reply {
+    const help = helpReply(turn.channel);
+    const doing = DOING[state.mode];
+    return {
+      kind: 'text',
+      text: `You're in the middle of ${doing}. You can carry on where you were, or stop.\n\n${help.kind === 'text' ? help.text : ''}`,
+      choices: [
+        { title: 'Carry on', value: { action: 'carry-on' } },
+        { title: 'Stop', value: { action: 'stop-flow' } },
+      ],
+      deal: { kind: 'welcome' },
+    };
+  }
+
+  /**
+   * Leaves the flow in progress, saying so, before `next` starts (nothing to say when there is no
+   * flow, or when `next` is the same flow starting again). Stopping a request for contact keeps
+   * none of the contact details.
+   */
+  private leaveFor(next: Flow | null, state: ConversationData): Reply[] {
+    const flow = this.flowFor(state);
+    if (!flow) return [];
+    const mode = state.mode;
+    state.mode = 'idle';
+    state.step = null;
+    if (flow === next) return [];
+    const say = (value: string): Reply[] => [{ kind: 'text', text: value, deal: { kind: 'welcome' } }];
+    if (mode === 'triage') {
+      state.pausedStep = null;
+      state.handoverReason = null;
+      return say("OK, I've stopped the questions. I've kept what you told me, so you won't need to say it again.");
+    }
+    if (mode === 'consent' || mode === 'contact') {
+      state.contact = {};
+      state.consentAt = null;
+      state.handoverReason = null;
+      return say("OK, I've stopped. Nothing has been sent, and I haven't kept your contact details.");
+    }
+    state.checkReference = null;
+    return say("OK, I've stopped checking your reference.");
   }
 
   /** `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again. */

@@ -96,6 +96,12 @@ export class HandoverFlow implements Flow {
     return [...shown, this.askConsent(state)];
   }
 
+  /** Asks the current question again ("Carry on" after help). */
+  repeat(state: ConversationData): Reply[] {
+    if (state.mode === 'consent' || !state.step || state.step === 'consent') return [this.askConsent(state)];
+    return [this.ask(state, state.step as Step)];
+  }
+
   continueToHandover(state: ConversationData, turn: Turn): Reply[] {
     return this.start(state, turn, state.handoverReason ?? 'triage');
   }

@@ -40,7 +40,7 @@ const HELP_REQUEST = new RegExp(`^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|pl
 
 const PATTERNS: [Intent, RegExp][] = [
   ['restart', /^(start (again|over)|restart|reset|begin again|cancel|stop|new question|clear)[.!]?$/],
-  ['help', /^(help|menu|options|ask|what can you do|what can i ask|how does this work|\?)[.!?]?$/],
+  ['help', /^(help|menu|options|what can you do|what can i ask|how does this work|\?)[.!?]?$/],
   ['greeting', /^(hi+|hello+|hey+|hiya|good (morning|afternoon|evening)|morning|afternoon)( there| deal)?[.!]?$/],
   ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
   [
@@ -101,8 +101,9 @@ function plainWords(text: string): string {
 /** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
 const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
 
-export function intentOf(text: string): Intent | null {
-  const t = text
+/** The few words intents and commands read, in one form: lower case, usual words, single spaces. */
+function wordsOf(text: string): string {
+  return text
     .toLowerCase()
     .replace(/[’']/g, "'")
     .replace(/[,;:]/g, ' ')
@@ -111,6 +112,10 @@ export function intentOf(text: string): Intent | null {
     .split(' ')
     .map((w) => SPEAK[w] ?? w)
     .join(' ');
+}
+
+export function intentOf(text: string): Intent | null {
+  const t = wordsOf(text);
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
   return isHelpRequest(text) ? 'start-triage' : null;
 }
@@ -119,4 +124,28 @@ export function intentOf(text: string): Intent | null {
 export function referenceIn(text: string): string | null {
   const m = /\bdeal[\s-]?([0-9a-z]{6})\b/i.exec(text);
   return m ? normaliseReference(`DEAL-${m[1]!}`) : null;
+}
+
+/**
+ * The Teams app's commands (manifest: ask, triage, check my reference, help) and "what should I
+ * do next?": they work in every flow, so they are whole messages only ("help" is a command,
+ * "they help him with reading" is an answer), apart from "ask" followed by a question.
+ */
+export type Command = { name: 'ask'; question: string } | { name: 'triage' | 'check-reference' | 'help' };
+
+const COMMANDS: [Exclude<Command['name'], 'ask'>, RegExp][] = [
+  ['help', /^(help|help me please|menu|options|what can you do|what can i ask|how does this work|\?)[.!?]*$/],
+  [
+    'triage',
+    /^(triage|(start|begin|do|run) (a |the )?(triage|questions)|what (should|do|can|shall) (i|we) do( next| now)?|what happens next|find the right help)[.!?]*$/,
+  ],
+  ['check-reference', /^((check|track) (my |a |the )?(deal )?(reference|ref)( number)?|what is the status of my reference|status of my reference)( deal[\s-]?[0-9a-z]{6})?[.!?]*$/],
+];
+
+export function commandOf(text: string): Command | null {
+  const t = wordsOf(text);
+  const ask = /^ask\b[.!?]*(?:\s+(.*))?$/.exec(t);
+  if (ask) return { name: 'ask', question: ask[1] ? text.trim().replace(/^ask\b[:,]?\s*/i, '') : '' };
+  for (const [name, pattern] of COMMANDS) if (pattern.test(t)) return { name };
+  return null;
 }

@@ -34,14 +34,20 @@ export class ReferenceFlow implements Flow {
     const reference = referenceIn(turn.text);
     state.checkReference = reference;
     state.step = reference ? 'contact' : 'reference';
+    return this.repeat(state);
+  }
+
+  /** The question being asked: the reference, or the phone number or email that goes with it. */
+  repeat(state: ConversationData): Reply[] {
+    const contact = state.step === 'contact';
     return [
       {
         kind: 'text',
-        text: reference
+        text: contact
           ? 'To keep your details safe, please type the phone number or email address you gave us.'
           : 'Please type your reference. It starts with DEAL-, for example DEAL-7K3F9Q.',
         choices: [{ title: 'Cancel', text: 'start again' }],
-        deal: { kind: 'question', step: reference ? 'reference-contact' : 'reference' },
+        deal: { kind: 'question', step: contact ? 'reference-contact' : 'reference' },
       },
     ];
   }

@@ -17,7 +17,7 @@ import type { Choice, Fact, Reply } from './replies.js';
 import type { ConversationData, TriageAnswers } from './state.js';
 import { choicesFor, type Step, STEPS, STEPS_BY_ID, type StepId } from './triage-questions.js';
 
-export type RouteGuide = { title: string; next: string[]; articles: string[] };
+export type RouteGuide = { title: string; next: string[]; articles: string[]; professionalTitle?: string; professionalNext?: string[] };
 
 export type PlaceCheck =
   | { status: 'dorset'; name: string }
@@ -27,7 +27,8 @@ export type PlaceCheck =
 export type TriageFlowDeps = {
   kb: KnowledgeBase;
   publicUrl: string;
-  runTriage: (c: TriageCase) => TriageResult;
+  /** `audience`: a professional's result gives reasons about the child and the family. */
+  runTriage: (c: TriageCase, audience?: Turn['audience']) => TriageResult;
   routeGuide: (id: RouteId) => RouteGuide;
   checkPlace: (input: { postcode?: string; town?: string }) => PlaceCheck;
   /** The locality id of the safeguarding queue (triage/localities.yaml). */
@@ -38,6 +39,10 @@ export type TriageFlowDeps = {
 
 export const RIGHT_TO_ASK =
   'You can always ask Dorset Council for an EHC needs assessment yourself. Parents, young people aged 16 to 25 and schools all have this right in law, and you do not need anyone else to agree.';
+
+/** The same right, as a professional reads it. */
+export const RIGHT_TO_ASK_PROFESSIONAL =
+  'Parents, young people aged 16 to 25 and schools all have the right in law to ask Dorset Council for an EHC needs assessment at any time, and the family does not need anyone else to agree.';
 
 /** The family's own words kept as the concern (TriageCase.concern allows 2000). */
 const MAX_STORY = 1500;
@@ -476,7 +481,7 @@ export class TriageFlow implements Flow {
   private async finish(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const triageCase = toTriageCase(state.triage);
     if (state.alarm?.kind === 'risk-of-harm') triageCase.safetyConcern = true;
-    const result = escalate(this.deps.runTriage(triageCase), state.alarm, this.deps.safeguardingQueue);
+    const result = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
     state.result = result;
     state.mode = 'idle';
     state.step = null;
@@ -489,6 +494,7 @@ export class TriageFlow implements Flow {
 
   resultReply(result: TriageResult, audience: Turn['audience'] = 'family'): Reply {
     const { kb, publicUrl, routeGuide } = this.deps;
+    const professional = audience === 'professional';
     // The best next step in full; the others briefly, so the card stays readable on a phone.
     const seen = new Set<string>();
     const routes = result.routes.slice(0, 4).map((route, i) => {
@@ -496,9 +502,9 @@ export class TriageFlow implements Flow {
       // A reason said once is enough: rules and route notes can say the same thing.
       const reasons = route.reasons.filter((r) => !seen.has(r) && seen.add(r));
       return {
-        title: guide.title,
+        title: (professional && guide.professionalTitle) || guide.title,
         reasons: i === 0 ? reasons : reasons.slice(0, 1),
-        nextSteps: i === 0 ? guide.next.slice(0, 3) : [],
+        nextSteps: i === 0 ? ((professional && guide.professionalNext) || guide.next).slice(0, 3) : [],
         articles: guide.articles
           .map((id) => kb.byId.get(id))
           .filter((a) => a !== undefined)
@@ -526,7 +532,7 @@ export class TriageFlow implements Flow {
           : 'Here is what I suggest, and why.',
       routes,
       urgency: URGENCY_WORDS[result.urgency],
-      rightToAsk: ids.includes('ehcna') || ids.includes('graduated-approach') ? RIGHT_TO_ASK : null,
+      rightToAsk: ids.includes('ehcna') || ids.includes('graduated-approach') ? (professional ? RIGHT_TO_ASK_PROFESSIONAL : RIGHT_TO_ASK) : null,
       choices,
     };
   }

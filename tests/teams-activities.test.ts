@@ -23,6 +23,7 @@ import {
   cardsIn,
   type CardElement,
   fakeConnector,
+  nextId,
   OFFICER,
   type PostedActivity,
   TEAMS_SERVICE_URL,
@@ -214,6 +215,18 @@ describe('triage in Teams', () => {
     expect(all).not.toMatch(/Diagnosis is needed|Age is needed/);
     // The form comes back to be filled in again.
     expect(inputsOf(card).map((e) => e.id)).toContain('setting');
+  });
+
+  it("the form's result speaks to the professional about the child and the family, never to a parent", async () => {
+    // No town or postcode: the family's reason says "we do not know where you live"; the professional's asks them to ask the family.
+    const replies = await turn(teamsActivity({ value: { action: 'triage-form', ...FORM, town: '', childAge: '4', setting: 'early-years', senSupport: 'none', externalAdvice: 'false' } }));
+    const card = onlyCard(replies);
+    const all = texts(card).join('\n');
+    expect(all).toMatch(/ask the family which town or village they live in/);
+    expect(all).not.toMatch(/where you live|\byour child\b|you told us|you mentioned|your health visitor/i);
+    expect(all).toMatch(/The child is under five/);
+    const deal = (replies[0] as { channelData?: { deal?: { triage?: { routes: { reasons: string[] }[] } } } }).channelData!.deal!;
+    expect(deal.triage!.routes.flatMap((r) => r.reasons).join(' ')).not.toMatch(/where you live|your child/i);
   });
 
   it('a complete submission gets the same result card as web chat', async () => {
@@ -408,6 +421,134 @@ describe('Teams channel hijack (issue 15, finding 1)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deal-links-')), 'links.yaml');
     writeFileSync(file, 'localities:\n  north:\n    people: [not-a-guid]\n');
     expect(() => loadTeamsLinks(file)).toThrow(`${file}: localities.north.people.0: must be a GUID`);
+  });
+});
+
+/** A personal chat with the bot: every activity in the same conversation. */
+function personalChat(from = OFFICER) {
+  const id = `a:1pErSoNaLcHaT${nextId()}`;
+  const send = (opts: { text?: string; value?: unknown }) => {
+    const a = teamsActivity({ ...opts, personal: true, from });
+    return turn({ ...a, conversation: { ...(a.conversation as object), id } });
+  };
+  return { say: (text: string) => send({ text }), press: (value: Record<string, unknown>) => send({ value: { ...value, msteams: { type: 'messageBack' } } }) };
+}
+
+/** Every word the bot sent: activity text and the text on its cards. */
+const wordsIn = (activities: PostedActivity[]) => [...activities.map((a) => a.text ?? ''), ...cardsIn(activities).flatMap(texts)].join('\n');
+const dealOf = (a: PostedActivity | undefined) => (a as { channelData?: { deal?: { kind?: string; step?: string } } } | undefined)?.channelData?.deal;
+
+/** Ways into each flow in Teams, and what the bot says when it leaves it. */
+const FLOWS: { name: string; enter: (chat: ReturnType<typeof personalChat>) => Promise<PostedActivity[]>; left: RegExp }[] = [
+  {
+    name: 'check my reference',
+    enter: (chat) => chat.say('check my reference'),
+    left: /OK, I've stopped checking your reference\./,
+  },
+  {
+    // A parent using the Teams app gets triage one question at a time.
+    name: 'triage (one question at a time)',
+    enter: async (chat) => {
+      await chat.say("I'm his mum, he is 7 and struggles at school in Dorchester");
+      return chat.say('what should I do next?');
+    },
+    left: /OK, I've stopped the questions\./,
+  },
+  {
+    name: 'consent',
+    enter: async (chat) => {
+      await chat.press({ action: 'triage-form', ...FORM });
+      return chat.press({ action: 'talk-to-person', reason: 'triage' });
+    },
+    left: /OK, I've stopped\. Nothing has been sent/,
+  },
+  {
+    name: 'contact details',
+    enter: async (chat) => {
+      await chat.press({ action: 'triage-form', ...FORM });
+      await chat.press({ action: 'talk-to-person', reason: 'triage' });
+      return chat.press({ action: 'consent', agree: true });
+    },
+    left: /OK, I've stopped\. Nothing has been sent/,
+  },
+];
+
+describe('commands always work (issue 19)', () => {
+  it('"ask" on its own asks what they would like to know; the help card lists the commands, each a button', async () => {
+    const chat = personalChat();
+    const ask = await chat.say('ask');
+    expect(wordsIn(ask)).toMatch(/^What would you like to know\?/);
+    const help = await chat.say('help');
+    const card = onlyCard(help);
+    for (const command of ['**ask**', '**triage**', '**check my reference**', '**help**']) expect(wordsIn(help)).toContain(command);
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ask a question', 'Triage', 'Check my reference', 'Talk to a person']);
+    expect(wordsIn(await chat.press(actionsOf(card)[0]!.data!))).toMatch(/What would you like to know\?/);
+    expect(texts(onlyCard(await chat.press(actionsOf(card)[1]!.data!)))[0]).toBe('Triage');
+    expect(wordsIn(await chat.press(actionsOf(card)[2]!.data!))).toMatch(/Please type your reference/);
+  });
+
+  for (const flow of FLOWS) {
+    describe(`inside ${flow.name}`, () => {
+      it('each command leaves the flow, saying so, and does what it says', async () => {
+        const commands: [string, (replies: PostedActivity[]) => void][] = [
+          ['ask', (r) => expect(wordsIn(r)).toMatch(/What would you like to know\?/)],
+          ['ask how do i apply for an ehcp', (r) => expect(texts(cardsIn(r).at(-1)!)[0]).toBe(service.kb.byId.get('ehcna-request')!.title)],
+          ['triage', (r) => expect(dealOf(r.at(-1))).toMatchObject({ kind: 'question' })],
+          ['What should I do next?', (r) => expect(dealOf(r.at(-1))).toMatchObject({ kind: 'question' })],
+          ['check my reference', (r) => expect(dealOf(r.at(-1))).toEqual({ kind: 'question', step: 'reference' })],
+        ];
+        for (const [command, does] of commands) {
+          const chat = personalChat();
+          expect(['question', 'consent', 'contact']).toContain(dealOf((await flow.enter(chat)).at(-1))?.kind);
+          const replies = await chat.say(command);
+          const words = wordsIn(replies);
+          // Leaving says so, except when the command starts the same flow again.
+          const same = (flow.name.startsWith('triage') && /triage|next/i.test(command)) || (flow.name === 'check my reference' && command === 'check my reference');
+          if (same) expect(words, command).not.toMatch(/I've stopped/);
+          else expect(words, command).toMatch(flow.left);
+          expect(words, command).not.toMatch(/That doesn't look like|Please say 'yes'|Please type a name|didn't understand/);
+          does(replies);
+        }
+      });
+
+      it('"help" offers to carry on (the same question again) or stop', async () => {
+        const chat = personalChat();
+        const entered = await flow.enter(chat);
+        const asked = dealOf(entered.at(-1));
+        expect(['question', 'consent', 'contact']).toContain(asked?.kind);
+        expect(asked?.step).toBeDefined();
+        const help = await chat.say('help');
+        const card = onlyCard(help);
+        expect(wordsIn(help)).toMatch(/You're in the middle of/);
+        expect(wordsIn(help)).toContain('**triage**');
+        expect(actionsOf(card).map((a) => a.title)).toEqual(['Carry on', 'Stop']);
+        const again = await chat.press(actionsOf(card)[0]!.data!);
+        expect(dealOf(again.at(-1))).toEqual(asked);
+        await chat.say('help');
+        const stopped = await chat.press(actionsOf(card)[1]!.data!);
+        expect(wordsIn(stopped)).toMatch(flow.left);
+        expect(wordsIn(stopped)).toMatch(/What would you like to know\?/);
+      });
+    });
+  }
+
+  it('inside triage, an answer is still an answer, and inside the contact steps a name or number is still read as one', async () => {
+    const chat = personalChat();
+    await chat.say("I'm his mum and I am worried");
+    const first = await chat.say('what should I do next?');
+    expect(dealOf(first.at(-1))).toMatchObject({ kind: 'question', step: 'concern' });
+    const next = await chat.say('they help him with reading but he is still falling behind');
+    expect(wordsIn(next)).not.toMatch(/You're in the middle of|I've stopped/);
+    expect(dealOf(next.at(-1))).toMatchObject({ kind: 'question' });
+    expect(dealOf(next.at(-1))!.step).not.toBe('concern');
+
+    const contact = personalChat();
+    await FLOWS[3]!.enter(contact);
+    const named = await contact.say('Sam Help');
+    expect(dealOf(named.at(-1))).toEqual({ kind: 'contact', step: 'method' });
+    await contact.press({ action: 'handover-answer', method: 'phone' });
+    const phoned = await contact.say('07700 900123');
+    expect(dealOf(phoned.at(-1))).toEqual({ kind: 'contact', step: 'time' });
   });
 });
 

@@ -458,3 +458,55 @@ describe('the evaluator agrees with json-rules-engine', () => {
     );
   });
 });
+
+describe('reasons for a professional (issue 19)', () => {
+  it('every rule, route note and the fallback that speaks to a parent has a professional reason, and professional results never say "your child"', async () => {
+    const { ruleSet, PARENT_WORDS } = await import('../triage/engine.js');
+    const rules = ruleSet();
+    const speaksToYou = /\b(you|your)\b/i;
+    for (const r of rules.rules) if (speaksToYou.test(r.reason)) expect(r.professionalReason, r.id).toBeDefined();
+    if (speaksToYou.test(rules.fallback.reason)) expect(rules.fallback.professionalReason).toBeDefined();
+    for (const [route, note] of Object.entries(rules.routeNotes)) if (speaksToYou.test(note)) expect(rules.professionalRouteNotes[route as keyof typeof rules.routeNotes], route).toBeDefined();
+    const cases = [
+      makeCase({ childAge: 3, setting: 'early-years' }),
+      makeCase({ setting: 'not-attending', concern: 'he was excluded and is home educated now' }),
+      makeCase({ ehcp: 'refused' }),
+      makeCase({ ehcp: 'has-plan', needs: ['semh', 'communication-interaction'], diagnosis: 'waiting' }),
+      makeCase({ town: 'Poole' }),
+      makeCase({ town: undefined, postcode: undefined, concern: 'speech and hearing and behaviour' }),
+    ];
+    for (const c of cases) {
+      for (const reason of triage(c, 'professional').routes.flatMap((r) => r.reasons)) expect(reason).not.toMatch(PARENT_WORDS);
+    }
+    // The family's version is unchanged.
+    expect(triage(makeCase({ childAge: 3, setting: 'early-years' })).routes[0]!.reasons.join(' ')).toMatch(/Your child is under five/);
+    expect(triage(makeCase({ childAge: 3, setting: 'early-years' }), 'professional').routes[0]!.reasons.join(' ')).toMatch(/The child is under five/);
+  });
+
+  it('a professional reason that speaks to a parent stops the rules from loading, naming the rule', async () => {
+    const { loadRules } = await import('../triage/engine.js');
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const yaml = readFileSync(new URL('../triage/rules.yaml', import.meta.url), 'utf8').replace(
+      "The child is under five, so early years support comes first",
+      'Your child is under five, so early years support comes first',
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'deal-rules-')), 'rules.yaml');
+    writeFileSync(file, yaml);
+    expect(() => loadRules(file)).toThrow(/rule 'under-five': professionalReason: speaks to a parent \("Your child"\)/);
+  });
+
+  it('the route guide gives professional next steps, and refuses ones that speak to a parent', async () => {
+    const guide = loadRouteGuide();
+    expect(guide['existing-ehcp'].professionalTitle).toBe("The child's EHC plan");
+    for (const entry of Object.values(guide)) for (const step of entry.professionalNext ?? []) expect(step).not.toMatch(/\byour child\b/i);
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const yaml = readFileSync(new URL('../triage/routes.yaml', import.meta.url), 'utf8').replace("professionalTitle: The child's EHC plan", "professionalTitle: Your child's EHC plan");
+    const file = join(mkdtempSync(join(tmpdir(), 'deal-routes-')), 'routes.yaml');
+    writeFileSync(file, yaml);
+    expect(() => loadRouteGuide(file)).toThrow(/existing-ehcp.professionalTitle: speaks to a parent/);
+  });
+});

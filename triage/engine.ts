@@ -210,6 +210,8 @@ const RuleShape = z
     urgency: Urgency,
     handover: z.boolean(),
     reason: Reason,
+    /** The reason as a professional reads it: about the child and the family, not "you". */
+    professionalReason: Reason.optional(),
     conditions: z.unknown(),
   })
   .strict()
@@ -226,7 +228,11 @@ const RulesFile = z
       z.array(z.string().min(2)).min(1),
     ),
     routeNotes: z.record(z.string(), Reason).default({}),
-    fallback: z.object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason }).strict(),
+    /** Route notes as a professional reads them; a route without one uses its routeNote. */
+    professionalRouteNotes: z.record(z.string(), Reason).default({}),
+    fallback: z
+      .object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason, professionalReason: Reason.optional() })
+      .strict(),
     conflicts: z
       .array(
         z
@@ -248,6 +254,8 @@ export interface Rule {
   urgency: Urgency;
   handover: boolean;
   reason: string;
+  /** Shown instead of `reason` when the result is for a professional. */
+  professionalReason?: string;
   /** The conditions as written (json-rules-engine format). */
   conditions: Condition;
   test: Test;
@@ -263,10 +271,17 @@ export interface Conflict {
 export interface RuleSet {
   textSignals: { name: string; patterns: RegExp[] }[];
   routeNotes: Partial<Record<RouteId, string>>;
+  professionalRouteNotes: Partial<Record<RouteId, string>>;
   fallback: Omit<Rule, 'conditions' | 'test'>;
   conflicts: Conflict[];
   rules: Rule[];
 }
+
+/** Words that speak to a parent, never right in what a professional reads. */
+export const PARENT_WORDS = /\byour (child|son|daughter|home|council|locality team|health visitor|GP)\b|\byou told us\b|\byou mentioned\b|\byou are (worried|waiting)\b|\bwhere you live\b/i;
+
+/** Who a result is for: reasons for a professional speak about the child and the family. */
+export type TriageAudience = 'family' | 'professional';
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -310,6 +325,13 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     }
   };
 
+  /** A professional reason is checked like a reason, and must not speak to a parent. */
+  const checkProfessional = (text: string, where: string): void => {
+    checkTemplate(text, where);
+    const parent = PARENT_WORDS.exec(text);
+    if (parent) fail(`${where}: speaks to a parent ("${parent[0]}"); say "the child" or "the family"`);
+  };
+
   const rules: Rule[] = [];
   data.rules.forEach((entry, index) => {
     const label = isRecord(entry) && typeof entry.id === 'string' ? `rule '${entry.id}'` : `rule #${index + 1}`;
@@ -318,6 +340,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     const r = parsed.data!;
     if (rules.some((x) => x.id === r.id)) fail(`${label}: the id is used twice`);
     checkTemplate(r.reason, `${label}: reason`);
+    if (r.professionalReason !== undefined) checkProfessional(r.professionalReason, `${label}: professionalReason`);
     if (!isRecord(r.conditions) || !['all', 'any', 'not'].some((k) => k in (r.conditions as object))) {
       fail(`${label}: conditions must start with all, any or not`);
     }
@@ -332,7 +355,15 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     checkTemplate(note, `routeNotes.${route}`);
     routeNotes[id.data!] = note;
   }
+  const professionalRouteNotes: Partial<Record<RouteId, string>> = {};
+  for (const [route, note] of Object.entries(data.professionalRouteNotes)) {
+    const id = RouteId.safeParse(route);
+    if (!id.success) fail(`professionalRouteNotes: '${route}' is not a route id`);
+    checkProfessional(note, `professionalRouteNotes.${route}`);
+    professionalRouteNotes[id.data!] = note;
+  }
   checkTemplate(data.fallback.reason, 'fallback: reason');
+  if (data.fallback.professionalReason !== undefined) checkProfessional(data.fallback.professionalReason, 'fallback: professionalReason');
 
   // Safety beats everything: these are the invariants that guarantee it.
   const safety = rules.filter((r) => r.route === 'urgent-safeguarding');
@@ -353,6 +384,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
   return {
     textSignals,
     routeNotes,
+    professionalRouteNotes,
     fallback: { id: 'fallback', priority: 0, ...data.fallback },
     conflicts: data.conflicts,
     rules,
@@ -405,7 +437,7 @@ function safetyOfConcern(concern: string): ConcernCheck {
   return lastSafety.check;
 }
 
-export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet()): FactsAndContext {
+export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience: TriageAudience = 'family'): FactsAndContext {
   const safety = safetyOfConcern(c.concern);
   const locality = resolveLocality({ postcode: c.postcode, town: c.town });
   const facts = {
@@ -440,7 +472,12 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet()): FactsAn
     settingName: SETTING_NAMES[c.setting],
     council: locality.status === 'out-of-area' ? locality.council : 'another council',
     whereToGo: locality.status === 'out-of-area' ? locality.whereToGo : '',
-    localityReason: locality.status === 'ambiguous' || locality.status === 'unknown' ? locality.reason : '',
+    localityReason:
+      locality.status === 'ambiguous' || locality.status === 'unknown'
+        ? audience === 'professional'
+          ? locality.professionalReason
+          : locality.reason
+        : '',
     safetyCategories: categories || 'a worry about safety',
   };
   return { facts, locality, values };
@@ -475,9 +512,11 @@ export interface TriageExplanation {
 }
 
 /** Triage with the working shown: facts, fired rules, conflicts and ordering. */
-export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet()): TriageExplanation {
+export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), audience: TriageAudience = 'family'): TriageExplanation {
   const c = TriageCase.parse(input);
-  const { facts, locality, values } = computeFacts(c, rules);
+  const { facts, locality, values } = computeFacts(c, rules, audience);
+  const professional = audience === 'professional';
+  const reasonOf = (r: { reason: string; professionalReason?: string }) => (professional && r.professionalReason ? r.professionalReason : r.reason);
   const matched = rules.rules.filter((r) => r.test(facts));
 
   // Conflicts look at the routes present before any removal.
@@ -497,12 +536,12 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet()): Tr
     priority: r.priority,
     urgency: r.urgency,
     handover: r.handover,
-    reason: render(r.reason, values),
+    reason: render(reasonOf(r), values),
     removedBy: r.route ? (removedBy.get(r.route) ?? null) : null,
   }));
   const counting = fired.filter((r) => r.removedBy === null);
   const usedFallback = !counting.some((r) => r.route !== null);
-  if (usedFallback) counting.push({ ...rules.fallback, reason: render(rules.fallback.reason, values), removedBy: null });
+  if (usedFallback) counting.push({ ...rules.fallback, reason: render(reasonOf(rules.fallback), values), removedBy: null });
 
   // Routes, ranked by their best rule's priority; ties go to the rule earlier in the file.
   const byRoute = new Map<RouteId, { priority: number; reasons: string[] }>();
@@ -520,7 +559,7 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet()): Tr
   const routes = order.map(({ route }) => {
     const reasons = [...byRoute.get(route)!.reasons];
     if (route === primary) reasons.push(...modifierReasons);
-    const note = rules.routeNotes[route];
+    const note = (professional ? rules.professionalRouteNotes[route] : undefined) ?? rules.routeNotes[route];
     if (note) reasons.push(render(note, values));
     return { id: route, reasons: [...new Set(reasons.filter((x) => x.length > 0))] };
   });
@@ -539,8 +578,8 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet()): Tr
  * Decide the routes for a case. Synchronous and pure (apart from reading the rule and
  * locality files once). Throws a ZodError if the case is not a valid `TriageCase`.
  */
-export function triage(input: TriageCase): TriageResult {
-  return explainTriage(input).result;
+export function triage(input: TriageCase, audience: TriageAudience = 'family'): TriageResult {
+  return explainTriage(input, ruleSet(), audience).result;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -555,8 +594,17 @@ const RouteGuideEntry = z
     articles: z.array(Id).min(1),
     /** Contact ids from knowledge/contacts.yaml. */
     contacts: z.array(Id).default([]),
+    /** The title and next steps as a professional reads them (about the child and the family); optional. */
+    professionalTitle: z.string().min(3).max(80).optional(),
+    professionalNext: z.array(z.string().min(10)).min(2).max(4).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    for (const [i, text] of [entry.professionalTitle, ...(entry.professionalNext ?? [])].entries()) {
+      const parent = text === undefined ? null : PARENT_WORDS.exec(text);
+      if (parent) ctx.addIssue({ code: 'custom', path: [i === 0 ? 'professionalTitle' : `professionalNext.${i - 1}`], message: `speaks to a parent ("${parent[0]}")` });
+    }
+  });
 export type RouteGuideEntry = z.infer<typeof RouteGuideEntry>;
 const RouteGuide = z.object(Object.fromEntries(RouteId.options.map((id) => [id, RouteGuideEntry])) as Record<RouteId, typeof RouteGuideEntry>).strict();
 export type RouteGuide = Record<RouteId, RouteGuideEntry>;

@@ -106,6 +106,8 @@ export type LocalityResolution =
       status: 'ambiguous' | 'unknown';
       /** Plain English, e.g. "We could not tell which area … — ask for the town." */
       reason: string;
+      /** The same, for a professional: about the family ("ask the family which town they live in"). */
+      professionalReason: string;
       /** The question the conversation should put to the family. */
       ask: string;
       /** Names of the places it could be (ambiguous only). */
@@ -322,6 +324,7 @@ export function resolveLocality(input: LocalityInput, data: LocalityData = local
     return {
       status: 'ambiguous',
       reason: `We could not tell which area you live in: ${why} — ask for the town.`,
+      professionalReason: `We could not tell which area the family lives in: ${why}. Ask the family which town or village they live in.`,
       ask: ASK_TOWN,
       candidates,
     };
@@ -358,6 +361,7 @@ export function resolveLocality(input: LocalityInput, data: LocalityData = local
     return {
       status: 'unknown',
       reason: 'We do not know where you live yet — ask for the town or postcode.',
+      professionalReason: 'We do not know where the family lives yet: ask the family which town or village they live in, or their postcode, so the right local team can help.',
       ask: ASK_ANY,
       candidates: [],
     };
@@ -365,6 +369,7 @@ export function resolveLocality(input: LocalityInput, data: LocalityData = local
   return {
     status: 'unknown',
     reason: `We could not tell which area you live in: ${listNames(problems)} — ask for the town.`,
+    professionalReason: `We could not tell which area the family lives in: ${listNames(problems)}. Ask the family which town or village they live in.`,
     ask: town ? ASK_ANY : ASK_TOWN,
     candidates: [],
   };
