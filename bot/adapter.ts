@@ -11,13 +11,31 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
 
-/** An adapter that can run a turn in-process and return the replies (deliveryMode expectReplies). */
+/**
+ * An adapter that can run a turn in-process and return the replies (deliveryMode expectReplies).
+ * With `onSend`, each activity also goes to it as the bot sends it, before the turn ends (the
+ * embedded Direct Line streams them, so a typing activity arrives before the answer).
+ */
 export class InProcessAdapter extends TeamsAdapter {
-  async runTurn(activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+  async runTurn(
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+    onSend?: (activity: Partial<Activity>) => void,
+  ): Promise<Partial<Activity>[]> {
+    const withSend = (context: TurnContext) => {
+      if (onSend) {
+        context.onSendActivities(async (_context, activities, next) => {
+          const responses = await next();
+          for (const sent of activities) if (sent.type !== 'invokeResponse' && sent.type !== 'trace') onSend(sent);
+          return responses;
+        });
+      }
+      return logic(context);
+    };
     const response: InvokeResponse | undefined = await this.processActivity(
       '',
       { ...activity, deliveryMode: 'expectReplies' },
-      logic,
+      withSend,
     );
     const body = response?.body as { activities?: Partial<Activity>[] } | undefined;
     return body?.activities ?? [];

@@ -68,6 +68,7 @@ export function createBotApp(opts: {
 
   app.activity(ActivityTypes.Message, async (context, state) => {
     const channel = channelOf(context);
+    if (channel === 'webchat') await context.sendActivity({ type: ActivityTypes.Typing }); // web chat shows it until the answer
     const data = readConversation(conversationOf(state)[STATE_KEY]);
     let value: unknown = context.activity.value;
     let text = typeof context.activity.text === 'string' ? context.activity.text : '';

@@ -1,6 +1,15 @@
 /**
  * An embedded Direct Line 3.0 service, so Microsoft's web chat client talks to the bot with
- * no Azure account: conversations, activities and watermarks over REST (polling).
+ * no Azure account: conversations, activities and watermarks over REST (polling), and
+ * streaming over a WebSocket (`streamUrl`, `attach(server)`).
+ *
+ * Streaming: starting or reconnecting to a conversation (`POST /v3/directline/conversations`,
+ * `GET /v3/directline/conversations/{id}?watermark=`) returns a `streamUrl` carrying a
+ * short-lived stream token and the watermark. The socket first gets every stored activity
+ * after that watermark, then each activity as it is stored, as `ActivitySet`s
+ * `{activities, watermark}`; typing activities go out live only (never stored, so a reconnect
+ * cannot repeat them). One socket per conversation: a new one replaces the old. The server
+ * sends an empty message as a keep-alive and pings; a socket that misses a pong is closed.
  *
  * Each conversation has a signed token bound to one conversation and one user id; every
  * request must carry it, so no one can read or write another family's conversation.
@@ -10,11 +19,18 @@
 import type { Activity } from 'botbuilder';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { MAX_TEXT } from '../conversation/front-door.js';
 import { ActivityEntity } from './activity-fields.js';
 
-export type RunTurn = (activity: Activity) => Promise<Partial<Activity>[]>;
+/**
+ * Runs one turn. The bot's activities go to `send` as the bot sends them (so a typing activity
+ * reaches the stream before the answer); a runner that does not use `send` returns them instead.
+ */
+export type RunTurn = (activity: Activity, send: (reply: Partial<Activity>) => void) => Promise<Partial<Activity>[] | void>;
 
 export type DirectLineOptions = {
   runTurn: RunTurn;
@@ -28,6 +44,10 @@ export type DirectLineOptions = {
   maxConversations?: number;
   /** A conversation's transcript is cut (oldest first) to this many bytes of JSON (default MAX_TRANSCRIPT_BYTES). */
   maxTranscriptBytes?: number;
+  /** How often an open stream gets a keep-alive (an empty message) and a ping (default 15 s). */
+  keepAliveMs?: number;
+  /** How long a stream token in a `streamUrl` is good for, to open the socket (default 120 s). */
+  streamTokenTtlSeconds?: number;
   now?: () => number;
 };
 
@@ -61,6 +81,8 @@ type StoredConversation = {
   /** Serialises turns: each new turn starts after the previous one ends. */
   queue: Promise<unknown>;
   sequence: number;
+  /** The one open stream (WebSocket) for this conversation, if any. */
+  socket?: WebSocket;
 };
 
 const MAX_ACTIVITIES = 500;
@@ -68,7 +90,13 @@ const MAX_ACTIVITIES = 500;
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024;
 const sizeOf = (activity: Partial<Activity>) => Buffer.byteLength(JSON.stringify(activity) ?? '', 'utf8');
 
-type TokenClaims = { c: string; u: string; exp: number };
+/** `k: 'stream'` marks a token that only opens a stream (it travels in a URL, so it is short-lived and good for nothing else). */
+type TokenClaims = { c: string; u: string; exp: number; k?: 'stream' };
+
+/** `/v3/directline/conversations/{id}/stream` */
+const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9]{1,64})\/stream$/;
+/** The client sends only keep-alives on the stream; anything large is a protocol error. */
+const MAX_STREAM_MESSAGE = 4096;
 
 export class DirectLine {
   readonly router = Router();
@@ -78,6 +106,8 @@ export class DirectLine {
   private readonly idleMs: number;
   private readonly maxConversations: number;
   private readonly botId: string;
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_STREAM_MESSAGE });
+  private keepAlive: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DirectLineOptions) {
     this.now = options.now ?? Date.now;
@@ -131,19 +161,24 @@ export class DirectLine {
   private evictIdle(): void {
     const cutoff = this.now() - this.idleMs;
     for (const [id, conversation] of this.conversations) {
-      if (conversation.lastActive < cutoff) this.conversations.delete(id);
+      if (conversation.lastActive < cutoff && !conversation.socket) this.drop(id);
     }
     while (this.conversations.size >= this.maxConversations) {
       const oldest = this.conversations.keys().next().value;
       if (oldest === undefined) break;
-      this.conversations.delete(oldest);
+      this.drop(oldest);
     }
+  }
+
+  private drop(id: string): void {
+    this.conversations.get(id)?.socket?.close(1000, 'conversation ended');
+    this.conversations.delete(id);
   }
 
   private authorise(req: Request, res: Response): { claims: TokenClaims; conversation: StoredConversation } | null {
     const header = req.header('authorization') ?? '';
     const claims = this.verify(/^Bearer (.+)$/i.exec(header)?.[1]);
-    if (!claims) {
+    if (!claims || claims.k) {
       res.status(403).json({ error: { code: 'TokenInvalid', message: 'A valid Direct Line token is required.' } });
       return null;
     }
@@ -167,7 +202,30 @@ export class DirectLine {
     while (conversation.activities.length > 1 && (conversation.activities.length > MAX_ACTIVITIES || conversation.bytes > (this.options.maxTranscriptBytes ?? MAX_TRANSCRIPT_BYTES))) {
       conversation.bytes -= sizeOf(conversation.activities.shift()!);
     }
+    this.push(conversation, [stored]);
     return id;
+  }
+
+  /** Sends an ActivitySet to the conversation's stream, if one is open. */
+  private push(conversation: StoredConversation, activities: Partial<Activity>[]): void {
+    const socket = conversation.socket;
+    if (!socket || socket.readyState !== socket.OPEN || activities.length === 0) return;
+    socket.send(JSON.stringify({ activities, watermark: String(conversation.sequence) }));
+  }
+
+  /** Stores (or, for typing, only streams) one activity the bot sent in reply to `to`. */
+  private reply(conversation: StoredConversation, to: Activity, reply: Partial<Activity>): void {
+    const activity = {
+      ...reply,
+      from: { id: this.botId, name: 'DEAL', role: 'bot' },
+      conversation: { id: conversation.id } as Activity['conversation'],
+      replyToId: to.id,
+    } as Partial<Activity>;
+    if (activity.type === 'typing') {
+      this.push(conversation, [{ ...activity, id: `${conversation.id}|typing-${randomBytes(6).toString('base64url')}`, timestamp: new Date(this.now()) }]);
+      return;
+    }
+    this.append(conversation, activity);
   }
 
   private baseActivity(conversation: StoredConversation): Pick<Activity, 'channelId' | 'serviceUrl' | 'conversation' | 'recipient' | 'from'> {
@@ -183,15 +241,12 @@ export class DirectLine {
   /** Runs one turn for a conversation, after any turn already running for it. */
   private deliver(conversation: StoredConversation, activity: Activity): Promise<void> {
     const run = async () => {
-      const replies = await this.options.runTurn(activity);
-      for (const reply of replies) {
-        this.append(conversation, {
-          ...reply,
-          from: { id: this.botId, name: 'DEAL', role: 'bot' },
-          conversation: { id: conversation.id } as Activity['conversation'],
-          replyToId: activity.id,
-        });
-      }
+      let sent = false;
+      const replies = await this.options.runTurn(activity, (reply) => {
+        sent = true;
+        this.reply(conversation, activity, reply);
+      });
+      if (!sent) for (const reply of replies ?? []) this.reply(conversation, activity, reply);
     };
     const next = conversation.queue.then(run, run);
     conversation.queue = next.catch(() => undefined);
@@ -213,6 +268,103 @@ export class DirectLine {
     await this.deliver(conversation, update);
   }
 
+  /** The stored activities after a watermark (all of them without one). */
+  private after(conversation: StoredConversation, watermark: unknown): Partial<Activity>[] {
+    const parsed = typeof watermark === 'string' && /^\d{1,9}$/.test(watermark) ? Number(watermark) : 0;
+    const firstSequence = conversation.sequence - conversation.activities.length;
+    return conversation.activities.slice(Math.max(0, parsed - firstSequence));
+  }
+
+  // ---- streaming ------------------------------------------------------------------------
+
+  private streamUrl(req: Request, conversation: StoredConversation, watermark: unknown): string {
+    const token = this.sign({
+      c: conversation.id,
+      u: conversation.userId,
+      exp: Math.floor(this.now() / 1000) + (this.options.streamTokenTtlSeconds ?? 120),
+      k: 'stream',
+    });
+    const scheme = req.protocol === 'https' ? 'wss' : 'ws';
+    const mark = typeof watermark === 'string' && /^\d{1,9}$/.test(watermark) ? `&watermark=${watermark}` : '';
+    return `${scheme}://${req.get('host') ?? 'localhost'}/v3/directline/conversations/${conversation.id}/stream?t=${encodeURIComponent(token)}${mark}`;
+  }
+
+  /**
+   * Serves streams on this HTTP server's upgrade event. Only the stream path is taken; the
+   * token (the streamUrl's `t`, or a Direct Line token as a Bearer header) must be for this
+   * conversation, as for the REST calls.
+   */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = STREAM_PATH.exec(url.pathname);
+      if (!match) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const claims = this.verify(url.searchParams.get('t') ?? bearer);
+      const conversation = claims ? this.conversations.get(claims.c) : undefined;
+      if (!claims || claims.c !== match[1] || !conversation) {
+        socket.end(`HTTP/1.1 ${claims ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      this.sockets.handleUpgrade(req, socket, head, (ws) => this.open(conversation, ws, url.searchParams.get('watermark') ?? undefined));
+    });
+    this.startKeepAlive();
+  }
+
+  private open(conversation: StoredConversation, ws: WebSocket, watermark: string | undefined): void {
+    const previous = conversation.socket;
+    conversation.socket = ws;
+    conversation.lastActive = this.now();
+    if (previous && previous !== ws) previous.close(1000, 'replaced by a newer connection');
+    const alive = ws as WebSocket & { alive?: boolean };
+    alive.alive = true;
+    ws.on('pong', () => {
+      alive.alive = true;
+    });
+    // The client sends empty keep-alives; nothing it sends on the stream is read.
+    ws.on('message', () => {
+      conversation.lastActive = this.now();
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      if (conversation.socket === ws) conversation.socket = undefined;
+    });
+    // Everything after the watermark, then live: both on this one thread, so nothing falls between.
+    this.push(conversation, this.after(conversation, watermark));
+  }
+
+  private startKeepAlive(): void {
+    if (this.keepAlive) return;
+    this.keepAlive = setInterval(() => {
+      for (const ws of this.sockets.clients) {
+        const alive = ws as WebSocket & { alive?: boolean };
+        if (alive.alive === false) {
+          ws.terminate();
+          continue;
+        }
+        alive.alive = false;
+        ws.ping();
+        ws.send('');
+      }
+    }, this.options.keepAliveMs ?? 15_000);
+    this.keepAlive.unref();
+  }
+
+  /** Number of open streams (for tests and metrics). */
+  get streams(): number {
+    return this.sockets.clients.size;
+  }
+
+  /** Closes every stream (before the HTTP server closes, which would otherwise wait for them). */
+  closeStreams(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
+    for (const ws of this.sockets.clients) ws.terminate();
+  }
+
   private routes(): void {
     const r = this.router;
 
@@ -220,14 +372,26 @@ export class DirectLine {
       const auth = this.authorise(req, res);
       if (!auth) return;
       const { conversation } = auth;
-      res.status(201).json({ conversationId: conversation.id, token: this.token(conversation.id, conversation.userId), expires_in: this.ttl });
+      res.status(201).json({
+        conversationId: conversation.id,
+        token: this.token(conversation.id, conversation.userId),
+        expires_in: this.ttl,
+        streamUrl: this.streamUrl(req, conversation, undefined),
+      });
       this.start(conversation.id).catch(() => undefined);
     });
 
+    // Reconnect: a fresh token and a streamUrl that resumes after the watermark.
     r.get('/v3/directline/conversations/:conversationId', (req, res) => {
       const auth = this.authorise(req, res);
       if (!auth) return;
-      res.json({ conversationId: auth.conversation.id, token: this.token(auth.conversation.id, auth.conversation.userId), expires_in: this.ttl });
+      const { conversation } = auth;
+      res.json({
+        conversationId: conversation.id,
+        token: this.token(conversation.id, conversation.userId),
+        expires_in: this.ttl,
+        streamUrl: this.streamUrl(req, conversation, req.query.watermark),
+      });
     });
 
     r.post('/v3/directline/tokens/refresh', (req, res) => {
@@ -240,11 +404,7 @@ export class DirectLine {
       const auth = this.authorise(req, res);
       if (!auth) return;
       const { conversation } = auth;
-      const watermark = Number.parseInt(String(req.query.watermark ?? '0'), 10);
-      const from = Number.isFinite(watermark) && watermark > 0 ? watermark : 0;
-      const firstSequence = conversation.sequence - conversation.activities.length;
-      const activities = conversation.activities.slice(Math.max(0, from - firstSequence));
-      res.json({ activities, watermark: String(conversation.sequence) });
+      res.json({ activities: this.after(conversation, req.query.watermark), watermark: String(conversation.sequence) });
     });
 
     r.post('/v3/directline/conversations/:conversationId/activities', async (req, res) => {
@@ -273,6 +433,10 @@ export class DirectLine {
       } catch {
         res.status(502).json({ error: { code: 'BotError', message: 'The bot could not answer just now. Please try again.' } });
       }
+    });
+
+    r.get('/v3/directline/conversations/:conversationId/stream', (_req, res) => {
+      res.status(426).json({ error: { code: 'BadArgument', message: 'This address takes a WebSocket connection.' } });
     });
 
     r.post('/v3/directline/conversations/:conversationId/upload', (_req, res) => {

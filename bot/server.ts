@@ -171,7 +171,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const directLine = new DirectLine({
     secret,
     serviceUrl: config.PUBLIC_URL,
-    runTurn: (activity) => localAdapter.runTurn(activity, (context) => bot.run(context).then(() => undefined)),
+    runTurn: (activity, send) => localAdapter.runTurn(activity, (context) => bot.run(context).then(() => undefined), send),
   });
 
   const app = express();
@@ -314,11 +314,13 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       return new Promise((resolve, reject) => {
         const s = app.listen(port, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
         hardenServer(s, config.MAX_CONNECTIONS_PER_ADDRESS);
+        directLine.attach(s); // streaming Direct Line (WebSocket upgrades)
         server = s;
       });
     },
     async close() {
       clearInterval(purge);
+      directLine.closeStreams();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         // server.close() waits for requests in flight; a keep-alive connection that finishes its

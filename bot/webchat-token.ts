@@ -22,7 +22,8 @@ export function webchatTokenHandler(config: Config, directLine: DirectLine) {
         userId: session.userId,
         // The page talks to the same origin it was loaded from.
         domain: `${req.protocol}://${req.get('host')}/v3/directline`,
-        webSocket: false,
+        // Streaming (bot/directline.ts): replies and typing arrive as they are sent.
+        webSocket: true,
         pollingInterval: 500,
       });
       return;

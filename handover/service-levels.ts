@@ -1,7 +1,8 @@
 /**
  * When a handover is due: how soon a locality officer should contact the family.
  *
- *   immediate -> now (the bot has already told the family what to do straight away)
+ *   immediate -> now (the bot has already told the family what to do straight away); it is
+ *                "due now" for IMMEDIATE_PICK_UP_MINUTES, then overdue
  *   priority  -> the end of the next working day
  *   routine   -> the end of the 3rd working day
  *
@@ -239,6 +240,9 @@ export function receivedOn(now: Date, options?: ServiceLevelOptions): string {
     ? local.date
     : nextWorkingDay(local.date, o.calendar);
 }
+
+/** An immediate handover is due at once and should be picked up within this many minutes, at any hour; after that it is overdue. */
+export const IMMEDIATE_PICK_UP_MINUTES = 60;
 
 /** When a handover of this urgency, arriving at `now`, should be picked up by. */
 export function computeDueAt(urgency: Urgency, now: Date, options?: ServiceLevelOptions): Date {

@@ -6,6 +6,7 @@
  * handover/schema.ts without wording it here is a type error rather than a blank cell.
  */
 import type { EventKind, HandoverStatus, Outcome } from '../handover/schema.js';
+import { IMMEDIATE_PICK_UP_MINUTES } from '../handover/service-levels.js';
 import type { Requester, Urgency } from '../triage/schema.js';
 
 const TIME_ZONE = 'Europe/London';
@@ -58,9 +59,23 @@ export function plainDateTimeCapital(iso: string, now: Date): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** True when an open handover is past its due time. */
-export function isOverdue(handover: { status: HandoverStatus; dueAt: string }, now: Date): boolean {
-  return handover.status !== 'closed' && Date.parse(handover.dueAt) < now.getTime();
+type Due = { status: HandoverStatus; dueAt: string; urgency?: Urgency };
+
+/**
+ * 'due-now' for an open immediate handover within its service level (due at once, picked up
+ * within IMMEDIATE_PICK_UP_MINUTES); 'overdue' once an open handover is past its service level;
+ * otherwise null.
+ */
+export function dueState(handover: Due, now: Date): 'due-now' | 'overdue' | null {
+  if (handover.status === 'closed') return null;
+  const due = Date.parse(handover.dueAt);
+  if (handover.urgency === 'immediate') return now.getTime() >= due + IMMEDIATE_PICK_UP_MINUTES * 60_000 ? 'overdue' : 'due-now';
+  return due < now.getTime() ? 'overdue' : null;
+}
+
+/** True when an open handover is past its service level (an immediate one: the pick-up time after it arrived). */
+export function isOverdue(handover: Due, now: Date): boolean {
+  return dueState(handover, now) === 'overdue';
 }
 
 export const STATUS_LABELS: Record<HandoverStatus, string> = {

@@ -46,7 +46,7 @@ import {
 } from '../handover/store.js';
 import { localityData } from '../triage/locality.js';
 import { isOverdue, OUTCOME_LABELS } from './format.js';
-import { handoverPage, loginPage, messagePage, queuePage, type FieldError, type PageContext, type StatusFilter } from './views.js';
+import { handoverPage, loginPage, messagePage, queuePage, type FieldError, type FlashSection, type PageContext, type StatusFilter } from './views.js';
 
 export interface StaffRouterDeps {
   store: HandoverStore;
@@ -82,6 +82,8 @@ const FLASH: Record<string, string> = {
   resolved: 'The request has been resolved.',
   erased: "The family's personal details have been erased.",
 };
+/** After an action the page returns to where the officer was: the section it was in, as the redirect's fragment. */
+const FLASH_SECTION: Record<string, FlashSection> = { claimed: 'claim', 'taken-over': 'claim', 'note-added': 'notes', resolved: 'resolve' };
 
 // ---- request bodies ---------------------------------------------------------------------
 
@@ -427,7 +429,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     req: Request,
     res: Response,
     status: number,
-    extra: { flash?: string; errors?: FieldError[]; form?: { note?: string; resolveNote?: string; outcome?: string } } = {},
+    extra: { flash?: string; flashSection?: FlashSection; errors?: FieldError[]; form?: { note?: string; resolveNote?: string; outcome?: string } } = {},
   ) => {
     const { principal } = sessionOf(req);
     const reference = normaliseReference(String(req.params.reference ?? ''));
@@ -442,8 +444,9 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   };
 
   router.get('/handovers/:reference', async (req, res) => {
-    const done = typeof req.query.done === 'string' ? FLASH[req.query.done] : undefined;
-    await showHandover(req, res, 200, done ? { flash: done } : {});
+    const key = typeof req.query.done === 'string' ? req.query.done : '';
+    const done = FLASH[key];
+    await showHandover(req, res, 200, done ? { flash: done, flashSection: FLASH_SECTION[key] } : {});
   });
 
   /** Runs a staff change from a form; maps store errors to pages. */
@@ -460,7 +463,8 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       try {
         const result = await run(req, res, principal, reference);
         if (typeof result === 'string') {
-          res.redirect(303, `${base(req)}/handovers/${reference}?done=${result}`);
+          const section = FLASH_SECTION[result];
+          res.redirect(303, `${base(req)}/handovers/${reference}?done=${result}${section ? `#${section}` : ''}`);
           return;
         }
         await showHandover(req, res, 400, { errors: result, form: form(req) });

@@ -12,6 +12,7 @@ import { Outcome } from '../handover/schema.js';
 import {
   EVENT_LABELS,
   FACT_LABELS,
+  dueState,
   isOverdue,
   OUTCOME_LABELS,
   plainDateTime,
@@ -141,8 +142,11 @@ export interface QueueView {
   truncated: boolean;
 }
 
-function overdueTag(): SafeHtml {
-  return html` <strong class="tag tag-overdue">Overdue</strong>`;
+/** "Overdue" past the service level; "Due now" for an immediate case within it (not alarming the minute it arrives). */
+function dueTag(state: ReturnType<typeof dueState>): SafeHtml | null {
+  if (state === 'overdue') return html` <strong class="tag tag-overdue">Overdue</strong>`;
+  if (state === 'due-now') return html` <strong class="tag tag-due-now">Due now</strong>`;
+  return null;
 }
 
 function urgencyTag(urgency: Handover['urgency']): SafeHtml {
@@ -188,13 +192,14 @@ export function queuePage(ctx: PageContext, view: QueueView): string {
 
   const overdueCount = view.handovers.filter((h) => isOverdue(h, view.now)).length;
   const rows = view.handovers.map((h) => {
-    const overdue = isOverdue(h, view.now);
+    const due = dueState(h, view.now);
+    const overdue = due === 'overdue';
     const primary = h.triage?.primary;
     return html`<tr${overdue ? html` class="overdue"` : null}>
   <th scope="row"><a href="${ctx.base}/handovers/${h.reference}">${h.reference}</a></th>
   <td data-label="Urgency">${urgencyTag(h.urgency)}</td>
   <td data-label="Status">${STATUS_LABELS[h.status]}</td>
-  <td data-label="Due"><time datetime="${h.dueAt}">${plainDateTimeCapital(h.dueAt, view.now)}</time>${overdue ? overdueTag() : null}</td>
+  <td data-label="Due"><time datetime="${h.dueAt}">${plainDateTimeCapital(h.dueAt, view.now)}</time>${dueTag(due)}</td>
   <td data-label="Main route">${primary ? view.routeTitle(primary) : html`<span class="muted">Not kept</span>`}</td>
   <td data-label="Claimed by">${h.claimedBy ?? html`<span class="muted">Nobody yet</span>`}</td>
 </tr>`;
@@ -239,10 +244,15 @@ export interface HandoverView {
   publicUrl: string;
   /** A confirmation after a successful action. */
   flash?: string;
+  /** The section the action was in (the page's fragment): the confirmation is shown there, where the officer was; else at the top. */
+  flashSection?: FlashSection;
   errors?: FieldError[];
   /** What the member of staff typed, to show again after an error. */
   form?: { note?: string; resolveNote?: string; outcome?: string };
 }
+
+/** Sections an action returns to (their ids are the redirect's fragment, `#notes`). */
+export type FlashSection = 'claim' | 'notes' | 'resolve';
 
 function row(label: string, value: SafeHtml | string): SafeHtml {
   return html`<div class="row"><dt>${label}</dt><dd>${value}</dd></div>`;
@@ -297,7 +307,7 @@ export function handoverPage(ctx: PageContext, view: HandoverView): string {
   const { handover: h, now } = view;
   const me = ctx.viewer!;
   const errors = view.errors ?? [];
-  const overdue = isOverdue(h, now);
+  const due = dueState(h, now);
   const closed = h.status === 'closed';
   const purged = h.purgedAt !== null;
   const ref = h.reference;
@@ -307,7 +317,7 @@ export function handoverPage(ctx: PageContext, view: HandoverView): string {
   const summary = html`<dl class="summary">
   ${row('Status', STATUS_LABELS[h.status])}
   ${row('Urgency', urgencyTag(h.urgency))}
-  ${row('Due', html`<time datetime="${h.dueAt}">${plainDateTimeCapital(h.dueAt, now)}</time>${overdue ? overdueTag() : null}`)}
+  ${row('Due', html`<time datetime="${h.dueAt}">${plainDateTimeCapital(h.dueAt, now)}</time>${dueTag(due)}`)}
   ${row('Locality', ctx.localityName(h.localityId))}
   ${row('Claimed by', h.claimedBy ?? html`<span class="muted">Nobody yet</span>`)}
   ${h.outcome ? row('Outcome', OUTCOME_LABELS[h.outcome]) : null}
@@ -405,7 +415,11 @@ ${
     : html`<p class="muted">${h.consent.transcriptAgreed ? 'No transcript was sent.' : 'The family did not agree to share the chat.'}</p>`
 }`;
 
+  const flashHere = (section: FlashSection | undefined) =>
+    view.flash && view.flashSection === section ? html`<p class="notice notice-success" role="status">${view.flash}</p>` : null;
+
   const notes = html`<h2 id="notes">Notes</h2>
+${flashHere('notes')}
 ${
   view.notes.length
     ? html`<ol class="notes">${view.notes.map(
@@ -428,7 +442,7 @@ ${
 }`;
 
   const resolve = closed
-    ? null
+    ? view.flashSection === 'resolve' ? html`<div id="resolve">${flashHere('resolve')}</div>` : null
     : html`<h2 id="resolve">Resolve</h2>
 <form method="post" action="${action('resolve')}" class="stack">${csrf}
   <div class="field${errors.some((e) => e.field === 'outcome') ? ' field-has-error' : ''}">
@@ -459,12 +473,12 @@ ${
 </div>`;
 
   const body = html`<p class="back"><a href="${ctx.base}/">Back to the list</a></p>
-${view.flash ? html`<p class="notice notice-success" role="status">${view.flash}</p>` : null}
+${flashHere(undefined)}
 ${errorSummary(errors)}
 <h1>Request ${ref}</h1>
 ${summary}
 ${told}
-${claim}
+${claim || view.flashSection === 'claim' ? html`<div id="claim">${flashHere('claim')}${claim}</div>` : null}
 <h2 id="contact">Contact</h2>
 ${contact}
 ${child}

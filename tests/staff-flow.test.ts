@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handover } from '../handover/schema.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { IMMEDIATE_PICK_UP_MINUTES } from '../handover/service-levels.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { startStaffApp, type StaffApp } from './helpers/staff-app.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
@@ -146,6 +147,30 @@ describe('the staff flow', () => {
     expect(html).toMatch(/<th scope="col">Reference<\/th>/);
   });
 
+  it('shows an immediate case as due now, not overdue, until its service level passes', async () => {
+    const fresh = await store.createHandover(sampleDraft({}, 'immediate', 'north'));
+    const saved = pageNow;
+    try {
+      const officer = await signIn(OFFICER);
+      for (const [minutes, tag, absent] of [
+        [0, 'Due now', 'Overdue'],
+        [IMMEDIATE_PICK_UP_MINUTES - 1, 'Due now', 'Overdue'],
+        [IMMEDIATE_PICK_UP_MINUTES, 'Overdue', 'Due now'],
+      ] as const) {
+        pageNow = new Date(Date.parse(fresh.createdAt) + minutes * 60_000);
+        const row = rowFor(await (await officer.get('/staff')).text(), fresh.reference);
+        expect(row, `${minutes} minutes`).toContain(tag);
+        expect(row, `${minutes} minutes`).not.toContain(absent);
+        const page = text(await (await officer.get(`/staff/handovers/${fresh.reference}`)).text());
+        expect(page).toContain(tag);
+        expect(page).not.toContain(absent);
+      }
+    } finally {
+      pageNow = saved;
+      await store.resolveHandover(fresh.reference, { email: OFFICER, role: 'officer', localityId: 'north' }, 'advice-given');
+    }
+  });
+
   it('shows the whole handover', async () => {
     const officer = await signIn(OFFICER);
     const res = await officer.get(`/staff/handovers/${routine.reference}`);
@@ -186,8 +211,11 @@ describe('the staff flow', () => {
 
     const claim = await officer.postForm(`/staff/handovers/${ref}/claim`, { _csrf: csrf });
     expect(claim.status).toBe(303);
-    expect(claim.headers.get('location')).toBe(`/staff/handovers/${ref}?done=claimed`);
-    const claimed = text(await (await officer.get(claim.headers.get('location')!)).text());
+    // Back where the officer was: the section of the form, with the confirmation in it.
+    expect(claim.headers.get('location')).toBe(`/staff/handovers/${ref}?done=claimed#claim`);
+    const claimedHtml = await (await officer.get(claim.headers.get('location')!)).text();
+    expect(claimedHtml).toMatch(/<div id="claim"><p class="notice notice-success" role="status">You have claimed this request\.<\/p>/);
+    const claimed = text(claimedHtml);
     expect(claimed).toContain('You have claimed this request.');
     expect(claimed).toContain(OFFICER);
 
@@ -202,6 +230,9 @@ describe('the staff flow', () => {
 
     const note = await officer.postForm(`/staff/handovers/${ref}/notes`, { _csrf: csrf, note: 'Rang, no answer. Will try after 3pm.' });
     expect(note.status).toBe(303);
+    expect(note.headers.get('location')).toBe(`/staff/handovers/${ref}?done=note-added#notes`);
+    const notedHtml = await (await officer.get(note.headers.get('location')!)).text();
+    expect(notedHtml).toMatch(/<h2 id="notes">Notes<\/h2>\s*<p class="notice notice-success" role="status">Your note has been added\.<\/p>/);
     const withNote = text(await (await officer.get(`/staff/handovers/${ref}`)).text());
     expect(withNote).toContain('Rang, no answer. Will try after 3pm.');
     expect(withNote).toContain('Note added');
@@ -215,6 +246,8 @@ describe('the staff flow', () => {
 
     const resolve = await officer.postForm(`/staff/handovers/${ref}/resolve`, { _csrf: csrf, outcome: 'advice-given', note: 'Spoke to Jo; advice given.' });
     expect(resolve.status).toBe(303);
+    expect(resolve.headers.get('location')).toBe(`/staff/handovers/${ref}?done=resolved#resolve`);
+    expect(await (await officer.get(resolve.headers.get('location')!)).text()).toContain('<div id="resolve"><p class="notice notice-success" role="status">The request has been resolved.</p></div>');
     const closed = text(await (await officer.get(`/staff/handovers/${ref}`)).text());
     expect(closed).toContain('Closed');
     expect(closed).toContain('Outcome Advice given');

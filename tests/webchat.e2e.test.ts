@@ -10,6 +10,7 @@ import { startService, type TestService } from './helpers/service.js';
 let service: TestService;
 let browser: Browser;
 const pageErrors: string[] = [];
+const sockets: string[] = [];
 
 beforeAll(async () => {
   service = await startService();
@@ -23,6 +24,7 @@ afterAll(async () => {
 async function openChat(width = 1024): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('websocket', (ws) => sockets.push(ws.url()));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
   });
@@ -42,6 +44,8 @@ describe('web chat', () => {
     await card.waitFor({ timeout: 15_000 });
     expect(await card.innerText()).toMatch(/What you can do next/);
     expect(await card.getByRole('button', { name: 'Read more' }).count()).toBe(1);
+    // Web chat streams (the embedded Direct Line's streamUrl), under the page's CSP.
+    expect(sockets.some((u) => /^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/\w+\/stream\?t=/.test(u))).toBe(true);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
