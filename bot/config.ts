@@ -35,6 +35,8 @@ export const Config = z
     SESSION_SECRET: optionalText,
     /** Days after a handover is resolved before its personal data is deleted. */
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Days the anonymous insight rows (insight/store.ts) are kept. */
+    INSIGHT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Hours of inactivity after which a conversation's state is deleted. */
     CONVERSATION_TTL_HOURS: z.coerce.number().min(1).max(720).default(24),
     /** Outbox worker (Teams cards): time between polls, delay before the first retry, and send timeout, in ms. */
