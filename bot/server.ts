@@ -41,6 +41,7 @@ import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
 import { createMetrics } from './metrics.js';
 import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
 import { createInsightRecorder } from '../insight/recorder.js';
+import { insightRoutes } from '../insight/router.js';
 import { InsightStore } from '../insight/store.js';
 import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from './activity-fields.js';
 
@@ -270,6 +271,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       eraseConversations: (reference) => storage.eraseMentioning(reference),
+      extraRoutes: { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) },
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
