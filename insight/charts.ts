@@ -20,7 +20,7 @@ const CONFIG = {
   background: '#ffffff',
   axis: { labelFontSize: 12, titleFontSize: 12, labelColor: '#0b0c0c', titleColor: '#0b0c0c' },
   legend: { labelFontSize: 12, titleFontSize: 12 },
-  range: { category: ['#005a9c', '#d4351c', '#00703c', '#6f3c00', '#4c2c92', '#505a5f', '#b58840', '#28a197'] },
+  range: { category: ['#00703c', '#005a9c', '#6f3c00', '#4c2c92', '#d4351c', '#505a5f', '#b58840', '#28a197'] },
 };
 
 function bar(values: Datum[], x: string, y: string, opts: { color?: string; xTitle?: string; yTitle?: string; horizontal?: boolean; width?: number } = {}): Spec {

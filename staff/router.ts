@@ -394,14 +394,15 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     res.redirect(303, `${base(req)}/login?signedout=1`);
   });
 
-  const tools: StaffRouteTools = {
+  const toolsAt = (path: string): StaffRouteTools => ({
     principalOf: (req) => sessionOf(req).principal,
     csrfToken: (req) => accounts.csrfToken(sessionOf(req)),
-    layout: (req, title, body) => layout(context(req), title, body),
+    // Inside the mounted router req.baseUrl ends with its path; the page's links are the staff site's.
+    layout: (req, title, body) => layout({ ...context(req), base: req.baseUrl.endsWith(path) ? req.baseUrl.slice(0, -path.length) : req.baseUrl }, title, body),
     audit: (entry) => store.audit(entry, now()),
     now,
-  };
-  for (const [path, routes] of Object.entries(deps.extraRoutes ?? {})) router.use(path, routes(tools));
+  });
+  for (const [path, routes] of Object.entries(deps.extraRoutes ?? {})) router.use(path, routes(toolsAt(path)));
 
   // ---- listing --------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
  * CSV and from the CLI; officers get 403; downloads and markers are audited; the marker
  * form needs the CSRF token.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { launchBrowser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import type { StaffPrincipal } from '../handover/schema.js';
@@ -309,6 +313,17 @@ describe('the insight page for a month', () => {
     expect((await lead.csv(`/insight/top-articles.csv?${query}`)).slice(1)).toEqual(tableRows(pageHtml, 'top-articles'));
   });
 
+  it('prints the same figures from `deal insight --json`', () => {
+    const out = execFileSync(process.execPath, ['bin/deal.js', 'insight', '--from', PERIOD.from, '--to', PERIOD.to, '--as-of', PAGE_NOW.toISOString(), '--json'], {
+      env: { ...process.env, DATA_DIR: service.dataDir },
+      encoding: 'utf8',
+    });
+    const cli = JSON.parse(out) as Figures;
+    expect(cli).toEqual(insightFigures(PERIOD, { dataDir: service.dataDir, now: () => PAGE_NOW }));
+    expect(cli).toEqual({ ...figures, unanswered: cli.unanswered }); // the markers were added since
+    expect(cli.totals.turns).toBe(seeded.turns);
+  });
+
   it('refuses officers (403), and audits every download', async () => {
     expect((await officer.get(`/insight?${query}`)).status).toBe(403);
     expect((await officer.get(`/insight/answers.csv?${query}`)).status).toBe(403);
@@ -319,4 +334,52 @@ describe('the insight page for a month', () => {
     expect(exports.at(-1)).toMatchObject({ actor: LEAD, subject: 'safety', detail: { from: PERIOD.from, to: PERIOD.to } });
     expect(exports.every((a) => a.actor === LEAD)).toBe(true);
   });
+
+  it('renders in Chromium: charts as SVG with size, every table, no CSP violation (axe-core when installed)', async () => {
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+      const [name, value] = lead.cookie.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: `${service.url}/staff` }]);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(`${service.url}/staff/insight?${query}`);
+      await page.getByRole('heading', { level: 1, name: 'Insight' }).waitFor();
+      const charts = page.locator('figure.chart svg');
+      expect(await charts.count()).toBe(7);
+      for (const box of await Promise.all((await charts.all()).map((c) => c.boundingBox()))) {
+        expect(box!.width).toBeGreaterThan(100);
+        expect(box!.height).toBeGreaterThan(50);
+      }
+      expect(await page.locator('figure.chart svg path, figure.chart svg rect').count()).toBeGreaterThan(50);
+      expect(await page.locator('table caption').count()).toBe(10);
+      expect(await page.getByRole('link', { name: /Download this table as CSV/ }).count()).toBe(10);
+      expect(await page.getByRole('button', { name: 'Needs an article' }).count()).toBe(figures.unanswered.length);
+      expect(problems).toEqual([]);
+      const require = createRequire(import.meta.url);
+      const axePath = (() => {
+        try {
+          return require.resolve('axe-core/axe.min.js');
+        } catch {
+          return null;
+        }
+      })();
+      if (axePath && existsSync(axePath)) {
+        // Only when axe-core is installed; the CSP blocks an injected script tag, so it is evaluated directly.
+        await page.evaluate(require('node:fs').readFileSync(axePath, 'utf8') as string);
+        const result = (await page.evaluate('axe.run()')) as { violations: { id: string; impact: string }[] };
+        expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+      }
+      // docs/insight.png: INSIGHT_SCREENSHOT=docs/insight.png npx vitest run tests/insight.test.ts (from the answers to the service level).
+      if (process.env.INSIGHT_SCREENSHOT) {
+        const top = (await page.locator('#answers-title').boundingBox())!.y - 16;
+        const bottom = (await page.locator('#safety-title').boundingBox())!.y - 8;
+        await page.screenshot({ path: process.env.INSIGHT_SCREENSHOT, fullPage: true, clip: { x: 0, y: top, width: 1100, height: bottom - top } });
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
