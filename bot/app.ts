@@ -12,8 +12,13 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { renderReply } from './render.js';
 
 export type BotHooks = {
-  /** Called for every turn with the channel, the replies and (read only) the conversation state after the turn, for metrics. */
-  onTurn?: (info: { channel: Channel; replies: Reply[]; state: Readonly<ConversationData> }) => void;
+  /**
+   * Called for every turn with the channel, the replies and (read only) the conversation state after the turn, for metrics;
+   * and what was typed and the audience answered, for insight (insight/recorder.ts redacts before keeping anything).
+   */
+  onTurn?: (info: { channel: Channel; replies: Reply[]; state: Readonly<ConversationData>; text: string; audience: 'family' | 'professional' }) => void;
+  /** Called when a chat opens and is greeted (insight counts conversations by it). */
+  onWelcome?: (info: { channel: Channel; replies: Reply[]; audience: 'family' | 'professional' }) => void;
   /** Extra Teams behaviour (channel registration, staff card actions); see bot/teams.ts. */
   configure?: (app: Application<TurnState>) => void;
 };
@@ -62,7 +67,10 @@ export function createBotApp(opts: {
     // Web chat: greet the person who joined. Teams: greet once, when the app is installed.
     if ((channel === 'webchat' && others.length > 0) || (channel === 'teams' && botAdded)) {
       const data = readConversation(conversationOf(state)[STATE_KEY]);
-      await send(context, frontDoor.welcome(audienceOf(channel, data)), channel);
+      const audience = audienceOf(channel, data);
+      const replies = frontDoor.welcome(audience);
+      await send(context, replies, channel);
+      hooks?.onWelcome?.({ channel, replies, audience });
     }
   });
 
@@ -83,10 +91,11 @@ export function createBotApp(opts: {
       const { msteams: _ignored, ...rest } = value as Record<string, unknown>;
       value = rest;
     }
-    const replies = await frontDoor.handle({ text, value, channel, audience: audienceOf(channel, data) }, data);
+    const audience = audienceOf(channel, data);
+    const replies = await frontDoor.handle({ text, value, channel, audience }, data);
     conversationOf(state)[STATE_KEY] = data;
     await send(context, replies, channel);
-    hooks?.onTurn?.({ channel, replies, state: data }); // state: for metrics (bot/metrics.ts)
+    hooks?.onTurn?.({ channel, replies, state: data, text, audience }); // state: for metrics (bot/metrics.ts); text: for insight
   });
 
   return app;

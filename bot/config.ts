@@ -37,6 +37,8 @@ export const Config = z
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Immediate (safeguarding) handovers one caller may store an hour; beyond it the family is asked to phone. */
     IMMEDIATE_HANDOVERS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(3),
+    /** Days the anonymous insight rows (insight/store.ts) are kept. */
+    INSIGHT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Hours of inactivity after which a conversation's state is deleted. */
     CONVERSATION_TTL_HOURS: z.coerce.number().min(1).max(720).default(24),
     /** Outbox worker (Teams cards): time between polls, delay before the first retry, and send timeout, in ms. */

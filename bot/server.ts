@@ -41,6 +41,9 @@ import { localityData } from '../triage/locality.js';
 import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
 import { createMetrics } from './metrics.js';
 import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
+import { createInsightRecorder } from '../insight/recorder.js';
+import { insightRoutes } from '../insight/router.js';
+import { InsightStore } from '../insight/store.js';
 import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from './activity-fields.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
@@ -154,11 +157,17 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
   const metrics = createMetrics({ kb, outboxStats: () => store.outboxStats() });
+  const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
+  const insight = createInsightRecorder({ store: insightStore, kb, logger });
   const bot = createBotApp({
     frontDoor,
     storage,
     adapter: httpAdapter,
-    hooks: { configure: (application) => configureTeams(application, teamsDeps), onTurn: metrics.onTurn },
+    hooks: {
+      configure: (application) => configureTeams(application, teamsDeps),
+      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
+      onWelcome: insight.onOpened,
+    },
   });
   const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
     logger.error({ err: error, channel: context.activity.channelId }, 'turn failed'); // through safeError (logger.ts): never the raw message
@@ -269,6 +278,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       eraseConversations: (reference) => storage.eraseMentioning(reference),
+      extraRoutes: { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) },
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
@@ -295,6 +305,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // also checkpoints the WAL
     const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
     await store.purgeExpiredSessions(now);
+    insightStore.purgeOlderThan(config.INSIGHT_RETENTION_DAYS, now);
     if (conversations || handoversPurged) logger.info({ conversations, handovers: handoversPurged }, 'retention: deleted old personal data');
   };
   const purge = setInterval(() => void housekeeping().catch((error: Error) => logger.error({ err: error.message }, 'retention failed')), 15 * 60_000);
@@ -330,6 +341,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       }
       await outbox?.stop();
       storage.close();
+      insightStore.close();
       await store.close();
     },
   };

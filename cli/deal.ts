@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { addStaff, backupHandovers, changeStaff, eraseHandover, exportHandover, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
 import { localityData } from '../triage/locality.js';
+import { insightReport } from '../insight/cli.js';
 
 const USAGE = `usage:
   deal ask "<question>" [--json] [--professional]
@@ -25,6 +26,8 @@ const USAGE = `usage:
   deal handovers backup <file>             copy the handover database to a new file while the bot runs
   deal handovers export <ref>              everything held about one request, as JSON (subject access request)
   deal handovers erase <ref> --reason "…"  erase a family's personal data now (right to erasure), audited
+  deal insight [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--as-of <ISO time>]
+                                           the insight page's figures (default: the last 30 days; --as-of: as they stood then)
   deal staff add <email> --locality <id|name> | --lead [--aad <Entra ID object id>]
                                            add a staff account; password from DEAL_STAFF_PASSWORD or asked for
   deal staff disable|enable <email>        stop (and sign out) or restore an account
@@ -178,7 +181,15 @@ const staff: Command = async (args) => {
   return 0;
 };
 
-const commands: Record<string, Command> = { ask, eval: evalCommand, kb, triage: triageCommand, handovers, staff };
+const insight: Command = (args) => {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, 'as-of': { type: 'string' } } });
+  const asOf = values['as-of'] ? new Date(values['as-of']) : null;
+  if (asOf && Number.isNaN(asOf.getTime())) return fail('insight: --as-of must be a date and time, e.g. 2027-06-01T09:00:00Z');
+  process.stdout.write(insightReport(values, asOf ? { now: () => asOf } : {}));
+  return 0;
+};
+
+const commands: Record<string, Command> = { ask, eval: evalCommand, kb, triage: triageCommand, handovers, staff, insight };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -155,7 +155,9 @@ export type AuditAction =
   | 'staff-enabled'
   | 'staff-password-reset'
   | 'staff-signed-out'
-  | 'staff-aad-linked';
+  | 'staff-aad-linked'
+  | 'insight-exported'
+  | 'insight-marked';
 
 /** One line of the append-only audit log; `detail` holds no personal data. */
 export interface AuditEntry {

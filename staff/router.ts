@@ -41,12 +41,14 @@ import {
   HandoverStateError,
   HandoverValidationError,
   scopeFor,
+  type AuditEntry,
   type HandoverScope,
   type HandoverStore,
 } from '../handover/store.js';
+import type { SafeHtml } from './html.js';
 import { localityData } from '../triage/locality.js';
 import { isOverdue, OUTCOME_LABELS } from './format.js';
-import { handoverPage, loginPage, messagePage, queuePage, type FieldError, type FlashSection, type PageContext, type StatusFilter } from './views.js';
+import { handoverPage, layout, loginPage, messagePage, queuePage, type FieldError, type FlashSection, type PageContext, type StatusFilter } from './views.js';
 
 export interface StaffRouterDeps {
   store: HandoverStore;
@@ -63,15 +65,30 @@ export interface StaffRouterDeps {
   localities?: readonly { id: string; name: string }[];
   /** Deletes the conversation state that mentions an erased reference (the bot's conversation store); returns how many. */
   eraseConversations?: (reference: string) => number;
+  /**
+   * More signed-in pages, by mount path (e.g. `/insight`, insight/router.ts): they run after
+   * sign-in, the CSRF check and the cross-site check, with these tools.
+   */
+  extraRoutes?: Record<string, (tools: StaffRouteTools) => Router>;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
+}
+
+/** What a page mounted through `extraRoutes` gets from the staff site. */
+export interface StaffRouteTools {
+  principalOf(req: Request): StaffPrincipal;
+  csrfToken(req: Request): string;
+  /** The staff page around `body` (header, account, sign-out). */
+  layout(req: Request, title: string, body: SafeHtml): string;
+  audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void>;
+  now(): Date;
 }
 
 export const SESSION_COOKIE = 'deal_staff_session';
 export const LOGIN_COOKIE = 'deal_staff_login';
 const CSS_FILE = fileURLToPath(new URL('./staff.css', import.meta.url));
 /** Where a signed-out visitor may be sent back to after signing in (relative to the mount). */
-const SAFE_NEXT = /^\/(?:handovers\/[A-Za-z0-9-]{1,20})?(?:\?[A-Za-z0-9=&_-]{0,200})?$/;
+const SAFE_NEXT = /^\/(?:handovers\/[A-Za-z0-9-]{1,20}|insight)?(?:\?[A-Za-z0-9=&_-]{0,200})?$/;
 const GENERIC_LOGIN_ERROR = 'Email or password is not right';
 const LIST_LIMIT = 200;
 
@@ -378,6 +395,16 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     log.info({ staffAction: 'logout', staff: session.principal.email }, 'staff signed out');
     res.redirect(303, `${base(req)}/login?signedout=1`);
   });
+
+  const toolsAt = (path: string): StaffRouteTools => ({
+    principalOf: (req) => sessionOf(req).principal,
+    csrfToken: (req) => accounts.csrfToken(sessionOf(req)),
+    // Inside the mounted router req.baseUrl ends with its path; the page's links are the staff site's.
+    layout: (req, title, body) => layout({ ...context(req), base: req.baseUrl.endsWith(path) ? req.baseUrl.slice(0, -path.length) : req.baseUrl }, title, body),
+    audit: (entry) => store.audit(entry, now()),
+    now,
+  });
+  for (const [path, routes] of Object.entries(deps.extraRoutes ?? {})) router.use(path, routes(toolsAt(path)));
 
   // ---- listing --------------------------------------------------------------------------
 

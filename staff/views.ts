@@ -68,6 +68,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): string 
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="site-header">
   <p class="service-name"><a href="${ctx.base}/">DEAL staff: family requests</a></p>
+  ${viewer?.principal.role === 'lead' ? html`<nav aria-label="Staff pages"><a href="${ctx.base}/">Requests</a> · <a href="${ctx.base}/insight">Insight</a></nav>` : null}
   ${account}
 </header>
 <main id="main" tabindex="-1">

@@ -1,0 +1,43 @@
+/**
+ * `deal insight --from YYYY-MM-DD --to YYYY-MM-DD [--json]`: the insight page's figures on
+ * the command line (the same `computeFigures`), for a service manager's report or a script.
+ * Reads `<DATA_DIR>/insight.sqlite` and `<DATA_DIR>/handovers.sqlite`; prints no personal
+ * data (there is none in the figures: redacted short questions at most).
+ */
+import { resolve } from 'node:path';
+import { openHandoverStore } from '../handover/sqlite-store.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
+import { computeFigures } from './figures.js';
+import { parsePeriod } from './period.js';
+import type { Figures } from './schema.js';
+import { InsightStore } from './store.js';
+import { defaultLabels, tablesOf } from './tables.js';
+
+export type InsightCliContext = { dataDir?: string; now?: () => Date; env?: NodeJS.ProcessEnv; kb?: KnowledgeBase };
+
+export function insightFigures(options: { from?: string; to?: string }, context: InsightCliContext = {}): Figures {
+  const now = (context.now ?? (() => new Date()))();
+  const parsed = parsePeriod(options, now);
+  if (!parsed.ok) throw new Error(`insight: ${parsed.errors.join('; ')}`);
+  const dataDir = resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data');
+  const insight = new InsightStore({ dataDir });
+  const handovers = openHandoverStore({ dataDir });
+  try {
+    return computeFigures({ insight, handoversDb: handovers.db, kb: context.kb ?? loadKnowledgeBase(), period: parsed.period, now });
+  } finally {
+    insight.close();
+    void handovers.close();
+  }
+}
+
+/** The text to print: the figures as JSON, or each table as aligned text. */
+export function insightReport(options: { from?: string; to?: string; json?: boolean }, context: InsightCliContext = {}): string {
+  const kb = context.kb ?? loadKnowledgeBase();
+  const figures = insightFigures(options, { ...context, kb });
+  if (options.json) return `${JSON.stringify(figures, null, 2)}\n`;
+  const lines = [`DEAL insight, ${figures.period.from} to ${figures.period.to}`, ''];
+  for (const t of Object.values(tablesOf(figures, defaultLabels(kb)))) {
+    lines.push(t.title, `  ${t.columns.join(' | ')}`, ...t.rows.map((r) => `  ${r.map((c) => (c === null ? '' : String(c))).join(' | ')}`), '');
+  }
+  return `${lines.join('\n')}\n`;
+}
