@@ -191,17 +191,65 @@ function choicesOf(reply: Reply): Choice[] {
   return [];
 }
 
+/**
+ * A card reply's words in one short line: its title, or the question it asks. Teams shows it in
+ * the chat list, notifications and to screen readers, where a card alone is "Sent a card".
+ */
+export function shortTextOf(reply: Reply): string {
+  switch (reply.kind) {
+    case 'text':
+      return reply.text;
+    case 'article':
+    case 'safety':
+    case 'summary':
+      return reply.title;
+    case 'triage-result':
+      return reply.routes[0] ? `${reply.title}: ${reply.routes[0].title}` : reply.title;
+    case 'handover-confirmation':
+      return `Your reference is ${reply.reference}`;
+    case 'triage-form':
+      return `${reply.title}: ${reply.intro}`;
+  }
+}
+
+/** The card's own words for hosts that speak it or cannot draw it (Adaptive Card `speak` and `fallbackText`). */
+function withWords(attachment: Attachment, words: string): Attachment {
+  if (attachment.contentType !== ADAPTIVE_CARD || !attachment.content || typeof attachment.content !== 'object') return attachment;
+  const plainWords = words.replace(/\*\*/g, '');
+  return { ...attachment, content: { ...(attachment.content as object), speak: plainWords, fallbackText: plainWords } };
+}
+
+/**
+ * Every card reply carries words. Teams: the activity's `text` (and `summary`) is the title or the
+ * question, so previews, notifications and screen readers have words; a question with buttons is
+ * its text with the buttons on a card under it (the words are not said twice). Web chat draws an
+ * activity's text as a bubble of its own beside the card, so there the words stay on the card
+ * (`speak`, `fallbackText`) and the activity has no `text`: no bubble repeats the card's title.
+ */
 export function renderReply(reply: Reply, channel: Channel, extraCard?: (reply: Reply) => Attachment | null): Partial<Activity> {
   const attachment = extraCard?.(reply) ?? cardFor(reply, channel);
   const choices = choicesOf(reply);
   // What the reply means, as data, for metrics, tests and other clients (conversation/outcome.ts).
   const channelData = { deal: outcomeOf(reply) };
   if (channel === 'teams' && reply.kind === 'text' && choices.length > 0) {
-    return { type: ActivityTypes.Message, attachments: [card([para(reply.text)], submitActions(choices, channel))], channelData };
+    return {
+      type: ActivityTypes.Message,
+      text: reply.text,
+      textFormat: 'markdown',
+      summary: reply.text.split('\n')[0]!.replace(/\*\*/g, '').slice(0, 200),
+      attachments: [withWords(card([], submitActions(choices, channel)), reply.text)],
+      channelData,
+    };
   }
   const activity: Partial<Activity> = { type: ActivityTypes.Message, channelData };
-  if (attachment) activity.attachments = [attachment];
-  else if (reply.kind === 'text') {
+  if (attachment) {
+    const words = shortTextOf(reply);
+    activity.attachments = [withWords(attachment, words)];
+    if (channel === 'teams') {
+      activity.text = words;
+      activity.summary = words;
+    }
+  } else if (reply.kind === 'text') {
     activity.text = reply.text;
     activity.textFormat = 'markdown';
   }

@@ -106,8 +106,11 @@ describe('installation', () => {
     expect(replies).toHaveLength(1);
     expect(connector.posted[0]!.conversationId).toBe(general.id);
     const welcome = onlyCard(replies);
-    expect(texts(welcome).join('\n')).toMatch(/DEAL front door assistant for professionals/);
-    expect(texts(welcome).join('\n')).toMatch(/run a triage/);
+    // The words are the message's text; the card under it carries the buttons (and says the words to screen readers).
+    expect(replies[0]!.text).toMatch(/DEAL front door assistant for professionals/);
+    expect(replies[0]!.text).toMatch(/run a triage/);
+    expect(texts(welcome)).toEqual([]);
+    expect(welcome.speak).toMatch(/DEAL front door assistant for professionals/);
     // Team channels cannot show suggested actions: the choices are buttons on the card.
     expect(replies[0]!.suggestedActions).toBeUndefined();
     expect(actionsOf(welcome).map((a) => a.type)).toEqual(['Action.Submit', 'Action.Submit', 'Action.Submit', 'Action.Submit']);
@@ -552,6 +555,48 @@ describe('commands always work (issue 19)', () => {
   });
 });
 
+describe('card replies carry words (issue 19)', () => {
+  it('in Teams every card reply has a short text (the title or the question) and a summary, so previews, notifications and screen readers have words', async () => {
+    const chat = personalChat();
+    const sent: PostedActivity[] = [];
+    for (const text of ['how do i apply for an ehcp', 'what does SENCO mean', 'triage', 'my pupil says he wants to kill himself', 'check my reference']) sent.push(...(await chat.say(text)));
+    sent.push(...(await chat.press({ action: 'triage-form', ...FORM })));
+    const withCards = sent.filter((a) => (a.attachments ?? []).length > 0);
+    expect(withCards.length).toBeGreaterThanOrEqual(5);
+    for (const a of withCards) {
+      expect(a.text, JSON.stringify(dealOf(a))).toBeTruthy();
+      expect(a.summary, JSON.stringify(dealOf(a))).toBeTruthy();
+    }
+    const article = withCards.find((a) => dealOf(a)?.kind === 'answer')!;
+    expect(article.text).toBe(service.kb.byId.get('ehcna-request')!.title);
+    const result = withCards.find((a) => dealOf(a)?.kind === 'result')!;
+    expect(result.text).toMatch(/^What I suggest: /);
+    expect(withCards.find((a) => dealOf(a)?.kind === 'safety')!.text).toMatch(/child may not be safe/);
+    // Rich cards: one short line, not the card again.
+    for (const a of withCards.filter((x) => ['answer', 'result', 'safety'].includes(dealOf(x)?.kind ?? ''))) expect(a.text!.length).toBeLessThan(120);
+    // A question with buttons is said once: its text, with the buttons on the card under it.
+    const question = withCards.find((a) => dealOf(a)?.kind === 'glossary')!;
+    expect(question.text).toMatch(/SENCO/);
+    expect(texts(onlyCard([question]))).toEqual([]);
+  });
+
+  it('in web chat the card keeps its words and the activity has no text, so no bubble repeats the card', async () => {
+    const conversation = { id: `webchat-words-${Date.now()}` };
+    const { body } = await post({
+      type: 'message', id: 'w-words', channelId: 'webchat', serviceUrl: 'https://webchat.invalid/', conversation,
+      from: { id: 'family-words' }, recipient: { id: 'bot' }, text: 'how do i apply for an ehcp', deliveryMode: 'expectReplies',
+    });
+    const activities = (body!.activities ?? []) as PostedActivity[];
+    const answer = activities.find((a) => (a.attachments ?? []).length > 0)!;
+    expect(answer.text).toBeUndefined();
+    const card = onlyCard([answer]);
+    expect(card.speak).toBe(texts(card)[0]);
+    expect(card.fallbackText).toBe(card.speak);
+    // Plain replies are still plain text with suggested actions.
+    expect(activities.every((a) => (a.attachments ?? []).length > 0 || typeof a.text === 'string')).toBe(true);
+  });
+});
+
 describe('Adaptive Cards in Teams', () => {
   it('use only elements and actions that Teams supports, at card version 1.5 or lower', async () => {
     // Every kind of reply the bot sends in Teams, plus the cards collected by the tests above.
@@ -584,6 +629,11 @@ describe('Adaptive Cards in Teams', () => {
     connector.posted.length = 0;
     expect(everyCard.length).toBeGreaterThan(10);
     const problems = everyCard.flatMap(({ where, card }) => teamsCardProblems(card).map((p) => `${where}: ${p}`));
+    // Every card has words for hosts that speak it or cannot draw it.
+    for (const { where, card } of everyCard.filter((c) => c.where !== 'handover card' && c.where !== 'claim response')) {
+      expect(typeof card.speak === 'string' && card.speak.length > 0, where).toBe(true);
+      expect(card.fallbackText, where).toBe(card.speak);
+    }
     expect(problems).toEqual([]);
     const types = new Set(everyCard.flatMap(({ card }) => cardElements(card).map((e) => e.type)));
     // The check really walked into forms, containers and shown cards.
