@@ -6,9 +6,9 @@
  * (script elements, event attributes, javascript: links) and dropped if found; the data are
  * counts and names from our own lists, never a family's words. Every chart has a table under
  * it with the same figures (insight/tables.ts): the chart itself is hidden from screen readers.
+ * vega is loaded on the first chart, not at start-up (it takes about 300 ms to import).
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 import type { Labels } from './tables.js';
 import type { Figures } from './schema.js';
 
@@ -100,6 +100,7 @@ export function isInertSvg(svg: string): boolean {
 
 /** One chart's SVG (hidden from assistive technology: the table under it carries the figures), or null. */
 export async function renderChart(spec: Spec): Promise<string | null> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
