@@ -11,6 +11,7 @@ import type { Channel } from '../conversation/front-door.js';
 import { outcomeOf } from '../conversation/outcome.js';
 import type { Choice, Reply } from '../conversation/replies.js';
 import { STEPS_BY_ID, type StepId } from '../conversation/triage-questions.js';
+import { cardWithTelLinks, telLinks } from './phone-links.js';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const CARD_VERSION = '1.5';
@@ -227,7 +228,8 @@ function withWords(attachment: Attachment, words: string): Attachment {
  * (`speak`, `fallbackText`) and the activity has no `text`: no bubble repeats the card's title.
  */
 export function renderReply(reply: Reply, channel: Channel, extraCard?: (reply: Reply) => Attachment | null): Partial<Activity> {
-  const attachment = extraCard?.(reply) ?? cardFor(reply, channel);
+  const card0 = extraCard?.(reply) ?? cardFor(reply, channel);
+  const attachment = card0 && channel === 'webchat' ? cardWithTelLinks(card0) : card0; // tap to call (bot/phone-links.ts)
   const choices = choicesOf(reply);
   // What the reply means, as data, for metrics, tests and other clients (conversation/outcome.ts).
   const channelData = { deal: outcomeOf(reply) };
@@ -250,7 +252,7 @@ export function renderReply(reply: Reply, channel: Channel, extraCard?: (reply: 
       activity.summary = words;
     }
   } else if (reply.kind === 'text') {
-    activity.text = reply.text;
+    activity.text = channel === 'webchat' ? telLinks(reply.text) : reply.text;
     activity.textFormat = 'markdown';
   }
   if (channel === 'webchat' && choices.length > 0) activity.suggestedActions = { ...suggested(choices), to: [] };

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { marked } from 'marked';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { contactLine } from '../conversation/answers.js';
+import { telLinks, telLinksHtml } from './phone-links.js';
 
 const require = createRequire(import.meta.url);
 const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
@@ -50,7 +51,7 @@ export function webRoutes(kb: KnowledgeBase, opts: { retentionDays: number }): R
       .filter((c) => c !== undefined)
       .map((c) => {
         const line = contactLine(c);
-        return `<li><strong>${escapeHtml(line.name)}</strong>${line.detail ? `: ${escapeHtml(line.detail)}` : ''}</li>`;
+        return `<li><strong>${escapeHtml(line.name)}</strong>${line.detail ? `: ${telLinksHtml(escapeHtml(line.detail))}` : ''}</li>`;
       })
       .join('');
     const links = article.links
@@ -58,7 +59,7 @@ export function webRoutes(kb: KnowledgeBase, opts: { retentionDays: number }): R
       .join('');
     const body = `<h1>${escapeHtml(article.title)}</h1>
 <p><strong>${escapeHtml(article.summary)}</strong></p>
-${marked.parse(article.body, { async: false })}
+${marked.parse(telLinks(article.body), { async: false })}
 ${contacts ? `<h2>Contacts</h2><ul>${contacts}</ul>` : ''}
 ${links ? `<h2>Links</h2><ul>${links}</ul>` : ''}
 <p><small>Checked ${escapeHtml(article.lastReviewed)}. Owner: ${escapeHtml(article.owner)}.</small></p>`;
