@@ -31,7 +31,8 @@ import { webchatTokenHandler } from './webchat-token.js';
 import { withCaller } from './request-context.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
-import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { createHandoverStore, storeReady } from '../handover/store-factory.js';
+import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { staffRouter } from '../staff/router.js';
@@ -104,7 +105,10 @@ export function hardenServer(server: Server, maxPerAddress: number): void {
 export type Service = {
   app: express.Express;
   kb: KnowledgeBase;
-  store: SqliteHandoverStore;
+  /** SQLite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+  store: HandoverStore;
+  /** Resolves when the handover database is usable (PostgreSQL: connected and migrated); rejects when it is not. */
+  ready: Promise<void>;
   outbox: OutboxWorker | null;
   search: KnowledgeSearch;
   logger: Logger;
@@ -124,7 +128,9 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
   const glossary = new Glossary(kb.glossary);
   const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
-  const store = new SqliteHandoverStore({ dataDir: config.DATA_DIR });
+  const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
+  const ready = storeReady(store);
+  ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
   const httpAdapter = createHttpAdapter(config);
@@ -298,6 +304,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     app,
     kb,
     store,
+    ready,
     outbox,
     search,
     logger,
