@@ -13,14 +13,16 @@
  *   at a time.
  * - Events and the audit log are append-only by database triggers (see the migrations).
  *
- * Staff accounts, sessions, channel links and the audit log are in `handover/pg/staff.ts`.
+ * The outbox is in `handover/pg/outbox.ts`, the retention purge and erasure in
+ * `handover/pg/retention.ts`; staff accounts, sessions, channel links and the audit
+ * log in `handover/pg/staff.ts`.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { isKnownConsentVersion } from './consent.js';
 import type { PgStoreOptions } from './pg/base.js';
-import { toHandover, toOutboxRow, type PgHandoverRow, type PgOutboxRow } from './pg/rows.js';
-import { PgStaffBase } from './pg/staff.js';
+import { toHandover, type PgHandoverRow } from './pg/rows.js';
+import { PgRetentionBase } from './pg/retention.js';
 import { generateReference } from './reference.js';
 import {
   HandoverDraft,
@@ -45,8 +47,6 @@ import {
   HandoverValidationError,
   type HandoverStore,
   type ListOptions,
-  type OutboxKind,
-  type OutboxRow,
 } from './store.js';
 
 export { PG_MIGRATIONS, migratePg } from './pg/migrations.js';
@@ -61,27 +61,14 @@ export interface PgHandoverStoreOptions extends PgStoreOptions {
   newReference?: () => string;
 }
 
-/** The advisory-lock key the retention purge holds: one instance purges at a time. */
-const PURGE_LOCK = 'deal:retention-purge';
-
 const URGENCY_ORDER = "CASE urgency WHEN 'immediate' THEN 0 WHEN 'priority' THEN 1 ELSE 2 END";
-
-const PERSONAL_FIELDS_EMPTY = `contact_name = NULL, contact_method = NULL, contact_detail = NULL, best_time = NULL,
-  child_name = NULL, child_age = NULL, child_setting = NULL,
-  triage_json = NULL, questions_json = NULL, transcript_json = NULL, story_json = NULL`;
-
-type Detail = Record<string, string | number | boolean | null>;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-/** Error text for the outbox: one line, no control characters, at most 500 characters. */
-function cleanError(error: string): string {
-  return error.replace(/[\u0000-\u001F\u007F]+/g, ' ').trim().slice(0, 500) || 'unknown error';
-}
 
-export class PgHandoverStore extends PgStaffBase implements HandoverStore {
+export class PgHandoverStore extends PgRetentionBase implements HandoverStore {
   private readonly clock: () => Date;
   private readonly serviceLevels: ServiceLevelOptions | undefined;
   private readonly newReference: () => string;
@@ -105,16 +92,6 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
       throw error;
     }
     return store;
-  }
-
-  private async event(c: PoolClient, reference: string, kind: EventKind, actor: string, at: Date, detail: Detail = {}): Promise<void> {
-    await c.query('INSERT INTO handover_events (reference, kind, actor, at, detail) VALUES ($1, $2, $3, $4, $5)', [
-      reference,
-      kind,
-      actor,
-      at,
-      JSON.stringify(detail),
-    ]);
   }
 
   private async row(reference: string): Promise<PgHandoverRow | undefined> {
@@ -192,7 +169,7 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
         );
         const stored = inserted.rows[0];
         if (!stored) return null; // the reference is taken: draw another
-        await this.event(c, reference, 'created', `bot:${draft.channel}`, createdAt, {
+        await this.logEvent(c, reference, 'created', `bot:${draft.channel}`, createdAt, {
           urgency,
           locality: localityId,
           consentVersion: draft.consent.statementVersion,
@@ -274,7 +251,7 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
         actor.email,
         row.reference,
       ]);
-      await this.event(c, row.reference, 'claimed', actor.email, now, { previous: row.claimed_by });
+      await this.logEvent(c, row.reference, 'claimed', actor.email, now, { previous: row.claimed_by });
       return toHandover(updated.rows[0]!);
     });
   }
@@ -287,7 +264,7 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
       text,
     ]);
     const id = rows[0]!.id;
-    await this.event(c, reference, 'note-added', author, at, { noteId: id });
+    await this.logEvent(c, reference, 'note-added', author, at, { noteId: id });
     return { id, reference, author, at: at.toISOString(), text };
   }
 
@@ -331,7 +308,7 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
         "UPDATE handovers SET status = 'closed', outcome = $1, closed_at = $2, claimed_by = coalesce(claimed_by, $3) WHERE reference = $4 RETURNING *",
         [code.data, now, actor.email, row.reference],
       );
-      await this.event(c, row.reference, 'resolved', actor.email, now, { outcome: code.data });
+      await this.logEvent(c, row.reference, 'resolved', actor.email, now, { outcome: code.data });
       return toHandover(updated.rows[0]!);
     });
   }
@@ -357,130 +334,6 @@ export class PgHandoverStore extends PgStaffBase implements HandoverStore {
     const stored = row?.contact_detail ?? this.decoy;
     const same = timingSafeEqual(sha256(stored), sha256(given ?? `${this.decoy}!`));
     return same && row !== undefined && row.contact_detail !== null && given !== null ? row.status : null;
-  }
-
-  // ---- outbox ---------------------------------------------------------------------------
-
-  async enqueueNotification(
-    n: { reference: string; kind: OutboxKind; target: string; payload: unknown; dedupeKey: string },
-    now: Date,
-  ): Promise<boolean> {
-    const rows = await this.query(
-      `INSERT INTO outbox (reference, kind, target, payload, dedupe_key, attempts, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, 0, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [n.reference, n.kind, n.target, JSON.stringify(n.payload), n.dedupeKey, now],
-    );
-    return rows.length === 1;
-  }
-
-  async claimDueNotifications(now: Date, limit: number, leaseMs = 60_000): Promise<OutboxRow[]> {
-    const n = Math.min(Math.max(1, Math.floor(limit)), 100);
-    const leaseUntil = new Date(now.getTime() + leaseMs);
-    // Rows another worker is claiming right now are skipped, not waited for.
-    const rows = await this.query<PgOutboxRow>(
-      `WITH due AS (
-         SELECT id FROM outbox
-         WHERE delivered_at IS NULL AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-         ORDER BY next_attempt_at, id
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       )
-       UPDATE outbox o SET lease = gen_random_uuid()::text, lease_until = $3, attempts = o.attempts + 1
-       FROM due WHERE o.id = due.id
-       RETURNING o.*`,
-      [now, n, leaseUntil],
-    );
-    return rows.map(toOutboxRow).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
-  }
-
-  async markDelivered(id: number, now: Date): Promise<void> {
-    await this.tx(async (c) => {
-      const { rows } = await c.query<{ reference: string; kind: string; target: string }>(
-        'UPDATE outbox SET delivered_at = $2, lease = NULL, lease_until = NULL WHERE id = $1 AND delivered_at IS NULL RETURNING reference, kind, target',
-        [id, now],
-      );
-      const row = rows[0];
-      if (!row) return; // unknown, or already delivered: log the notification once only
-      await this.event(c, row.reference, 'notified', 'outbox', now, { outboxId: id, kind: row.kind, target: row.target });
-    });
-  }
-
-  async markFailed(id: number, lease: string, error: string, nextAttemptAt: Date): Promise<boolean> {
-    const rows = await this.query(
-      `UPDATE outbox SET last_error = $1, next_attempt_at = $2, lease = NULL, lease_until = NULL
-       WHERE id = $3 AND lease = $4 AND delivered_at IS NULL RETURNING id`,
-      [cleanError(error), nextAttemptAt, id, lease],
-    );
-    return rows.length === 1;
-  }
-
-  async outboxStats(): Promise<{ pending: number; failing: number; delivered: number }> {
-    const [row] = await this.query<{ pending: number; failing: number; delivered: number }>(
-      `SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending,
-              count(*) FILTER (WHERE delivered_at IS NULL AND last_error IS NOT NULL) AS failing,
-              count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered
-       FROM outbox`,
-    );
-    return { pending: row!.pending, failing: row!.failing, delivered: row!.delivered };
-  }
-
-  /** All outbox rows of a handover (tests and diagnostics). */
-  async outboxFor(reference: string): Promise<OutboxRow[]> {
-    return (await this.query<PgOutboxRow>('SELECT * FROM outbox WHERE reference = $1 ORDER BY id', [reference])).map(toOutboxRow);
-  }
-
-  // ---- retention ------------------------------------------------------------------------
-
-  async purgeResolvedOlderThan(days: number, now: Date): Promise<number> {
-    if (!Number.isFinite(days) || days < 0) throw new Error('purge: days must be zero or more');
-    const cutoff = new Date(now.getTime() - days * 86_400_000);
-    return this.tx(async (c) => {
-      // One instance at a time; a second one waits here, then finds nothing left to purge.
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [PURGE_LOCK]);
-      const { rows } = await c.query<{ reference: string }>(
-        `UPDATE handovers SET purged_at = $1, ${PERSONAL_FIELDS_EMPTY}
-         WHERE reference IN (SELECT reference FROM handovers
-                             WHERE status = 'closed' AND purged_at IS NULL AND closed_at < $2
-                             ORDER BY closed_at FOR UPDATE)
-         RETURNING reference, closed_at`,
-        [now, cutoff],
-      );
-      const refs = (rows as unknown as { reference: string; closed_at: Date }[])
-        .sort((a, b) => a.closed_at.getTime() - b.closed_at.getTime() || (a.reference < b.reference ? -1 : 1))
-        .map((r) => r.reference);
-      for (const ref of refs) {
-        const notes = (await c.query('DELETE FROM handover_notes WHERE reference = $1', [ref])).rowCount ?? 0;
-        await this.event(c, ref, 'purged', 'retention', now, { retentionDays: days, notesDeleted: notes });
-      }
-      return refs.length;
-    });
-  }
-
-  async eraseHandover(reference: string, actor: string, reason: string, now: Date): Promise<Handover> {
-    const why = reason.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
-    if (!why) throw new HandoverValidationError(['reason: say why the data is erased (for example "the family asked, by phone, 3 March")']);
-    const ref = normaliseReference(reference);
-    return this.tx(async (c) => {
-      const row = ref ? (await c.query<PgHandoverRow>('SELECT * FROM handovers WHERE reference = $1 FOR UPDATE', [ref])).rows[0] : undefined;
-      if (!row) throw new HandoverNotFoundError(reference);
-      if (row.purged_at !== null) throw new HandoverStateError(`handover ${row.reference} has already been erased or purged`);
-      const updated = await c.query<PgHandoverRow>(
-        `UPDATE handovers SET purged_at = $1, status = 'closed', closed_at = coalesce(closed_at, $1), outcome = coalesce(outcome, 'withdrawn'),
-           ${PERSONAL_FIELDS_EMPTY}
-         WHERE reference = $2 RETURNING *`,
-        [now, row.reference],
-      );
-      const notes = (await c.query('DELETE FROM handover_notes WHERE reference = $1', [row.reference])).rowCount ?? 0;
-      await this.event(c, row.reference, 'purged', actor.slice(0, 254), now, { erasure: true, notesDeleted: notes });
-      await c.query('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)', [
-        now,
-        actor.slice(0, 254),
-        'handover-erased',
-        row.reference,
-        JSON.stringify({ reason: why, previousStatus: row.status }),
-      ]);
-      return toHandover(updated.rows[0]!);
-    });
   }
 
   /** Answers when the database does (for readiness checks). */
