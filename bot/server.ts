@@ -24,6 +24,7 @@ import { createFlows } from './flows.js';
 import { createHandoverPort } from './handover-service.js';
 import { createLogger } from './logger.js';
 import { SqliteStorage } from './state-storage.js';
+import { PgStorage } from './pg-state-storage.js';
 import { configureTeams, createTeamsSender } from './teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
 import { webRoutes } from './web-routes.js';
@@ -127,9 +128,16 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   // The second net learns ordinary questions from the articles too (see triage/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
   const glossary = new Glossary(kb.glossary);
-  const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  // Conversation state: shared in PostgreSQL with DATABASE_URL (any instance takes the next turn), else SQLite under DATA_DIR.
+  const storage = config.DATABASE_URL
+    ? new PgStorage({
+        connectionString: config.DATABASE_URL,
+        ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
+        onPoolError: (error) => logger.warn({ err: error }, 'conversation state connection lost'),
+      })
+    : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = storeReady(store);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -291,7 +299,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   let server: Server | null = null;
   const housekeeping = async (now = new Date()) => {
-    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // also checkpoints the WAL
+    const conversations = await storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // SQLite: also checkpoints the WAL
     const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
     await store.purgeExpiredSessions(now);
     if (conversations || handoversPurged) logger.info({ conversations, handovers: handoversPurged }, 'retention: deleted old personal data');
@@ -327,7 +335,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
         await closed.finally(() => clearInterval(sweep));
       }
       await outbox?.stop();
-      storage.close();
+      await storage.close();
       await store.close();
     },
   };

@@ -22,6 +22,7 @@ import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from './consent.js';
 import { normaliseReference, type Handover, type HandoverStatus } from './schema.js';
 import { checkpointTruncate, openPrivateDatabase } from './private-files.js';
+import { PgHandoverStore } from './pg-store.js';
 import { SqliteHandoverStore } from './sqlite-store.js';
 import { createHandoverStore, type AnyHandoverStore } from './store-factory.js';
 import { StaffAccounts } from './staff-accounts.js';
@@ -257,8 +258,13 @@ export async function exportHandover(reference: string, context: CliContext = {}
  */
 export async function eraseHandover(reference: string, reason: string, context: CliContext = {}): Promise<string> {
   const ref = normaliseReferenceOrThrow(reference);
-  const erased = await withStore(context, (store) => store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date()));
-  const conversations = eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
+  let shared: number | null = null; // conversation state in PostgreSQL (DATABASE_URL), deleted in the same run
+  const erased = await withStore(context, async (store) => {
+    const result = await store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date());
+    if (store instanceof PgHandoverStore) shared = (await store.pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
+    return result;
+  });
+  const conversations = shared ?? eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
   return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
 }
 

@@ -62,7 +62,7 @@ export interface StaffRouterDeps {
   /** Locality ids and names; default triage/localities.yaml. */
   localities?: readonly { id: string; name: string }[];
   /** Deletes the conversation state that mentions an erased reference (the bot's conversation store); returns how many. */
-  eraseConversations?: (reference: string) => number;
+  eraseConversations?: (reference: string) => number | Promise<number>;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
 }
@@ -534,7 +534,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       const reason = field(req.body, 'reason').trim();
       if (!reason || reason.length > 200) return [{ field: 'erase-reason', message: 'Say why, in up to 200 characters' }];
       await store.eraseHandover(reference, principal.email, reason, now());
-      const conversations = deps.eraseConversations?.(reference) ?? 0;
+      const conversations = (await deps.eraseConversations?.(reference)) ?? 0;
       log.info({ staffAction: 'erase', reference, staff: principal.email, conversations }, 'staff erased a handover');
       return 'erased';
     }),

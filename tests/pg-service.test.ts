@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgStorage } from '../bot/pg-state-storage.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
 import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
@@ -99,6 +100,21 @@ describe.skipIf(!PG_TEST_URL)('two instances and the CLI on PostgreSQL', () => {
     const rows = JSON.parse(listed.stdout) as { reference: string }[];
     expect(rows.filter((r) => r.reference === h.reference)).toHaveLength(1);
     expect(listed.stdout).not.toMatch(/Sam Parent|07700/);
+  });
+
+  it('conversation state is shared, and `deal handovers erase` deletes the state that mentions the reference', async () => {
+    const h = await b.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const state = new PgStorage({ connectionString: PG_TEST_URL!, schema });
+    try {
+      await state.write({ 'webchat/conversations/x/': { deal: { lastReference: h.reference } }, 'webchat/conversations/y/': { deal: {} } });
+      const erased = await deal(['handovers', 'erase', h.reference, '--reason', 'asked by phone'], env);
+      expect(erased.status, erased.stderr).toBe(0);
+      expect(erased.stdout).toMatch(/1 conversation mentioning it deleted/);
+      expect(Object.keys(await state.read(['webchat/conversations/x/', 'webchat/conversations/y/']))).toEqual(['webchat/conversations/y/']);
+      expect((await a.store.getHandover(h.reference))?.contact).toBeNull();
+    } finally {
+      await state.close();
+    }
   });
 
   it('`deal handovers backup` points to pg_dump', async () => {

@@ -165,6 +165,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE handovers ADD COLUMN story_json json CHECK (story_json IS NULL OR length(story_json::text) <= 20000);
     `,
   },
+  {
+    version: 4,
+    name: 'bot conversation state (botbuilder Storage, with eTags), shared by every instance',
+    sql: `
+      CREATE TABLE bot_state (
+        key        text PRIMARY KEY CHECK (length(key) <= 1000),
+        value      text NOT NULL,
+        etag       bigint NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX bot_state_by_age ON bot_state (updated_at);
+    `,
+  },
 ];
 
 /** The advisory-lock key for one schema's migrations (all instances agree on it). */
