@@ -23,7 +23,7 @@ export const Config = z
     DATA_DIR: z.string().default('data'),
     /**
      * A `postgres://` URL: handovers, notes, events, outbox, staff accounts and sessions, Teams
-     * channel links and the audit log live in that database, shared by every instance. Unset: SQLite under DATA_DIR.
+     * channel links, the audit log and conversation state live in that database, shared by every instance. Unset: SQLite under DATA_DIR.
      */
     DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// URL'),
     /** PostgreSQL schema for the tables (default public). */
