@@ -21,6 +21,13 @@ export const Config = z
     PUBLIC_URL: optionalText,
     /** Where the SQLite files live. */
     DATA_DIR: z.string().default('data'),
+    /**
+     * A `postgres://` URL: handovers, notes, events, outbox, staff accounts and sessions, Teams
+     * channel links, the audit log and conversation state live in that database, shared by every instance. Unset: SQLite under DATA_DIR.
+     */
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// URL'),
+    /** PostgreSQL schema for the tables (default public). */
+    DATABASE_SCHEMA: optionalText.refine((v) => v === undefined || /^[a-z_][a-z0-9_]{0,62}$/.test(v), 'must be lower-case letters, digits and _'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Bot registration (Azure Bot Service). Without them the bot runs unauthenticated, for local use only. */
     MicrosoftAppId: optionalText,

@@ -1,6 +1,7 @@
 /**
  * Starts the DEAL front door: web chat at /, the Bot Framework endpoint at /api/messages,
- * and the staff pages at /staff, with SQLite storage under DATA_DIR.
+ * and the staff pages at /staff, with SQLite storage under DATA_DIR (handovers in PostgreSQL
+ * when DATABASE_URL is set).
  */
 // `npm start` passes --dev: a fresh machine with no settings runs in development mode. Without it
 // (and without NODE_ENV) the server runs as production and refuses to start half-configured.
@@ -33,8 +34,16 @@ try {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
+try {
+  await service.ready; // PostgreSQL (DATABASE_URL): connected and migrated, or a clear reason not to start
+} catch (error) {
+  logger.fatal({ err: error as Error }, 'cannot start: the handover database is not usable');
+  process.stderr.write(`The handover database (DATABASE_URL) is not usable: ${(error as Error).message}\n`);
+  await service.close().catch(() => {});
+  process.exit(1);
+}
 await service.listen(config.PORT);
-logger.info({ url: config.PUBLIC_URL, host: config.HOST, port: config.PORT }, `DEAL front door listening: web chat at ${config.PUBLIC_URL}/`);
+logger.info({ url: config.PUBLIC_URL, host: config.HOST, port: config.PORT, handovers: config.DATABASE_URL ? 'postgresql' : 'sqlite' }, `DEAL front door listening: web chat at ${config.PUBLIC_URL}/`);
 
 let stopping = false;
 async function shutdown(signal: string) {

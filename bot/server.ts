@@ -25,6 +25,7 @@ import { createFlows } from './flows.js';
 import { createHandoverPort } from './handover-service.js';
 import { createLogger } from './logger.js';
 import { SqliteStorage } from './state-storage.js';
+import { PgStorage } from './pg-state-storage.js';
 import { configureTeams, createTeamsSender } from './teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
 import { webRoutes } from './web-routes.js';
@@ -33,6 +34,8 @@ import { withCaller } from './request-context.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { createHandoverStore, storeReady } from '../handover/store-factory.js';
+import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { staffRouter } from '../staff/router.js';
@@ -108,7 +111,10 @@ export function hardenServer(server: Server, maxPerAddress: number): void {
 export type Service = {
   app: express.Express;
   kb: KnowledgeBase;
-  store: SqliteHandoverStore;
+  /** SQLite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+  store: HandoverStore;
+  /** Resolves when the handover database is usable (PostgreSQL: connected and migrated); rejects when it is not. */
+  ready: Promise<void>;
   outbox: OutboxWorker | null;
   search: KnowledgeSearch;
   logger: Logger;
@@ -127,8 +133,17 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   // The second net learns ordinary questions from the articles too (see triage/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
   const glossary = new Glossary(kb.glossary);
-  const storage = new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
-  const store = new SqliteHandoverStore({ dataDir: config.DATA_DIR });
+  // Conversation state: shared in PostgreSQL with DATABASE_URL (any instance takes the next turn), else SQLite under DATA_DIR.
+  const storage = config.DATABASE_URL
+    ? new PgStorage({
+        connectionString: config.DATABASE_URL,
+        ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
+        onPoolError: (error) => logger.warn({ err: error }, 'conversation state connection lost'),
+      })
+    : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined]).then(() => undefined);
+  ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
   const httpAdapter = createHttpAdapter(config);
@@ -278,7 +293,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       eraseConversations: (reference) => storage.eraseMentioning(reference),
-      extraRoutes: { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) },
+      // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
+      extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
@@ -302,7 +318,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
 
   let server: Server | null = null;
   const housekeeping = async (now = new Date()) => {
-    const conversations = storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // also checkpoints the WAL
+    const conversations = await storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // SQLite: also checkpoints the WAL
     const handoversPurged = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
     await store.purgeExpiredSessions(now);
     insightStore.purgeOlderThan(config.INSIGHT_RETENTION_DAYS, now);
@@ -316,6 +332,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     app,
     kb,
     store,
+    ready,
     outbox,
     search,
     logger,
@@ -340,7 +357,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
         await closed.finally(() => clearInterval(sweep));
       }
       await outbox?.stop();
-      storage.close();
+      await storage.close();
       insightStore.close();
       await store.close();
     },

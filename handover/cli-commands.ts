@@ -12,7 +12,9 @@
  * Staff see the details on the access-controlled staff page.
  *
  * The database is `<DATA_DIR>/handovers.sqlite` (DATA_DIR defaults to `data`), the same file
- * the bot uses; the store's busy timeout lets the CLI run while the bot is running.
+ * the bot uses; the store's busy timeout lets the CLI run while the bot is running. With
+ * `DATABASE_URL` set it is that PostgreSQL database instead, and the pool is closed when the
+ * command is done, so the process exits at once.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,7 +22,9 @@ import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from './consent.js';
 import { normaliseReference, type Handover, type HandoverStatus } from './schema.js';
 import { checkpointTruncate, openPrivateDatabase } from './private-files.js';
-import { openHandoverStore, type SqliteHandoverStore } from './sqlite-store.js';
+import { PgHandoverStore } from './pg-store.js';
+import { SqliteHandoverStore } from './sqlite-store.js';
+import { createHandoverStore, type AnyHandoverStore } from './store-factory.js';
 import { StaffAccounts } from './staff-accounts.js';
 import type { AuditAction, AuditEntry, HandoverStore } from './store.js';
 
@@ -31,13 +35,16 @@ export interface CliContext {
   dataDir?: string;
   /** Clock (default: the system clock). */
   now?: () => Date;
-  /** Environment for DATA_DIR and RETENTION_DAYS (default: process.env). */
+  /** Environment for DATA_DIR, DATABASE_URL, DATABASE_SCHEMA and RETENTION_DAYS (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
-function openFromContext(context: CliContext): SqliteHandoverStore {
+function openFromContext(context: CliContext): AnyHandoverStore {
   const env = context.env ?? process.env;
-  return openHandoverStore({ dataDir: resolve(context.dataDir ?? env.DATA_DIR ?? 'data'), clock: context.now });
+  return createHandoverStore(
+    { DATABASE_URL: env.DATABASE_URL, DATABASE_SCHEMA: env.DATABASE_SCHEMA, DATA_DIR: context.dataDir ?? env.DATA_DIR },
+    context.now ? { clock: context.now } : {},
+  );
 }
 
 async function withStore<T>(context: CliContext, fn: (store: HandoverStore) => Promise<T>): Promise<T> {
@@ -135,6 +142,9 @@ export async function backupHandovers(destination: string, context: CliContext =
   if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name`);
   const store = openFromContext(context);
   try {
+    if (!(store instanceof SqliteHandoverStore)) {
+      throw new Error('the handovers are in PostgreSQL (DATABASE_URL): back them up with pg_dump, e.g. pg_dump --format=custom --file=deal.dump "$DATABASE_URL"');
+    }
     await store.backupTo(target);
   } finally {
     await store.close();
@@ -248,8 +258,13 @@ export async function exportHandover(reference: string, context: CliContext = {}
  */
 export async function eraseHandover(reference: string, reason: string, context: CliContext = {}): Promise<string> {
   const ref = normaliseReferenceOrThrow(reference);
-  const erased = await withStore(context, (store) => store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date()));
-  const conversations = eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
+  let shared: number | null = null; // conversation state in PostgreSQL (DATABASE_URL), deleted in the same run
+  const erased = await withStore(context, async (store) => {
+    const result = await store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date());
+    if (store instanceof PgHandoverStore) shared = (await store.pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
+    return result;
+  });
+  const conversations = shared ?? eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
   return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
 }
 

@@ -64,7 +64,7 @@ export interface StaffRouterDeps {
   /** Locality ids and names; default triage/localities.yaml. */
   localities?: readonly { id: string; name: string }[];
   /** Deletes the conversation state that mentions an erased reference (the bot's conversation store); returns how many. */
-  eraseConversations?: (reference: string) => number;
+  eraseConversations?: (reference: string) => number | Promise<number>;
   /**
    * More signed-in pages, by mount path (e.g. `/insight`, insight/router.ts): they run after
    * sign-in, the CSRF check and the cross-site check, with these tools.
@@ -565,7 +565,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       const reason = field(req.body, 'reason').trim();
       if (!reason || reason.length > 200) return [{ field: 'erase-reason', message: 'Say why, in up to 200 characters' }];
       await store.eraseHandover(reference, principal.email, reason, now());
-      const conversations = deps.eraseConversations?.(reference) ?? 0;
+      const conversations = (await deps.eraseConversations?.(reference)) ?? 0;
       log.info({ staffAction: 'erase', reference, staff: principal.email, conversations }, 'staff erased a handover');
       return 'erased';
     }),

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activity, contactSteps, REFERENCE, say, SEND, stepOf, triageToResult } from './helpers/bot-turns.js';
 import { freePort, startService } from './helpers/service.js';
+import type { SqliteHandoverStore } from '../handover/sqlite-store.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dirs: string[] = [];
@@ -105,7 +106,7 @@ describe('handover store faults', () => {
     try {
       const email = 'robin.busy@example.org';
       await toConfirmStep(service.url, 'fault-busy', email);
-      service.store.db.pragma('busy_timeout = 200'); // the real 5 s would only make the test slower
+      (service.store as SqliteHandoverStore).db.pragma('busy_timeout = 200'); // the real 5 s would only make the test slower
       other.exec('BEGIN IMMEDIATE'); // holds the write lock
       const failed = await say(service.url, 'fault-busy', SEND);
       expect(failed.status).toBe(200);

@@ -1,760 +1,244 @@
+/**
+ * The handover store on SQLite: the shared contract (tests/helpers/store-contract.ts, the same
+ * cases PostgreSQL runs in tests/handover-store-pg.test.ts), then what only SQLite has: the
+ * file's pragmas, `user_version` migrations, no copy of purged data in the file's bytes, and
+ * `deal handovers backup`.
+ */
 import { Database } from '../handover/sqlite-driver.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addStaff, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { listHandovers, purgeHandovers } from '../handover/cli-commands.js';
 import { consentForChat, consentStatement, currentConsent, isKnownConsentVersion } from '../handover/consent.js';
-import { backoffDelay, OutboxWorker } from '../handover/outbox-worker.js';
+import { backoffDelay } from '../handover/outbox-worker.js';
 import { generateReference } from '../handover/reference.js';
-import { Handover, HandoverNotice, normaliseReference, normaliseUkPhone, Reference, REFERENCE_ALPHABET, type StaffPrincipal } from '../handover/schema.js';
+import { normaliseReference, Reference, REFERENCE_ALPHABET, type StaffPrincipal } from '../handover/schema.js';
 import { migrate, MIGRATIONS, SqliteHandoverStore } from '../handover/sqlite-store.js';
-import { hashPassword, StaffAccounts, StaffAccountError, verifyPasswordHash } from '../handover/staff-accounts.js';
-import { canAccess, HandoverNotFoundError, HandoverStateError, HandoverValidationError } from '../handover/store.js';
-import { sampleDraft, sampleTriage } from './fixtures/handover-draft.js';
-import { draftFromConversation } from '../handover/from-conversation.js';
+import { hashPassword, verifyPasswordHash } from '../handover/staff-accounts.js';
+import { sampleDraft } from './fixtures/handover-draft.js';
+import { describeStoreContract, type StoreHarness } from './helpers/store-contract.js';
 
 const DAY = 86_400_000;
 const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
-
 const northOfficer: StaffPrincipal = { email: 'officer.north@dorsetcouncil.gov.uk', role: 'officer', localityId: 'north' };
-const westOfficer: StaffPrincipal = { email: 'officer.west@dorsetcouncil.gov.uk', role: 'officer', localityId: 'west' };
-const lead: StaffPrincipal = { email: 'lead@dorsetcouncil.gov.uk', role: 'lead', localityId: null };
 
-let dir: string;
-let now: Date;
-let store: SqliteHandoverStore;
-
-function open(extra: Partial<ConstructorParameters<typeof SqliteHandoverStore>[0]> = {}): SqliteHandoverStore {
-  return new SqliteHandoverStore({ dataDir: dir, clock: () => now, ...extra });
+/** A new database file per test; raw SQL on a second connection, as another process would. */
+async function sqliteHarness(): Promise<StoreHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'deal-handover-'));
+  const file = join(dataDir, 'handovers.sqlite');
+  let other: InstanceType<typeof Database> | null = null;
+  const raw = () => (other ??= new Database(file));
+  return {
+    async open(options = {}) {
+      return new SqliteHandoverStore({ dataDir, ...options });
+    },
+    async query(sql, params = []) {
+      const statement = raw().prepare(sql);
+      if (statement.reader) return statement.all(...params) as Record<string, unknown>[];
+      statement.run(...params);
+      return [];
+    },
+    async failInserts(table, message) {
+      raw().exec(`CREATE TRIGGER fail_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END;`);
+    },
+    async clearFailure(table) {
+      raw().exec(`DROP TRIGGER fail_${table}`);
+    },
+    async dispose() {
+      other?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-function count(table: string): number {
-  return store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-}
+describeStoreContract('SQLite', sqliteHarness);
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'deal-handover-'));
-  now = new Date('2025-06-02T09:00:00Z'); // Monday 10:00 in London
-  store = open();
-});
+describe('SQLite store', () => {
+  let dir: string;
+  let now: Date;
+  let store: SqliteHandoverStore;
 
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('database file', () => {
-  it('is a real file in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
-    expect(store.file.startsWith(dir)).toBe(true);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
-    expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
-    expect(store.integrityCheck()).toEqual(['ok']);
-  });
-});
-
-describe('create, get, list, claim, note, resolve', () => {
-  it('stores a handover with its created event and outbox row, and returns it', async () => {
-    const h = await store.createHandover(sampleDraft());
-    expect(Reference.safeParse(h.reference).success).toBe(true);
-    expect(h).toMatchObject({
-      status: 'received',
-      channel: 'webchat',
-      requester: 'parent',
-      localityId: 'north',
-      urgency: 'routine',
-      createdAt: '2025-06-02T09:00:00.000Z',
-      dueAt: '2025-06-05T16:00:00.000Z', // Thursday 17:00 BST: end of the 3rd working day
-      contact: { name: 'Sam Parent', method: 'phone', detail: '07700900123', bestTime: 'Morning' },
-      child: { name: 'AB', age: 9, setting: 'mainstream-school' },
-      consent: { agreed: true, statementVersion: 'consent-2025-01', transcriptAgreed: true },
-      claimedBy: null,
-      outcome: null,
-      closedAt: null,
-      purgedAt: null,
-    });
-    expect(Handover.parse(h)).toEqual(h); // the stored record matches its schema
-    expect(await store.getHandover(h.reference)).toEqual(h);
-    expect(await store.getHandover(h.reference.toLowerCase())).toEqual(h);
-
-    const events = await store.listEvents(h.reference);
-    expect(events.map((e) => e.kind)).toEqual(['created']);
-    expect(events[0]).toMatchObject({ actor: 'bot:webchat', detail: { urgency: 'routine', locality: 'north' } });
-
-    const outbox = store.outboxFor(h.reference);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ kind: 'teams-card', target: 'north', attempts: 0, dedupeKey: `teams-card:${h.reference}`, deliveredAt: null });
-    // The notification holds no personal data.
-    const notice = HandoverNotice.parse(outbox[0]!.payload);
-    expect(notice).toMatchObject({ reference: h.reference, primaryRoute: 'ehcna', localityId: 'north' });
-    expect(JSON.stringify(outbox[0]!.payload)).not.toMatch(/Sam Parent|07700|"AB"|Morning|mainstream|ehcp\b/);
-  });
-
-  it('sends unassigned handovers to the lead and shows them only to leads', async () => {
-    const h = await store.createHandover(sampleDraft({}, 'priority', null));
-    expect(h.localityId).toBeNull();
-    expect(store.outboxFor(h.reference)[0]!.target).toBe('lead');
-    expect(await store.getHandoverFor(northOfficer, h.reference)).toBeNull();
-    expect(await store.getHandoverFor(lead, h.reference)).not.toBeNull();
-    expect(canAccess(lead, h)).toBe(true);
-    expect(canAccess(northOfficer, h)).toBe(false);
-  });
-
-  it('lists by locality: open first, immediate first, then earliest due, then newest', async () => {
-    const routineOld = await store.createHandover(sampleDraft({}, 'routine'));
-    now = new Date(now.getTime() + 60_000);
-    const routineNew = await store.createHandover(sampleDraft({}, 'routine'));
-    const priority = await store.createHandover(sampleDraft({}, 'priority'));
-    const immediate = await store.createHandover(sampleDraft({}, 'immediate'));
-    const west = await store.createHandover(sampleDraft({}, 'immediate', 'west'));
-    const closed = await store.createHandover(sampleDraft({}, 'immediate'));
-    await store.resolveHandover(closed.reference, northOfficer, 'signposted');
-
-    const north = await store.listHandovers({ scope: { localities: ['north'] } });
-    expect(north.map((h) => h.reference)).toEqual([
-      immediate.reference,
-      priority.reference,
-      routineNew.reference, // same due time as routineOld: newest first
-      routineOld.reference,
-      closed.reference,
-    ]);
-    const open = await store.listHandovers({ scope: { localities: ['north'] }, statuses: ['received', 'with-officer'] });
-    expect(open.map((h) => h.reference)).not.toContain(closed.reference);
-    const all = await store.listHandovers({ scope: { localities: 'all' } });
-    expect(all).toHaveLength(6);
-    expect(all.slice(0, 2).map((h) => h.reference).sort()).toEqual([immediate.reference, west.reference].sort());
-    expect(await store.listHandovers({ scope: { localities: [] } })).toEqual([]);
-  });
-
-  it('claims, adds notes and resolves, logging each change with who and when', async () => {
-    const h = await store.createHandover(sampleDraft());
-    now = new Date('2025-06-02T10:00:00Z');
-    const claimed = await store.claimHandover(h.reference, northOfficer);
-    expect(claimed).toMatchObject({ status: 'with-officer', claimedBy: northOfficer.email });
-    expect(await store.claimHandover(h.reference, northOfficer)).toMatchObject({ status: 'with-officer' }); // idempotent
-
-    now = new Date('2025-06-02T11:00:00Z');
-    const note = await store.addNote(h.reference, northOfficer, 'Called mum, will call back Tuesday.');
-    expect(note).toMatchObject({ author: northOfficer.email, text: 'Called mum, will call back Tuesday.', at: '2025-06-02T11:00:00.000Z' });
-
-    now = new Date('2025-06-03T09:00:00Z');
-    const resolved = await store.resolveHandover(h.reference, northOfficer, 'advice-given', 'Explained EHCNA request route.');
-    expect(resolved).toMatchObject({ status: 'closed', outcome: 'advice-given', closedAt: '2025-06-03T09:00:00.000Z' });
-    expect((await store.listNotes(h.reference, northOfficer)).map((n) => n.text)).toHaveLength(2);
-
-    const events = await store.listEvents(h.reference);
-    expect(events.map((e) => [e.kind, e.actor])).toEqual([
-      ['created', 'bot:webchat'],
-      ['claimed', northOfficer.email],
-      ['note-added', northOfficer.email],
-      ['note-added', northOfficer.email],
-      ['resolved', northOfficer.email],
-    ]);
-    expect(events.map((e) => e.at)).toEqual([
-      '2025-06-02T09:00:00.000Z',
-      '2025-06-02T10:00:00.000Z',
-      '2025-06-02T11:00:00.000Z',
-      '2025-06-03T09:00:00.000Z',
-      '2025-06-03T09:00:00.000Z',
-    ]);
-    expect(events[4]!.detail).toEqual({ outcome: 'advice-given' });
-    // Notes' words never go into the event log.
-    expect(JSON.stringify(events)).not.toMatch(/mum|EHCNA request/);
-
-    await expect(store.resolveHandover(h.reference, northOfficer, 'other')).rejects.toBeInstanceOf(HandoverStateError);
-    await expect(store.claimHandover(h.reference, northOfficer)).rejects.toBeInstanceOf(HandoverStateError);
-  });
-
-  it('does not let an officer act on another locality, and does not reveal it exists', async () => {
-    const h = await store.createHandover(sampleDraft());
-    await expect(store.claimHandover(h.reference, westOfficer)).rejects.toBeInstanceOf(HandoverNotFoundError);
-    await expect(store.addNote(h.reference, westOfficer, 'x')).rejects.toBeInstanceOf(HandoverNotFoundError);
-    await expect(store.resolveHandover(h.reference, westOfficer, 'other')).rejects.toBeInstanceOf(HandoverNotFoundError);
-    await expect(store.listNotes(h.reference, westOfficer)).rejects.toBeInstanceOf(HandoverNotFoundError);
-    await expect(store.claimHandover('DEAL-ZZZZZZ', westOfficer)).rejects.toThrow('handover DEAL-ZZZZZZ was not found');
-    expect((await store.listEvents(h.reference)).map((e) => e.kind)).toEqual(['created']);
-    // A lead may act anywhere and take over; an officer may not take over from a colleague (issue 15, finding 8).
-    await store.claimHandover(h.reference, northOfficer);
-    await expect(store.claimHandover(h.reference, lead)).rejects.toThrow(/already with/);
-    expect(await store.claimHandover(h.reference, lead, { takeOver: true })).toMatchObject({ claimedBy: lead.email });
-    expect((await store.listEvents(h.reference)).at(-1)!.detail).toEqual({ previous: northOfficer.email });
-    await expect(store.claimHandover(h.reference, northOfficer, { takeOver: true })).rejects.toThrow(/only a lead can take over/);
-  });
-
-  it('rejects invalid drafts without echoing personal data, and stores nothing', async () => {
-    const bad = [
-      sampleDraft({ contact: { name: 'Sam', method: 'phone', detail: '12345', bestTime: 'Any' } }),
-      sampleDraft({ contact: { name: 'Sam', method: 'email', detail: 'sam-at-example', bestTime: 'Any' } }),
-      sampleDraft({ consent: { agreed: true, statementVersion: 'consent-2025-01', agreedAt: '2025-06-02T08:00:00Z', transcriptAgreed: false } }),
-      sampleDraft({ consent: { agreed: true, statementVersion: 'made-up', agreedAt: '2025-06-02T08:00:00Z', transcriptAgreed: true } }),
-      sampleDraft({ consent: { agreed: false as true, statementVersion: 'consent-2025-01', agreedAt: '2025-06-02T08:00:00Z', transcriptAgreed: true } }),
-      sampleDraft({ child: { name: 'A very long child name that goes on and on', age: 9, setting: null } }),
-      sampleDraft({ questionsAsked: Array.from({ length: 11 }, (_, i) => `question ${i}`) }),
-      sampleDraft({ transcript: Array.from({ length: 31 }, (_, i) => `line ${i}`) }),
-      { ...sampleDraft(), extra: 'not allowed' },
-    ];
-    for (const draft of bad) {
-      const error = await store.createHandover(draft).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(HandoverValidationError);
-      expect(String((error as Error).message)).not.toMatch(/12345|sam-at-example|very long child/);
-    }
-    // A future consent time is refused too.
-    await expect(
-      store.createHandover(sampleDraft({ consent: { agreed: true, statementVersion: 'consent-2025-01', agreedAt: '2025-06-03T08:00:00Z', transcriptAgreed: true } })),
-    ).rejects.toThrow(/future/);
-    expect([count('handovers'), count('handover_events'), count('outbox')]).toEqual([0, 0, 0]);
-  });
-
-  it('normalises email addresses and UK phone numbers', async () => {
-    const h = await store.createHandover(sampleDraft({ contact: { name: 'Alex', method: 'email', detail: ' Alex.Smith@Example.org ', bestTime: 'After 3pm' } }));
-    expect(h.contact).toMatchObject({ method: 'email', detail: 'alex.smith@example.org' });
-    expect(normaliseUkPhone('+44 (0)1305 221000')).toBe('01305221000');
-    expect(normaliseUkPhone('0044 7700-900-123')).toBe('07700900123');
-    expect(normaliseUkPhone('+1 202 555 0100')).toBeNull();
-    expect(normaliseUkPhone('0770090012')).toBe('0770090012');
-    expect(normaliseUkPhone('077009001234')).toBeNull();
-  });
-});
-
-describe('atomic creation', () => {
-  async function expectNothingStored(): Promise<void> {
-    expect([count('handovers'), count('handover_events'), count('outbox')]).toEqual([0, 0, 0]);
+  function open(extra: Partial<ConstructorParameters<typeof SqliteHandoverStore>[0]> = {}): SqliteHandoverStore {
+    return new SqliteHandoverStore({ dataDir: dir, clock: () => now, ...extra });
   }
 
-  it('leaves no handover, event or outbox row when the outbox insert fails', async () => {
-    // Another connection installs a fault: the last step of the transaction fails.
-    const other = new Database(store.file);
-    other.exec("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'injected outbox failure'); END;");
-    await expect(store.createHandover(sampleDraft())).rejects.toThrow('injected outbox failure');
-    await expectNothingStored();
-    other.exec('DROP TRIGGER fail_outbox');
-    other.close();
-    const h = await store.createHandover(sampleDraft());
-    expect([count('handovers'), count('handover_events'), count('outbox')]).toEqual([1, 1, 1]);
-    expect(store.outboxFor(h.reference)).toHaveLength(1);
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'deal-handover-'));
+    now = new Date('2025-06-02T09:00:00Z'); // Monday 10:00 in London
+    store = open();
   });
 
-  it('leaves nothing when the event insert fails', async () => {
-    store.db.exec("CREATE TEMP TRIGGER fail_event BEFORE INSERT ON handover_events BEGIN SELECT RAISE(ABORT, 'injected event failure'); END;");
-    await expect(store.createHandover(sampleDraft())).rejects.toThrow('injected event failure');
-    await expectNothingStored();
-  });
-
-  it('leaves nothing when the notification clashes with one already queued (dedupe key)', async () => {
-    const existing = await store.createHandover(sampleDraft());
-    const clash = 'DEAL-22222Z';
-    await store.enqueueNotification(
-      { reference: existing.reference, kind: 'teams-reminder', target: 'north', payload: {}, dedupeKey: `teams-card:${clash}` },
-      now,
-    );
+  afterEach(async () => {
     await store.close();
-    store = open({ newReference: () => clash });
-    await expect(store.createHandover(sampleDraft())).rejects.toThrow(/UNIQUE constraint failed: outbox.dedupe_key/);
-    expect([count('handovers'), count('handover_events'), count('outbox')]).toEqual([1, 1, 2]);
-    expect(await store.getHandover(clash)).toBeNull();
+    rmSync(dir, { recursive: true, force: true });
   });
-});
 
-describe('append-only event log', () => {
-  it('refuses to update or delete events, and handovers are never deleted', async () => {
-    const h = await store.createHandover(sampleDraft());
-    expect(() => store.db.prepare("UPDATE handover_events SET actor = 'someone-else'").run()).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM handover_events').run()).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM handovers').run()).toThrow(/never deleted/);
-    // From a separate connection too: the rules are in the database, not in our code.
-    const other = new Database(store.file);
-    expect(() => other.prepare('DELETE FROM handover_events WHERE reference = ?').run(h.reference)).toThrow(/append-only/);
-    other.close();
-    expect((await store.listEvents(h.reference)).map((e) => e.kind)).toEqual(['created']);
+  describe('database file', () => {
+    it('is a real file in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
+      expect(store.file.startsWith(dir)).toBe(true);
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
+      expect(store.integrityCheck()).toEqual(['ok']);
+    });
   });
-});
 
-describe('migrations', () => {
-  it('are applied once and are idempotent on reopen', async () => {
-    const h = await store.createHandover(sampleDraft());
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    await store.close();
-    for (let i = 0; i < 3; i++) {
-      store = open();
+  describe('migrations', () => {
+    it('are applied once and are idempotent on reopen', async () => {
+      const h = await store.createHandover(sampleDraft());
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      expect(migrate(store.db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
-      expect(await store.getHandover(h.reference)).toEqual(h);
       await store.close();
-    }
-    store = open();
-  });
-
-  it('roll back a failing migration completely, version included', () => {
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (x); SELECT * FROM no_such_table;' }];
-    expect(() => migrate(store.db, broken)).toThrow(/no_such_table/);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
-  });
-
-  it('refuse a database from newer code', async () => {
-    store.db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
-    await store.close();
-    expect(() => open()).toThrow(/newer than this code knows/);
-    const raw = new Database(join(dir, 'handovers.sqlite'));
-    raw.pragma(`user_version = ${MIGRATIONS.length}`);
-    raw.close();
-    store = open();
-  });
-});
-
-describe('references', () => {
-  it('look like DEAL-7K3F9Q and never use 0, O, 1, I, L or U', () => {
-    expect(REFERENCE_ALPHABET).toHaveLength(30);
-    const seen = new Set<string>();
-    for (let i = 0; i < 5000; i++) {
-      const ref = generateReference();
-      expect(ref).toMatch(/^DEAL-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
-      seen.add(ref);
-    }
-    expect(seen.size).toBeGreaterThan(4990);
-    expect(Reference.safeParse('DEAL-7K3F9Q').success).toBe(true);
-    expect(Reference.safeParse('DEAL-7K3F0Q').success).toBe(false);
-    expect(normaliseReference(' deal 7k3f9q ')).toBe('DEAL-7K3F9Q');
-    expect(normaliseReference('7K3F9Q')).toBe('DEAL-7K3F9Q');
-    expect(normaliseReference('DEAL-7K3F9')).toBeNull();
-  });
-
-  it('are checked for uniqueness: a clash draws a new one', async () => {
-    const queue = ['DEAL-AAAAAA', 'DEAL-AAAAAA', 'DEAL-AAAAAA', 'DEAL-BBBBBB'];
-    await store.close();
-    store = open({ newReference: () => queue.shift() ?? generateReference() });
-    const first = await store.createHandover(sampleDraft());
-    const second = await store.createHandover(sampleDraft());
-    expect(first.reference).toBe('DEAL-AAAAAA');
-    expect(second.reference).toBe('DEAL-BBBBBB');
-    expect(count('handovers')).toBe(2);
-    expect(count('outbox')).toBe(2);
-  });
-
-  it('give up after many clashes instead of looping forever', async () => {
-    await store.close();
-    store = open({ newReference: () => 'DEAL-CCCCCC' });
-    await store.createHandover(sampleDraft());
-    await expect(store.createHandover(sampleDraft())).rejects.toThrow(/unused handover reference/);
-    expect(count('handovers')).toBe(1);
-  });
-});
-
-describe('checkStatus', () => {
-  it('needs both the reference and the contact detail that was given', async () => {
-    const phone = await store.createHandover(sampleDraft());
-    const email = await store.createHandover(sampleDraft({ contact: { name: 'Jo', method: 'email', detail: 'jo@example.org', bestTime: 'Any time' } }));
-
-    expect(await store.checkStatus(phone.reference, '07700 900123')).toBe('received');
-    expect(await store.checkStatus(phone.reference.toLowerCase(), '+44 7700 900123')).toBe('received');
-    expect(await store.checkStatus(email.reference, ' JO@Example.org ')).toBe('received');
-
-    expect(await store.checkStatus(phone.reference, '07700 900124')).toBeNull();
-    expect(await store.checkStatus(phone.reference, 'jo@example.org')).toBeNull();
-    expect(await store.checkStatus(email.reference, '07700 900123')).toBeNull();
-    expect(await store.checkStatus('DEAL-ZZZZZZ', '07700 900123')).toBeNull();
-    expect(await store.checkStatus('not a reference', '07700 900123')).toBeNull();
-    expect(await store.checkStatus(phone.reference, '')).toBeNull();
-    expect(await store.checkStatus('', '')).toBeNull();
-
-    await store.claimHandover(phone.reference, northOfficer);
-    expect(await store.checkStatus(phone.reference, '07700900123')).toBe('with-officer');
-    await store.resolveHandover(phone.reference, northOfficer, 'advice-given');
-    expect(await store.checkStatus(phone.reference, '07700900123')).toBe('closed');
-  });
-});
-
-describe('retention purge', () => {
-  it('removes personal data only after N days, keeps the record and logs a purged event', async () => {
-    const closedOld = await store.createHandover(sampleDraft());
-    const stillOpen = await store.createHandover(sampleDraft());
-    await store.addNote(closedOld.reference, northOfficer, 'Spoke to Sam about AB.');
-    const closedAt = new Date('2025-06-03T12:00:00Z');
-    now = closedAt;
-    await store.resolveHandover(closedOld.reference, northOfficer, 'signposted', 'Sent SENDIASS details to Sam.');
-
-    expect(await store.purgeResolvedOlderThan(90, new Date(closedAt.getTime() + 90 * DAY - 1))).toBe(0);
-    expect(await store.purgeResolvedOlderThan(90, new Date(closedAt.getTime() + 90 * DAY))).toBe(0);
-    const later = new Date(closedAt.getTime() + 90 * DAY + 1);
-    expect(await store.purgeResolvedOlderThan(90, later)).toBe(1);
-    expect(await store.purgeResolvedOlderThan(90, later)).toBe(0); // once only
-
-    const purged = (await store.getHandover(closedOld.reference))!;
-    expect(Handover.parse(purged)).toEqual(purged);
-    expect(purged).toMatchObject({
-      contact: null,
-      child: { name: null, age: null, setting: null },
-      triage: null,
-      questionsAsked: [],
-      transcript: null,
-      status: 'closed',
-      outcome: 'signposted',
-      purgedAt: later.toISOString(),
-      consent: { agreed: true, statementVersion: 'consent-2025-01' },
-    });
-    expect(store.db.prepare('SELECT count(*) FROM handover_notes WHERE reference = ?').pluck().get(closedOld.reference)).toBe(0);
-    const events = await store.listEvents(closedOld.reference);
-    expect(events.at(-1)).toMatchObject({ kind: 'purged', actor: 'retention', detail: { retentionDays: 90, notesDeleted: 2 } });
-
-    // Nothing personal is left in the row, the notes or the file.
-    const row = store.db.prepare('SELECT * FROM handovers WHERE reference = ?').get(closedOld.reference) as Record<string, unknown>;
-    for (const column of ['contact_name', 'contact_detail', 'best_time', 'child_name', 'child_age', 'child_setting', 'triage_json', 'questions_json', 'transcript_json']) {
-      expect(row[column], column).toBeNull();
-    }
-    expect(await store.checkStatus(closedOld.reference, '07700900123')).toBeNull();
-    await expect(store.addNote(closedOld.reference, northOfficer, 'more')).rejects.toBeInstanceOf(HandoverStateError);
-
-    // The open handover, however old, is untouched.
-    expect(await store.purgeResolvedOlderThan(1, new Date(later.getTime() + 400 * DAY))).toBe(0);
-    expect((await store.getHandover(stillOpen.reference))!.contact).not.toBeNull();
-
-    // Purged records are hidden from lists unless asked for.
-    expect((await store.listHandovers({ scope: { localities: 'all' } })).map((h) => h.reference)).toEqual([stillOpen.reference]);
-    expect(await store.listHandovers({ scope: { localities: 'all' }, includePurged: true })).toHaveLength(2);
-  });
-
-  it('leaves no copy of purged personal data in the database files', async () => {
-    const h = await store.createHandover(
-      sampleDraft({ contact: { name: 'Zebedee Quillfeather', method: 'email', detail: 'zebedee.quillfeather@example.org', bestTime: 'Any time' } }),
-    );
-    now = new Date('2025-06-03T12:00:00Z');
-    await store.resolveHandover(h.reference, northOfficer, 'advice-given');
-    expect(await store.purgeResolvedOlderThan(90, new Date(now.getTime() + 91 * DAY))).toBe(1);
-    await store.close();
-    for (const suffix of ['', '-wal']) {
-      let bytes = '';
-      try {
-        bytes = readFileSync(join(dir, `handovers.sqlite${suffix}`)).toString('latin1');
-      } catch {
-        continue; // no WAL file after a clean close
+      for (let i = 0; i < 3; i++) {
+        store = open();
+        expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        expect(migrate(store.db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length });
+        expect(await store.getHandover(h.reference)).toEqual(h);
+        await store.close();
       }
-      expect(bytes.includes('Quillfeather'), `handovers.sqlite${suffix}`).toBe(false);
-      expect(bytes.includes('quillfeather'), `handovers.sqlite${suffix}`).toBe(false);
-    }
-    store = open();
-  });
-});
-
-describe('staff accounts, passwords and sessions', () => {
-  it('hashes passwords with scrypt and a per-user salt, and compares them safely', async () => {
-    const a = await hashPassword('correct horse battery', FAST_SCRYPT);
-    const b = await hashPassword('correct horse battery', FAST_SCRYPT);
-    expect(a).toMatch(/^scrypt\$4096\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-    expect(a).not.toBe(b);
-    expect(await verifyPasswordHash('correct horse battery', a)).toBe(true);
-    expect(await verifyPasswordHash('correct horse batterz', a)).toBe(false);
-    expect(await verifyPasswordHash('correct horse battery', 'plain-text')).toBe(false);
-    expect(await verifyPasswordHash('x', 'scrypt$1048577$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA')).toBe(false);
-    const defaults = await hashPassword('correct horse battery');
-    expect(defaults.startsWith('scrypt$32768$8$1$')).toBe(true);
-  });
-
-  it('adds staff, verifies passwords, and checks email, locality and password', async () => {
-    const accounts = new StaffAccounts(store, { clock: () => now, scrypt: FAST_SCRYPT, knownLocalities: ['north', 'west'] });
-    expect(await accounts.addStaff('Officer.North@DorsetCouncil.gov.uk', { localityId: 'north', password: 'a long enough passphrase' })).toEqual(northOfficer);
-    expect(await accounts.addStaff('lead@dorsetcouncil.gov.uk', { lead: true, password: 'another long passphrase' })).toEqual(lead);
-    await expect(accounts.addStaff('officer.north@dorsetcouncil.gov.uk', { localityId: 'north', password: 'a long enough passphrase' })).rejects.toThrow(/already exists/);
-    await expect(accounts.addStaff('not-an-email', { localityId: 'north', password: 'a long enough passphrase' })).rejects.toBeInstanceOf(StaffAccountError);
-    await expect(accounts.addStaff('x@dorsetcouncil.gov.uk', { localityId: 'narnia', password: 'a long enough passphrase' })).rejects.toThrow(/narnia/);
-    await expect(accounts.addStaff('x@dorsetcouncil.gov.uk', { localityId: 'north', lead: true, password: 'a long enough passphrase' })).rejects.toThrow(/either/);
-    await expect(accounts.addStaff('x@dorsetcouncil.gov.uk', { localityId: 'north', password: 'short' })).rejects.toThrow(/password/);
-    await expect(accounts.addStaff('x@dorsetcouncil.gov.uk', { localityId: 'north', password: 'aaaaaaaaaaaaaaaa' })).rejects.toThrow(/different/);
-
-    expect(await accounts.verifyPassword('officer.north@dorsetcouncil.gov.uk', 'a long enough passphrase')).toEqual(northOfficer);
-    expect(await accounts.verifyPassword('OFFICER.NORTH@dorsetcouncil.gov.uk', 'a long enough passphrase')).toEqual(northOfficer);
-    expect(await accounts.verifyPassword('officer.north@dorsetcouncil.gov.uk', 'wrong passphrase here')).toBeNull();
-    expect(await accounts.verifyPassword('nobody@dorsetcouncil.gov.uk', 'a long enough passphrase')).toBeNull();
-    const stored = (await store.getStaff('officer.north@dorsetcouncil.gov.uk'))!;
-    expect(stored.passwordHash).not.toContain('passphrase');
-
-    await accounts.disableStaff('officer.north@dorsetcouncil.gov.uk');
-    expect(await accounts.verifyPassword('officer.north@dorsetcouncil.gov.uk', 'a long enough passphrase')).toBeNull();
-  });
-
-  it('creates, looks up, expires and destroys sessions; stores only a hash of the token', async () => {
-    const accounts = new StaffAccounts(store, { clock: () => now, scrypt: FAST_SCRYPT, sessionTtlMs: 60 * 60_000 });
-    await accounts.addStaff(northOfficer.email, { localityId: 'north', password: 'a long enough passphrase' });
-    const principal = (await accounts.verifyPassword(northOfficer.email, 'a long enough passphrase'))!;
-    const { token, expiresAt, csrfToken } = await accounts.createSession(principal);
-    expect(token).toMatch(/^[\w-]{43}$/);
-    expect(expiresAt.toISOString()).toBe('2025-06-02T10:00:00.000Z');
-    const ids = store.db.prepare('SELECT id_hash FROM staff_sessions').pluck().all() as string[];
-    expect(ids).toHaveLength(1);
-    expect(ids[0]).not.toBe(token);
-    expect(ids[0]).toMatch(/^[0-9a-f]{64}$/);
-
-    const session = (await accounts.lookupSession(token))!;
-    expect(session.principal).toEqual(northOfficer);
-    expect(accounts.verifyCsrf(session, csrfToken)).toBe(true);
-    expect(accounts.verifyCsrf(session, `${csrfToken.slice(0, -1)}A`)).toBe(csrfToken.endsWith('A'));
-    expect(accounts.verifyCsrf(session, undefined)).toBe(false);
-    expect(await accounts.lookupSession('made-up-token')).toBeNull();
-    expect(await accounts.lookupSession(undefined)).toBeNull();
-
-    // A second session has a different CSRF token.
-    const second = await accounts.createSession(principal);
-    const secondSession = (await accounts.lookupSession(second.token))!;
-    expect(accounts.verifyCsrf(secondSession, csrfToken)).toBe(false);
-
-    await accounts.destroySession(second.token);
-    expect(await accounts.lookupSession(second.token)).toBeNull();
-
-    now = new Date(now.getTime() + 60 * 60_000);
-    expect(await accounts.lookupSession(token)).toBeNull(); // expired
-
-    const third = await accounts.createSession(principal);
-    now = new Date(now.getTime() + 2 * 60 * 60_000);
-    expect(await store.purgeExpiredSessions(now)).toBe(1);
-    expect(await accounts.lookupSession(third.token)).toBeNull();
-  });
-
-  it('ends sessions when the account is disabled', async () => {
-    const accounts = new StaffAccounts(store, { clock: () => now, scrypt: FAST_SCRYPT });
-    await accounts.addStaff(lead.email, { lead: true, password: 'a long enough passphrase' });
-    const { token } = await accounts.createSession(lead);
-    expect(await accounts.lookupSession(token)).not.toBeNull();
-    expect(await accounts.disableStaff(lead.email)).toBe(true);
-    expect(await accounts.lookupSession(token)).toBeNull();
-  });
-});
-
-describe('outbox', () => {
-  it('never queues the same notification twice', async () => {
-    const h = await store.createHandover(sampleDraft());
-    const n = { reference: h.reference, kind: 'teams-reminder' as const, target: 'north', payload: { reference: h.reference }, dedupeKey: `overdue:${h.reference}` };
-    expect(await store.enqueueNotification(n, now)).toBe(true);
-    expect(await store.enqueueNotification(n, now)).toBe(false);
-    expect(await store.enqueueNotification({ ...n, dedupeKey: `teams-card:${h.reference}` }, now)).toBe(false);
-    expect(store.outboxFor(h.reference)).toHaveLength(2);
-  });
-
-  it('leases rows so two workers do not send the same one, and retries after the lease', async () => {
-    await store.createHandover(sampleDraft());
-    const second = open(); // a second connection, as a second process would have
-    try {
-      const a = await store.claimDueNotifications(now, 10, 30_000);
-      const b = await second.claimDueNotifications(now, 10, 30_000);
-      expect(a).toHaveLength(1);
-      expect(b).toHaveLength(0);
-      expect(a[0]!.attempts).toBe(1);
-      expect(a[0]!.lease).toBeTruthy();
-
-      const later = new Date(now.getTime() + 30_000);
-      const c = await second.claimDueNotifications(later, 10, 30_000); // the first worker died
-      expect(c).toHaveLength(1);
-      expect(c[0]!.attempts).toBe(2);
-      // The first worker's stale lease can no longer record a failure over the new one.
-      expect(await store.markFailed(a[0]!.id, a[0]!.lease!, 'late', later)).toBe(false);
-      expect(await second.markFailed(c[0]!.id, c[0]!.lease!, 'HTTP 502 from Teams', new Date(later.getTime() + 10_000))).toBe(true);
-      const row = store.outboxFor(c[0]!.reference)[0]!;
-      expect(row).toMatchObject({ lastError: 'HTTP 502 from Teams', lease: null, attempts: 2 });
-      expect(await store.claimDueNotifications(new Date(later.getTime() + 9_999), 10)).toHaveLength(0);
-      const d = await store.claimDueNotifications(new Date(later.getTime() + 10_000), 10);
-      expect(d).toHaveLength(1);
-      await store.markDelivered(d[0]!.id, later);
-      await store.markDelivered(d[0]!.id, later); // twice: logged once
-      expect(await store.claimDueNotifications(new Date(later.getTime() + DAY), 10)).toHaveLength(0);
-      expect((await store.listEvents(d[0]!.reference)).map((e) => e.kind)).toEqual(['created', 'notified']);
-      expect(await store.outboxStats()).toEqual({ pending: 0, failing: 0, delivered: 1 });
-    } finally {
-      await second.close();
-    }
-  });
-
-  it('backs off exponentially with jitter, up to a cap', () => {
-    const b = { baseMs: 1000, maxMs: 60_000 };
-    expect(backoffDelay(1, b, () => 0)).toBe(500);
-    expect(backoffDelay(1, b, () => 0.999999)).toBe(1000);
-    expect(backoffDelay(2, b, () => 0)).toBe(1000);
-    expect(backoffDelay(4, b, () => 0.999999)).toBe(8000);
-    expect(backoffDelay(50, b, () => 0.999999)).toBe(60_000);
-    expect(backoffDelay(50, b, () => 0)).toBe(30_000);
-    for (let attempts = 1; attempts < 40; attempts++) {
-      const d = backoffDelay(attempts, b);
-      expect(d).toBeGreaterThanOrEqual(Math.min(60_000, 1000 * 2 ** (attempts - 1)) / 2);
-      expect(d).toBeLessThanOrEqual(60_000);
-    }
-  });
-
-  it('worker: sends, retries with backoff after failures and time-outs, and marks delivered', async () => {
-    const h = await store.createHandover(sampleDraft());
-    const calls: number[] = [];
-    let mode: 'fail' | 'hang' | 'ok' = 'fail';
-    const worker = new OutboxWorker({
-      store,
-      clock: () => now,
-      sendTimeoutMs: 50,
-      leaseMs: 10_000,
-      backoff: { baseMs: 1000, maxMs: 8000 },
-      random: () => 0.999999,
-      send: async (row) => {
-        calls.push(row.attempts);
-        if (mode === 'fail') throw new Error('Teams said no');
-        if (mode === 'hang') await new Promise(() => {});
-      },
+      store = open();
     });
-    expect(await worker.runOnce()).toEqual({ claimed: 1, delivered: 0, failed: 1 });
-    let row = store.outboxFor(h.reference)[0]!;
-    expect(row.lastError).toBe('Teams said no');
-    expect(row.nextAttemptAt.getTime() - now.getTime()).toBe(1000);
-    expect(await worker.runOnce()).toEqual({ claimed: 0, delivered: 0, failed: 0 }); // not due yet
 
-    mode = 'hang';
-    now = new Date(now.getTime() + 1000);
-    expect(await worker.runOnce()).toEqual({ claimed: 1, delivered: 0, failed: 1 });
-    row = store.outboxFor(h.reference)[0]!;
-    expect(row.lastError).toMatch(/timed out/);
-    expect(row.nextAttemptAt.getTime() - now.getTime()).toBe(2000);
+    it('roll back a failing migration completely, version included', () => {
+      const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (x); SELECT * FROM no_such_table;' }];
+      expect(() => migrate(store.db, broken)).toThrow(/no_such_table/);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
+    });
 
-    mode = 'ok';
-    now = new Date(now.getTime() + 2000);
-    expect(await worker.runOnce()).toEqual({ claimed: 1, delivered: 1, failed: 0 });
-    expect(calls).toEqual([1, 2, 3]);
-    expect(store.outboxFor(h.reference)[0]!.deliveredAt).toEqual(now);
-    expect((await store.listEvents(h.reference)).map((e) => e.kind)).toEqual(['created', 'notified']);
+    it('refuse a database from newer code', async () => {
+      store.db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+      await store.close();
+      expect(() => open()).toThrow(/newer than this code knows/);
+      const raw = new Database(join(dir, 'handovers.sqlite'));
+      raw.pragma(`user_version = ${MIGRATIONS.length}`);
+      raw.close();
+      store = open();
+    });
   });
 
-  it('worker: start and stop; a new worker after a restart carries on from the database', async () => {
-    await store.createHandover(sampleDraft());
-    await store.createHandover(sampleDraft({}, 'immediate'));
-    const sent: string[] = [];
-    const first = new OutboxWorker({ store, pollIntervalMs: 10, send: async () => { throw new Error('down'); } });
-    first.start();
-    first.start();
-    await new Promise((r) => setTimeout(r, 50));
-    await first.stop();
-    expect(first.isRunning).toBe(false);
-    expect((await store.outboxStats()).failing).toBe(2);
-
-    await store.close();
-    store = open();
-    // After the "restart" the retry times have passed.
-    const second = new OutboxWorker({ store, clock: () => new Date(Date.now() + DAY), pollIntervalMs: 10, send: async (row) => { sent.push(row.reference); } });
-    second.start();
-    for (let i = 0; i < 100 && sent.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    await second.stop();
-    expect(sent).toHaveLength(2);
-    expect(await store.outboxStats()).toEqual({ pending: 0, failing: 0, delivered: 2 });
-  });
-});
-
-describe('from the conversation', () => {
-  it('maps the handover flow request to a draft the store accepts', async () => {
-    const d = sampleDraft();
-    const request = {
-      channel: 'teams' as const,
-      requester: 'carer' as const,
-      contact: { name: 'Jo', method: 'phone' as const, detail: '01305 221000', bestTime: 'Any time' },
-      child: '',
-      childAge: 7,
-      setting: 'mainstream-school',
-      result: d.triage as ReturnType<typeof sampleTriage>,
-      consentVersion: 'consent-2025-01',
-      consentAt: '2025-06-02T08:58:00.000Z',
-      asked: ['q1'],
-      shown: ['a1'],
-      transcript: null,
-      story: {
-        facts: { childAge: 7, setting: 'mainstream-school' as const, town: 'Weymouth', needs: ['cognition-learning' as const] },
-        concern: 'he cannot read yet and gets upset',
-        safety: null,
-      },
-    };
-    const h = await store.createHandover(draftFromConversation(request));
-    // The story is kept as the family told it, and comes back out of the store.
-    expect(h.story).toEqual(request.story);
-    expect((await store.getHandover(h.reference))?.story).toEqual(request.story);
-    expect(h).toMatchObject({ channel: 'teams', requester: 'carer', child: { name: null, age: 7 }, transcript: null, consent: { transcriptAgreed: false } });
-    expect(h.contact!.detail).toBe('01305221000');
-    const withChat = await store.createHandover(draftFromConversation({ ...request, requester: undefined, transcript: ['You: hello'] }));
-    expect(withChat.requester).toBeNull();
-    expect(withChat).toMatchObject({ transcript: ['You: hello'], consent: { transcriptAgreed: true } });
-  });
-});
-
-describe('teams channel references', () => {
-  it('stores one conversation reference per locality', async () => {
-    await store.saveChannelReference('north', { conversation: { id: '19:abc@thread.tacv2' }, serviceUrl: 'https://smba.trafficmanager.net/uk/' }, now);
-    await store.saveChannelReference('north', { conversation: { id: '19:def@thread.tacv2' } }, now);
-    expect(await store.getChannelReference('north')).toEqual({ conversation: { id: '19:def@thread.tacv2' } });
-    expect(await store.getChannelReference('west')).toBeNull();
-    expect((await store.listChannelReferences()).map((c) => c.target)).toEqual(['north']);
-  });
-});
-
-describe('consent wording', () => {
-  it('is versioned, and the retention period is part of the version', () => {
-    const c = currentConsent();
-    expect(c.version).toBe('consent-2026-12');
-    const text = consentForChat().text;
-    expect(text).toMatch(/SEND team for your area at Dorset Council/);
-    expect(text).toMatch(/90 more days/);
-    expect(text).toMatch(/You can say no/);
-    expect(text).toMatch(/DEAL phone line/);
-    expect(currentConsent(30).version).toBe('consent-2026-12-r30');
-    expect(consentStatement('consent-2025-01-r30')!.paragraphs.join(' ')).toMatch(/30 more days/);
-    expect(isKnownConsentVersion('consent-2025-01')).toBe(true);
-    expect(isKnownConsentVersion('consent-2025-01-r90')).toBe(false);
-    expect(isKnownConsentVersion('consent-1999-01')).toBe(false);
-    // Short sentences for a reading age of about 11.
-    for (const sentence of c.paragraphs.join(' ').split(/(?<=[.?!:])\s+/)) expect(sentence.split(/\s+/).length).toBeLessThanOrEqual(25);
-  });
-});
-
-describe('CLI commands', () => {
-  it('list without personal data, add staff, purge', async () => {
-    const h = await store.createHandover(sampleDraft({}, 'immediate'));
-    await store.createHandover(sampleDraft({}, 'routine', 'west'));
-    const context = { store, now: () => now };
-    const text = await listHandovers({ locality: 'north' }, context);
-    expect(text).toContain(h.reference);
-    expect(text).toContain('immediate');
-    expect(text).not.toMatch(/Sam Parent|07700|\bAB\b|Morning|mainstream/);
-    const json = JSON.parse(await listHandovers({ json: true }, context)) as { reference: string; locality: string }[];
-    expect(json.map((r) => r.locality)).toEqual(['north', 'west']);
-    expect(JSON.stringify(json)).not.toMatch(/Sam|07700/);
-    expect(await listHandovers({ locality: 'unassigned' }, context)).toMatch(/No open handovers/);
-
-    expect(await addStaff('new.officer@dorsetcouncil.gov.uk', { locality: 'north', password: 'a long enough passphrase' }, { store })).toMatch(/officer for north/);
-    await expect(addStaff('x@dorsetcouncil.gov.uk', { locality: 'atlantis', password: 'a long enough passphrase' }, { store })).rejects.toThrow(/atlantis/);
-
-    await store.resolveHandover(h.reference, lead, 'duplicate');
-    const later = () => new Date(now.getTime() + 100 * DAY);
-    expect(await purgeHandovers({}, { store, now: later, env: {} })).toMatch(/personal data of 1 handover closed more than 90 days/);
+  describe('references', () => {
+    it('look like DEAL-7K3F9Q and never use 0, O, 1, I, L or U', () => {
+      expect(REFERENCE_ALPHABET).toHaveLength(30);
+      const seen = new Set<string>();
+      for (let i = 0; i < 5000; i++) {
+        const ref = generateReference();
+        expect(ref).toMatch(/^DEAL-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+        seen.add(ref);
+      }
+      expect(seen.size).toBeGreaterThan(4990);
+      expect(Reference.safeParse('DEAL-7K3F9Q').success).toBe(true);
+      expect(Reference.safeParse('DEAL-7K3F0Q').success).toBe(false);
+      expect(normaliseReference(' deal 7k3f9q ')).toBe('DEAL-7K3F9Q');
+      expect(normaliseReference('7K3F9Q')).toBe('DEAL-7K3F9Q');
+      expect(normaliseReference('DEAL-7K3F9')).toBeNull();
+    });
   });
 
-  it('opens the database under the data directory when no store is given', async () => {
-    await store.createHandover(sampleDraft());
-    const text = await listHandovers({ json: true }, { dataDir: dir });
-    expect(JSON.parse(text)).toHaveLength(1);
-    expect(await purgeHandovers({ days: 30 }, { env: { DATA_DIR: dir } })).toMatch(/of 0 handovers/);
+  describe('retention purge on SQLite', () => {
+    it('leaves no copy of purged personal data in the database files', async () => {
+      const h = await store.createHandover(
+        sampleDraft({ contact: { name: 'Zebedee Quillfeather', method: 'email', detail: 'zebedee.quillfeather@example.org', bestTime: 'Any time' } }),
+      );
+      now = new Date('2025-06-03T12:00:00Z');
+      await store.resolveHandover(h.reference, northOfficer, 'advice-given');
+      expect(await store.purgeResolvedOlderThan(90, new Date(now.getTime() + 91 * DAY))).toBe(1);
+      await store.close();
+      for (const suffix of ['', '-wal']) {
+        let bytes = '';
+        try {
+          bytes = readFileSync(join(dir, `handovers.sqlite${suffix}`)).toString('latin1');
+        } catch {
+          continue; // no WAL file after a clean close
+        }
+        expect(bytes.includes('Quillfeather'), `handovers.sqlite${suffix}`).toBe(false);
+        expect(bytes.includes('quillfeather'), `handovers.sqlite${suffix}`).toBe(false);
+      }
+      store = open();
+    });
   });
 
-  it('`deal handovers backup` copies the live database to a new private file, and never overwrites one', async () => {
-    const { reference } = await store.createHandover(sampleDraft());
-    const copy = join(dir, 'backup.sqlite');
-    const deal = (...args: string[]) =>
-      spawnSync(process.execPath, ['bin/deal.js', 'handovers', 'backup', ...args], { env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
-    const first = deal(copy); // while this test's store still has the database open
-    expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toContain(copy);
-    expect(statSync(copy).mode & 0o777).toBe(0o600);
-    const backup = new Database(copy, { readonly: true });
-    try {
-      expect(backup.prepare('SELECT contact_name FROM handovers WHERE reference = ?').pluck().get(reference)).toBe('Sam Parent');
-      expect(backup.prepare('SELECT count(*) FROM handover_events WHERE reference = ?').pluck().get(reference)).toBeGreaterThan(0);
-    } finally {
-      backup.close();
-    }
-    const again = deal(copy);
-    expect(again.status).not.toBe(0);
-    expect(again.stderr).toMatch(/already exists/);
+  describe('staff passwords', () => {
+    it('hashes passwords with scrypt and a per-user salt, and compares them safely', async () => {
+      const a = await hashPassword('correct horse battery', FAST_SCRYPT);
+      const b = await hashPassword('correct horse battery', FAST_SCRYPT);
+      expect(a).toMatch(/^scrypt\$4096\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+      expect(a).not.toBe(b);
+      expect(await verifyPasswordHash('correct horse battery', a)).toBe(true);
+      expect(await verifyPasswordHash('correct horse batterz', a)).toBe(false);
+      expect(await verifyPasswordHash('correct horse battery', 'plain-text')).toBe(false);
+      expect(await verifyPasswordHash('x', 'scrypt$1048577$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA')).toBe(false);
+      const defaults = await hashPassword('correct horse battery');
+      expect(defaults.startsWith('scrypt$32768$8$1$')).toBe(true);
+    });
+  });
+
+  describe('outbox backoff', () => {
+    it('backs off exponentially with jitter, up to a cap', () => {
+      const b = { baseMs: 1000, maxMs: 60_000 };
+      expect(backoffDelay(1, b, () => 0)).toBe(500);
+      expect(backoffDelay(1, b, () => 0.999999)).toBe(1000);
+      expect(backoffDelay(2, b, () => 0)).toBe(1000);
+      expect(backoffDelay(4, b, () => 0.999999)).toBe(8000);
+      expect(backoffDelay(50, b, () => 0.999999)).toBe(60_000);
+      expect(backoffDelay(50, b, () => 0)).toBe(30_000);
+      for (let attempts = 1; attempts < 40; attempts++) {
+        const d = backoffDelay(attempts, b);
+        expect(d).toBeGreaterThanOrEqual(Math.min(60_000, 1000 * 2 ** (attempts - 1)) / 2);
+        expect(d).toBeLessThanOrEqual(60_000);
+      }
+    });
+  });
+
+  describe('consent wording', () => {
+    it('is versioned, and the retention period is part of the version', () => {
+      const c = currentConsent();
+      expect(c.version).toBe('consent-2026-12');
+      const text = consentForChat().text;
+      expect(text).toMatch(/SEND team for your area at Dorset Council/);
+      expect(text).toMatch(/90 more days/);
+      expect(text).toMatch(/You can say no/);
+      expect(text).toMatch(/DEAL phone line/);
+      expect(currentConsent(30).version).toBe('consent-2026-12-r30');
+      expect(consentStatement('consent-2025-01-r30')!.paragraphs.join(' ')).toMatch(/30 more days/);
+      expect(isKnownConsentVersion('consent-2025-01')).toBe(true);
+      expect(isKnownConsentVersion('consent-2025-01-r90')).toBe(false);
+      expect(isKnownConsentVersion('consent-1999-01')).toBe(false);
+      // Short sentences for a reading age of about 11.
+      for (const sentence of c.paragraphs.join(' ').split(/(?<=[.?!:])\s+/)) expect(sentence.split(/\s+/).length).toBeLessThanOrEqual(25);
+    });
+  });
+
+  describe('CLI commands on SQLite', () => {
+    it('opens the database under the data directory when no store is given', async () => {
+      await store.createHandover(sampleDraft());
+      const text = await listHandovers({ json: true }, { dataDir: dir });
+      expect(JSON.parse(text)).toHaveLength(1);
+      expect(await purgeHandovers({ days: 30 }, { env: { DATA_DIR: dir } })).toMatch(/of 0 handovers/);
+    });
+
+    it('`deal handovers backup` copies the live database to a new private file, and never overwrites one', async () => {
+      const { reference } = await store.createHandover(sampleDraft());
+      const copy = join(dir, 'backup.sqlite');
+      const deal = (...args: string[]) =>
+        spawnSync(process.execPath, ['bin/deal.js', 'handovers', 'backup', ...args], { env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });
+      const first = deal(copy); // while this test's store still has the database open
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toContain(copy);
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      const backup = new Database(copy, { readonly: true });
+      try {
+        expect(backup.prepare('SELECT contact_name FROM handovers WHERE reference = ?').pluck().get(reference)).toBe('Sam Parent');
+        expect(backup.prepare('SELECT count(*) FROM handover_events WHERE reference = ?').pluck().get(reference)).toBeGreaterThan(0);
+      } finally {
+        backup.close();
+      }
+      const again = deal(copy);
+      expect(again.status).not.toBe(0);
+      expect(again.stderr).toMatch(/already exists/);
+    });
   });
 });
