@@ -25,7 +25,11 @@ import { checkSafety, normaliseForSafety, type SafetyCheck } from './safety.js';
 
 /** Settings: the threshold chosen on replays of the first three blind sets, the sentence bar after the fifth (README, Benchmarks). */
 export type SafetyNetOptions = {
-  /** Log-odds a message needs to be flagged (2: about 7 to 1 that it is a risk message). */
+  /**
+   * Log-odds a message needs to be flagged. 0: more likely a risk message than not. It was 2
+   * (about 7 to 1) while the ordinary examples were few; with families' own messages and answers
+   * among them (2026-12-01) the same held-out risk recall needs a lower bar (README, Safety).
+   */
   threshold: number;
   /** Log-odds one sentence of a longer message needs on its own (14: the risk stands out in it). */
   sentenceThreshold: number;
@@ -33,7 +37,7 @@ export type SafetyNetOptions = {
   smoothing: number;
 };
 
-export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 2, sentenceThreshold: 14, smoothing: 0.5 };
+export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, smoothing: 0.5 };
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
 export function safetyFeatures(text: string): string[] {
