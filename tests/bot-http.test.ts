@@ -96,7 +96,7 @@ describe('/api/messages', () => {
     const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
     const reply = (body.activities as Act[])[0]!;
     expect(reply.text).toMatch(/not sure I can help/);
-    expect(reply.text).toMatch(/not safe right now, call 999/);
+    expect(reply.text).toMatch(/not safe right now, call \[?999/); // a tel: link on web chat
   });
 
   it('checks in first when only the second safety net is worried, then still answers', async () => {
