@@ -17,6 +17,7 @@
  * `handover/pg/retention.ts`; staff accounts, sessions, channel links and the audit
  * log in `handover/pg/staff.ts`.
  */
+import { draftColumns } from './draft-columns.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { isKnownConsentVersion } from './consent.js';
@@ -153,18 +154,7 @@ export class PgHandoverStore extends PgRetentionBase implements HandoverStore {
             draft.consent.statementVersion,
             agreedAt,
             draft.consent.transcriptAgreed,
-            draft.contact.name,
-            draft.contact.method,
-            draft.contact.detail,
-            draft.contact.bestTime,
-            draft.child.name,
-            draft.child.age,
-            draft.child.setting,
-            JSON.stringify(draft.triage),
-            JSON.stringify(draft.questionsAsked),
-            JSON.stringify(draft.articlesShown),
-            draft.transcript === null ? null : JSON.stringify(draft.transcript),
-            draft.story === null ? null : JSON.stringify(draft.story),
+            ...draftColumns(draft),
           ],
         );
         const stored = inserted.rows[0];

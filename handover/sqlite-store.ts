@@ -13,6 +13,7 @@
  * Schema: `MIGRATIONS`, applied in order, each in its own transaction together with the
  * `PRAGMA user_version` that records it. Never edit a published migration; add a new one.
  */
+import { draftColumns } from './draft-columns.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync } from 'node:fs';
@@ -500,18 +501,7 @@ export class SqliteHandoverStore implements HandoverStore {
               draft.consent.statementVersion,
               agreedAt,
               draft.consent.transcriptAgreed ? 1 : 0,
-              draft.contact.name,
-              draft.contact.method,
-              draft.contact.detail,
-              draft.contact.bestTime,
-              draft.child.name,
-              draft.child.age,
-              draft.child.setting,
-              JSON.stringify(draft.triage),
-              JSON.stringify(draft.questionsAsked),
-              JSON.stringify(draft.articlesShown),
-              draft.transcript === null ? null : JSON.stringify(draft.transcript),
-              draft.story === null ? null : JSON.stringify(draft.story),
+              ...draftColumns(draft),
             );
           this.event(reference, 'created', `bot:${draft.channel}`, createdAt, {
             urgency,
