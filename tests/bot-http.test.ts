@@ -94,7 +94,8 @@ describe('/api/messages', () => {
   it('answers "not sure" with the 999 line, so a risk the patterns miss still gets it', async () => {
     const text = 'the lighthouse keeper painted the sea purple';
     const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
-    const reply = (body.activities as Act[])[0]!;
+    // (The second net may check in first; the "not sure" reply still carries the line.)
+    const reply = (body.activities as (Act & { channelData?: { deal?: { kind?: string } } })[]).find((a) => a.channelData?.deal?.kind === 'not-sure')!;
     expect(reply.text).toMatch(/not sure I can help/);
     expect(reply.text).toMatch(/not safe right now, call \[?999/); // a tel: link on web chat
   });

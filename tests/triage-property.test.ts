@@ -1,3 +1,4 @@
+import { standardSafetyNet } from '../triage/safety-net.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { triage } from '../triage/engine.js';
@@ -94,14 +95,16 @@ describe('triage properties', () => {
     );
   });
 
-  it('out of area: only out-of-area, no locality, and no handover unless someone needs a person', () => {
+  it('out of area: only out-of-area, no locality, and no handover unless someone needs a person or the net is worried', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const result = triage(c);
         if (result.primary !== 'out-of-area') return;
         expect(result.routes.map((r) => r.id)).toEqual(['out-of-area']);
         expect(result.locality).toBeNull();
-        expect(result.handover).toBe(checkSafety(c.concern).kind === 'needs-a-person');
+        const check = checkSafety(c.concern);
+        const netWorried = !check.flagged && c.concern.trim().length > 0 && standardSafetyNet().flags(c.concern);
+        expect(result.handover).toBe(check.kind === 'needs-a-person' || netWorried);
       }),
       RUNS,
     );

@@ -37,6 +37,9 @@ export type SafetyNetOptions = {
   smoothing: number;
 };
 
+/** Fewest words of a whole message the net judges on its own (shorter ones are left to the patterns). */
+const MIN_WORDS = 3;
+
 export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, smoothing: 0.5 };
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
@@ -104,7 +107,9 @@ export class SafetyNet {
   flags(text: string, context: { answer?: boolean } = {}): boolean {
     if (typeof text !== 'string' || text.trim().length === 0) return false;
     if (context.answer) return this.score(text) > this.options.sentenceThreshold;
-    if (this.score(text) > this.options.threshold) return true;
+    // One or two words ("possible autism") are too little evidence for the net; the patterns still read them.
+    const words = text.trim().split(/\s+/).length;
+    if (words >= MIN_WORDS && this.score(text) > this.options.threshold) return true;
     // A long message about an annual review can carry the risk in one sentence, and the ordinary
     // words around it outvote it; a sentence alone must be far more certain (short sentences are noisy).
     const sentences = text.split(/[.!?;\n]+/).filter((s) => s.trim().split(/\s+/).length >= 3);
