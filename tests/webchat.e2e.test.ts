@@ -36,6 +36,20 @@ async function openChat(width = 1024): Promise<Page> {
 
 
 describe('web chat', () => {
+  it('answers "how long" with the passage that answers it, not the article summary', async () => {
+    const page = await openChat();
+    await say(page, 'how long does an ehcp take');
+    const title = service.kb.byId.get('ehcna-process')!.title;
+    const card = page.locator('.ac-adaptiveCard', { hasText: title });
+    await card.waitFor({ timeout: 15_000 });
+    const text = await card.innerText();
+    expect(text).toMatch(/The steps and the time limits/);
+    expect(text).toMatch(/week 6/i);
+    expect(text).not.toContain(service.kb.byId.get('ehcna-process')!.summary.slice(0, 60));
+    expect(await card.getByRole('button', { name: 'Read more' }).count()).toBe(1);
+    await page.close();
+  });
+
   it('answers a question with the right article card', async () => {
     const page = await openChat();
     await say(page, 'how do i aply for an ehcp');
