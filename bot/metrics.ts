@@ -11,7 +11,6 @@ import type { Channel } from '../conversation/front-door.js';
 import { outcomeOf } from '../conversation/outcome.js';
 import type { Reply } from '../conversation/replies.js';
 import type { ConversationData } from '../conversation/state.js';
-import type { KnowledgeBase } from '../knowledge/load.js';
 
 export type TurnInfo = { channel: Channel; replies: Reply[]; state?: Readonly<ConversationData> };
 
@@ -23,7 +22,6 @@ export type Metrics = {
 };
 
 export function createMetrics(opts: {
-  kb: KnowledgeBase;
   outboxStats: () => Promise<{ pending: number; failing: number }>;
 }): Metrics {
   const registry = new Registry();

@@ -171,7 +171,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
-  const metrics = createMetrics({ kb, outboxStats: () => store.outboxStats() });
+  const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
   const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
   const insight = createInsightRecorder({ store: insightStore, kb, logger });
   const bot = createBotApp({

@@ -548,6 +548,7 @@ function formValues(answers: TriageAnswers): Record<string, string> {
   return values;
 }
 
+/** How each answer is named to the person: on "Change something" buttons, and (as on the form) in form errors. */
 const STEP_LABELS: Partial<Record<StepId, string>> = {
   requester: 'Who is asking',
   childAge: 'Age',
@@ -559,12 +560,5 @@ const STEP_LABELS: Partial<Record<StepId, string>> = {
   diagnosis: 'Diagnosis',
 };
 
-const FIELD_LABELS: Record<string, string> = {
-  requester: 'Who is asking',
-  childAge: 'Age',
-  setting: 'Setting',
-  needs: 'Areas of need',
-  senSupport: 'SEN support',
-  ehcp: 'EHC plan',
-  diagnosis: 'Diagnosis',
-};
+/** The Teams form names the needs field "Areas of need" (bot/render.ts), so its errors do too. */
+const FIELD_LABELS: Record<string, string> = { ...STEP_LABELS, needs: 'Areas of need' };
