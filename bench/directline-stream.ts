@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, post, webchatSession, type Activity } from '../tests/helpers/directline-client.js';
-import { freePort } from '../tests/helpers/service.js';
+import { connect, post, webchatSession, type Activity } from './directline-client.js';
+import { freePort } from './processes.js';
 import { startChild, summarise } from './processes.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10);
@@ -72,7 +72,7 @@ async function conversation(url: string, mode: Mode, n: number): Promise<{ answe
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deal-bench-stream-'));
   const port = await freePort();
-  const server = await startChild('ours', 'bot/main.ts', port, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', TRUST_PROXY: 'loopback' });
+  const server = await startChild('ours', 'app/main.ts', port, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', TRUST_PROXY: 'loopback' });
   try {
     console.log(`Direct Line reply latency, ${CONVERSATIONS} conversations of ${QUESTIONS.length} questions per mode, modes interleaved, server in a child process (${process.version}).`);
     console.log('Latency: from postActivity to the client seeing the answer (botframework-directlinejs).\n');

@@ -10,7 +10,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createHttpAdapter } from '../bot/adapter.js';
-import { loadConfig } from '../bot/config.js';
+import { loadConfig } from '../app/config.js';
 
 export function createEchoBot(): express.Express {
   // Same adapter factory as the real server; no MicrosoftAppId, so no token checks (as in the bench of ours).

@@ -3,7 +3,7 @@
  * traffic, against a baseline measured in the same run (a minimal echo bot on the same
  * Bot Framework adapter, `echo-bot.ts`).
  *
- * Both servers run as child processes (`bot/main.ts` with a temporary DATA_DIR and the echo
+ * Both servers run as child processes (`app/main.ts` with a temporary DATA_DIR and the echo
  * bot), so the load generator (autocannon here) never shares their event loop: on a 2-core
  * machine the server gets a core of its own, as it would in production. Stages:
  *  1. closed loop at 10, 50 and 200 connections, ours and the echo bot in turn;
@@ -46,7 +46,7 @@ function problems(r: LoadResult): string {
 
 try {
   const base = 40_000 + (process.pid % 10_000);
-  const ours = { ...(await startChild('ours', 'bot/main.ts', base, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', TRUST_PROXY: 'loopback' })), echo: false };
+  const ours = { ...(await startChild('ours', 'app/main.ts', base, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', TRUST_PROXY: 'loopback' })), echo: false };
   started.push(ours);
   const echo = { ...(await startChild('echo', 'bench/echo-bot.ts', base + 1, {})), echo: true };
   started.push(echo);

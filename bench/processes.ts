@@ -3,9 +3,22 @@
  * never shares its event loop), wait until it answers, sample its resident memory from
  * /proc, and compute latency percentiles.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/** A port nobody is listening on now, for a server this process is about to start. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
 
 export type Child = { name: string; url: string; pid: number; process: ChildProcess; output: () => string; stop(): Promise<number | null> };
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateQuestions, EvalQuestion, readJsonl, type EvalReport } from '../knowledge/eval.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS, type SearchAnswer } from '../knowledge/search.js';
-import { benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from '../triage/safety-bench.js';
+import { benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from './safety.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
@@ -135,7 +135,7 @@ console.log(`  ordinary SEND questions: ${safety.ordinaryCount}, false alarms ${
 console.log(`  latency p50 ${safety.p50Micros.toFixed(1)} µs  p99 ${safety.p99Micros.toFixed(1)} µs`);
 console.log(`  (recall over the lines the patterns were written for; the blind sets below measure new wording)`);
 
-console.log(`\nSecond safety net (naive Bayes, triage/safety-net.ts): each blind set left out of training in turn`);
+console.log(`\nSecond safety net (naive Bayes, safety/safety-net.ts): each blind set left out of training in turn`);
 for (const h of benchSafetyNetHeldOut(kb.articles.flatMap((a) => [a.title, ...a.questions]))) {
   console.log(`  blind set ${h.blindSet}: ${pct(h.recall)} of ${h.risk} risk messages flagged, ${pct(h.falseAlarmRate)} of ${h.ordinary} ordinary ones`);
 }

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { activity } from '../tests/helpers/bot-turns.js';
+import { activity } from './activity.js';
 
 export type TurnSpec = {
   kind: 'question' | 'triage' | 'handover';

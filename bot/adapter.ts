@@ -9,7 +9,7 @@
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
-import type { Config } from './config.js';
+import type { Config } from '../app/config.js';
 
 /**
  * An adapter that can run a turn in-process and return the replies (deliveryMode expectReplies).
@@ -80,4 +80,13 @@ export function createHttpAdapter(config: Config): TeamsAdapter {
 
 export function createInProcessAdapter(): InProcessAdapter {
   return new InProcessAdapter({});
+}
+
+/** A failed turn is logged (through the redacting serialiser: never the raw message) and the person is told to try again. */
+export function answerFailedTurns(logger: { error: (obj: object, msg: string) => void }, ...adapters: TeamsAdapter[]): void {
+  const onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, channel: context.activity.channelId }, 'turn failed');
+    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
+  };
+  for (const adapter of adapters) adapter.onTurnError = onTurnError;
 }

@@ -10,6 +10,7 @@ import type { Reply } from '../conversation/replies.js';
 import { type ConversationData, readConversation } from '../conversation/state.js';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { renderReply } from './render.js';
+import { audienceOf } from '../conversation/audience.js';
 
 export type BotHooks = {
   /**
@@ -25,12 +26,6 @@ export type BotHooks = {
 
 export function channelOf(context: TurnContext): Channel {
   return context.activity.channelId === 'msteams' ? 'teams' : 'webchat';
-}
-
-/** Professionals in Teams get professional answers unless they say otherwise. */
-function audienceOf(channel: Channel, state: ConversationData): 'family' | 'professional' {
-  if (channel === 'teams') return state.triage.requester && state.triage.requester !== 'professional' ? 'family' : 'professional';
-  return state.triage.requester === 'professional' ? 'professional' : 'family';
 }
 
 const STATE_KEY = 'deal';
@@ -95,7 +90,7 @@ export function createBotApp(opts: {
     const replies = await frontDoor.handle({ text, value, channel, audience }, data);
     conversationOf(state)[STATE_KEY] = data;
     await send(context, replies, channel);
-    hooks?.onTurn?.({ channel, replies, state: data, text, audience }); // state: for metrics (bot/metrics.ts); text: for insight
+    hooks?.onTurn?.({ channel, replies, state: data, text, audience }); // state: for metrics (app/metrics.ts); text: for insight
   });
 
   return app;

@@ -10,9 +10,9 @@ import { KnowledgeSearch } from '../knowledge/search.js';
 import { evalTriageFile, runTriageJson } from '../triage/eval.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { addStaff, backupHandovers, changeStaff, eraseHandover, exportHandover, listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { addStaff, backupHandovers, changeStaff, eraseHandover, exportHandover, listHandovers, purgeHandovers } from './handover-commands.js';
 import { localityData } from '../triage/locality.js';
-import { insightReport } from '../insight/cli.js';
+import { insightReport } from './insight-commands.js';
 
 const USAGE = `usage:
   deal ask "<question>" [--json] [--professional]

@@ -5,7 +5,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Article, Contact, GlossaryEntry, OutOfScopeTopic } from '../knowledge/schema.js';
 import type { Choice, Reply } from './replies.js';
-import type { SafetyKind } from '../triage/safety.js';
+import type { SafetyKind } from '../safety/safety.js';
 
 export type Audience = 'family' | 'professional';
 

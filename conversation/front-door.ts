@@ -27,7 +27,7 @@ import {
 import { type Command, commandOf, intentOf, referenceIn, withoutCommand } from './intents.js';
 import { raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
-import type { SafetyKind } from '../triage/safety.js';
+import type { SafetyKind } from '../safety/safety.js';
 import { type ConversationData, freshConversation, remember } from './state.js';
 
 export type Channel = 'webchat' | 'teams';
@@ -42,8 +42,8 @@ export type Turn = {
 };
 
 /**
- * Shape of `triage/safety.ts`'s result that the conversation relies on, plus `possibleRisk`
- * from the second net (`triage/safety-net.ts`) when the patterns did not flag the message.
+ * Shape of `safety/safety.ts`'s result that the conversation relies on, plus `possibleRisk`
+ * from the second net (`safety/safety-net.ts`) when the patterns did not flag the message.
  */
 export type SafetyCheck = { flagged: boolean; kind: SafetyKind | null; categories: string[]; possibleRisk?: boolean };
 

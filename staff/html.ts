@@ -7,7 +7,7 @@
  * `SafeHtml` built the same way. There is no other way to add markup to a page, no innerHTML
  * and no inline script (the service's CSP is `script-src 'self'`).
  *
- * Kept separate from bot/web-routes.ts on purpose: importing that module would pull the
+ * Kept separate from web/routes.ts on purpose: importing that module would pull the
  * public web chat (and its channel dependencies) into the staff page.
  */
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLine as EmbeddedDirectLine } from '../bot/directline.js';
-import { connect, post, webchatSession, type Activity, type Client } from './helpers/directline-client.js';
+import { connect, post, webchatSession, type Activity, type Client } from '../bench/directline-client.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;

@@ -16,7 +16,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'deal-kill-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
     stdio: 'ignore',

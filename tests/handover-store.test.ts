@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listHandovers, purgeHandovers } from '../handover/cli-commands.js';
+import { listHandovers, purgeHandovers } from '../cli/handover-commands.js';
 import { consentForChat, consentStatement, currentConsent, isKnownConsentVersion } from '../handover/consent.js';
 import { backoffDelay } from '../handover/outbox-worker.js';
 import { generateReference } from '../handover/reference.js';

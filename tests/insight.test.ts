@@ -14,7 +14,7 @@ import { launchBrowser } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import type { StaffPrincipal } from '../handover/schema.js';
-import { insightFigures } from '../insight/cli.js';
+import { insightFigures } from '../cli/insight-commands.js';
 import type { Figures } from '../insight/schema.js';
 import { contactSteps, SEND, TRIAGE_ANSWERS, type Turn } from './helpers/bot-turns.js';
 import { chat, openChat } from './helpers/insight-chat.js';

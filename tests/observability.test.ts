@@ -4,7 +4,7 @@
  * numbers, emails), nor tokens, query strings or raw conversation ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { correlationIdFor } from '../bot/observability.js';
+import { correlationIdFor } from '../app/observability.js';
 import { contactSteps, REFERENCE, say, SEND, triageToResult } from './helpers/bot-turns.js';
 import { startService, type TestService } from './helpers/service.js';
 

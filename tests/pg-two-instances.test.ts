@@ -1,5 +1,5 @@
 /**
- * Two instances (`bot/main.ts` as `npm start` runs it, two processes, two ports, two data
+ * Two instances (`app/main.ts` as `npm start` runs it, two processes, two ports, two data
  * directories) on one PostgreSQL database: one family's conversation alternates between them
  * turn by turn, through triage, consent and contact details; one instance is SIGKILLed
  * mid-handover and the other finishes it. The reference shown exists exactly once, and
@@ -29,7 +29,7 @@ describe.skipIf(!PG_TEST_URL)('two instances on one PostgreSQL database', () => 
     const dataDir = mkdtempSync(join(tmpdir(), 'deal-two-'));
     dirs.push(dataDir);
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...env, NODE_ENV: 'test', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * The second safety net (triage/safety-net.ts): on wording it was not trained on, through the
+ * The second safety net (safety/safety-net.ts): on wording it was not trained on, through the
  * front door, and as the check the server runs. The held-out numbers are measured, not assumed:
  * each blind set is left out of training in turn, so these tests fail if a change to the net or
  * the examples makes it generalise worse.
@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FrontDoor } from '../conversation/front-door.js';
-import { createFlows } from '../bot/flows.js';
+import { createFlows } from '../conversation/flows.js';
 import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
-import { checkSafety } from '../triage/safety.js';
-import { benchSafetyNetHeldOut } from '../triage/safety-bench.js';
-import { readSafetyExamples, readSafetyLines, SAFETY_DATA } from '../triage/safety-examples.js';
-import { checkWithNet, defaultSafetyNet, SafetyNet, safetyFeatures } from '../triage/safety-net.js';
+import { checkSafety } from '../safety/safety.js';
+import { benchSafetyNetHeldOut } from '../bench/safety.js';
+import { readSafetyExamples, readSafetyLines, SAFETY_DATA } from '../safety/safety-examples.js';
+import { checkWithNet, defaultSafetyNet, SafetyNet, safetyFeatures } from '../safety/safety-net.js';
 import { freshConversation } from '../conversation/state.js';
 
 const kb = loadKnowledgeBase();

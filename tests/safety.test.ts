@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { benchSafety } from '../triage/safety-bench.js';
-import { readPatternExamples, readSafetyLines, SAFETY_DATA } from '../triage/safety-examples.js';
+import { benchSafety } from '../bench/safety.js';
+import { readPatternExamples, readSafetyLines, SAFETY_DATA } from '../safety/safety-examples.js';
 import {
   checkSafety,
   DEFAULT_SAFETY_PATTERNS_FILE,
@@ -13,7 +13,7 @@ import {
   normaliseForSafety,
   safetyCategories,
   type SafetyCheck,
-} from '../triage/safety.js';
+} from '../safety/safety.js';
 
 const P = loadSafetyPatterns();
 const NO_PREFILTER = loadSafetyPatterns(DEFAULT_SAFETY_PATTERNS_FILE, { prefilter: false });
@@ -24,7 +24,7 @@ const risk = readPatternExamples(SAFETY_DATA.risk);
 const needs = readPatternExamples(SAFETY_DATA.needsPerson);
 const ordinary = readSafetyLines(SAFETY_DATA.ordinary);
 
-describe('the message lists in triage/safety-examples', () => {
+describe('the message lists in safety/safety-examples', () => {
   it('are big enough to mean something', () => {
     expect(risk.length).toBeGreaterThanOrEqual(80);
     expect(needs.length).toBeGreaterThanOrEqual(20);

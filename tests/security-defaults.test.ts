@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, trustedServiceUrl } from '../bot/config.js';
+import { loadConfig, trustedServiceUrl } from '../app/config.js';
 import { startService } from './helpers/service.js';
 
 const CREDENTIALS = { MicrosoftAppId: '0b5c7d1e-7a55-4f0e-9a61-3c2f8e9d1a44', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: '6f1c2b6e-3d2a-4c55-9a0e-1f2e3d4c5b6a' };
@@ -69,11 +69,11 @@ describe('configuration defaults', () => {
   });
 });
 
-/** Runs bot/main.ts with no settings at all (as on a fresh machine) and returns how it ended or what it logged first. */
+/** Runs app/main.ts with no settings at all (as on a fresh machine) and returns how it ended or what it logged first. */
 async function runMain(args: string[]): Promise<{ listening: boolean; output: string; code: number | null }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'deal-fresh-'));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATA_DIR: dataDir };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts', ...args], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts', ...args], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer) => (output += String(chunk));
   child.stdout.on('data', onData);
@@ -102,7 +102,7 @@ async function runMain(args: string[]): Promise<{ listening: boolean; output: st
 }
 
 describe('starting with no settings', () => {
-  it('`npm start` (bot/main.ts --dev) runs in development on 127.0.0.1; without --dev it refuses, as production', { timeout: 70_000 }, async () => {
+  it('`npm start` (app/main.ts --dev) runs in development on 127.0.0.1; without --dev it refuses, as production', { timeout: 70_000 }, async () => {
     const dev = await runMain(['--dev']);
     expect(dev.listening, dev.output).toBe(true);
     expect(dev.output).toMatch(/"host":"127\.0\.0\.1"/);

@@ -5,7 +5,7 @@
 import nock from 'nock';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureConsole, createLogger, redactText } from '../bot/logger.js';
+import { captureConsole, createLogger, redactText } from '../app/logger.js';
 import { cleanPersonName, HandoverDraft, normaliseEmail, validate } from '../handover/schema.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
 import { startService, type TestService } from './helpers/service.js';

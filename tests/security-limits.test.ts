@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backoff, WindowCounter } from '../handover/attempt-limiter.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import { createHandoverPort, TooManyUrgentRequests } from '../bot/handover-service.js';
+import { createHandoverPort, TooManyUrgentRequests } from '../conversation/handover-port.js';
 import type { HandoverStore } from '../handover/store.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
 import { say } from './helpers/bot-turns.js';

@@ -71,7 +71,7 @@ describe('odd field types in button values', () => {
 describe('server limits (finding 8)', () => {
   it('headers within 10 s and the request within 30 s, not Node\'s 300 s', async () => {
     const { createServer } = await import('node:http');
-    const { hardenServer } = await import('../bot/server.js');
+    const { hardenServer } = await import('../app/server.js');
     const s = createServer();
     hardenServer(s, 0);
     expect([s.headersTimeout, s.requestTimeout]).toEqual([10_000, 30_000]);

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeStaff } from '../handover/cli-commands.js';
+import { changeStaff } from '../cli/handover-commands.js';
 import { openHandoverStore, type SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { isCommonPassword, passwordProblem, StaffAccounts } from '../handover/staff-accounts.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../bot/config.js';
+import { loadConfig } from '../app/config.js';
 import { channelClaims, forgetCachedBotFrameworkKeys, jwk, serveBotFrameworkKeys, signingKey, signJwt } from './helpers/jwt.js';
 import { startService, type TestService } from './helpers/service.js';
 import { OFFICER, TEAMS_SERVICE_URL, TENANT_ID, teamsActivity, teamsChannel } from './helpers/teams.js';
@@ -181,7 +181,7 @@ describe('start-up without credentials', () => {
     delete env.MicrosoftAppId;
     delete env.MicrosoftAppPassword;
     delete env.VITEST; // run as a plain process
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += String(chunk)));

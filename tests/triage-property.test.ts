@@ -1,9 +1,9 @@
-import { standardSafetyNet } from '../triage/safety-net.js';
+import { standardSafetyNet } from '../safety/safety-net.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { triage } from '../triage/engine.js';
 import { resolveLocality } from '../triage/locality.js';
-import { checkSafety } from '../triage/safety.js';
+import { checkSafety } from '../safety/safety.js';
 import { TriageCase, TriageResult } from '../triage/schema.js';
 
 const EHCNA_RIGHT = /right in law to ask the council for an EHC needs assessment/i;

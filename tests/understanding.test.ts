@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DataFileError, loadYaml } from '../understanding/load-yaml.js';
+import { DataFileError, loadYaml } from '../text/load-yaml.js';
 import { type FactName, understand, type Understood } from '../understanding/understand.js';
 import { loadVocabulary } from '../understanding/vocabulary.js';
 

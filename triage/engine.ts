@@ -25,8 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { resolveLocality, type LocalityResolution } from './locality.js';
-import { checkSafety, safetyCategories } from './safety.js';
-import { standardSafetyNet } from './safety-net.js';
+import { checkSafety, safetyCategories } from '../safety/safety.js';
+import { standardSafetyNet } from '../safety/safety-net.js';
 import {
   Diagnosis,
   EhcpStatus,

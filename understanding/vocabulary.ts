@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Diagnosis, EhcpStatus, Need, Requester, SenSupport, Setting } from '../triage/schema.js';
-import { loadYaml } from './load-yaml.js';
+import { loadYaml } from '../text/load-yaml.js';
 import { compilePhrase, phraseProblem } from './text.js';
 
 const Phrase = z.string().min(1).superRefine((p, ctx) => {

@@ -2,7 +2,7 @@
  * A small model of how people ask for each article, learned from the articles themselves:
  * multinomial naive Bayes over stemmed words and adjacent word pairs of each article's title,
  * keywords, synonyms and example `questions` (the same features as the safety net in
- * triage/safety-net.ts). Beside BM25 it reads a question the way the examples are worded:
+ * safety/safety-net.ts). Beside BM25 it reads a question the way the examples are worded:
  * "council said no to assessing" is near "they refused to assess", and a pair such as
  * "sen support" counts for more than its two words apart.
  *

@@ -4,23 +4,9 @@
  * ends in a handover (a professional in Blandford, north locality, routine) and of the
  * consent and contact steps, exactly as the cards send them.
  */
-export type Turn = { text?: string; value?: Record<string, unknown> };
+import { activity, type Turn } from '../../bench/activity.js';
 
-export function activity(conversationId: string, turn: Turn, extra: Record<string, unknown> = {}) {
-  return {
-    type: 'message',
-    id: `${conversationId}-${Math.random().toString(36).slice(2)}`,
-    channelId: 'webchat',
-    serviceUrl: 'http://127.0.0.1:9/',
-    conversation: { id: conversationId },
-    from: { id: `user-${conversationId}`, role: 'user' },
-    recipient: { id: 'bot', role: 'bot' },
-    deliveryMode: 'expectReplies',
-    text: turn.text ?? '',
-    ...(turn.value ? { value: turn.value } : {}),
-    ...extra,
-  };
-}
+export { activity, type Turn };
 
 /** Posts one turn; returns the status and the replies as one string (cards included) for matching. */
 export async function say(baseUrl: string, conversationId: string, turn: Turn | string): Promise<{ status: number; text: string; headers: Headers }> {

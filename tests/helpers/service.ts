@@ -1,23 +1,14 @@
 /** Starts the real service on a free port with its own data directory, for HTTP and browser tests. */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../../bench/processes.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../bot/config.js';
-import { createLogger } from '../../bot/logger.js';
-import { createService, type Service } from '../../bot/server.js';
+import { loadConfig } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
+import { createService, type Service } from '../../app/server.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+export { freePort };
 
 export type TestService = Service & { url: string; dataDir: string; logs: string[]; stop(): Promise<void> };
 

@@ -6,7 +6,7 @@
  * connection so the tests can look at rows and inject faults the way another process would.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addStaff, listHandovers, purgeHandovers } from '../../handover/cli-commands.js';
+import { addStaff, listHandovers, purgeHandovers } from '../../cli/handover-commands.js';
 import { draftFromConversation } from '../../handover/from-conversation.js';
 import { OutboxWorker } from '../../handover/outbox-worker.js';
 import { generateReference } from '../../handover/reference.js';

@@ -1,7 +1,7 @@
 /**
  * The second safety net, under the patterns of `safety.ts`: a naive Bayes classifier over
  * words and word pairs, trained at start-up on the reviewed example messages in
- * `triage/safety-examples/` (risk of harm against ordinary messages) plus the knowledge base's
+ * `safety/safety-examples/` (risk of harm against ordinary messages) plus the knowledge base's
  * own example questions.
  *
  * Why: the patterns catch the wording they were written for, but on sets of risk messages
@@ -118,7 +118,7 @@ export class SafetyNet {
 }
 
 /**
- * The net trained on the example lists in `triage/safety-examples/`; `moreOrdinary` adds
+ * The net trained on the example lists in `safety/safety-examples/`; `moreOrdinary` adds
  * everyday messages (the server passes the knowledge base's example questions and titles).
  * Messages that need a person but are not risk of harm are left out: the patterns route them.
  */

@@ -1,5 +1,5 @@
 /**
- * The reviewed example messages in `triage/safety-examples/`: risk of harm, needs a person, and
+ * The reviewed example messages in `safety/safety-examples/`: risk of harm, needs a person, and
  * ordinary. They are the pass/fail lists of the patterns (tests/safety.test.ts), the training
  * data of the second net (safety-net.ts), and the numbers in `npm run bench`. Product data, so
  * they live here and not under tests/.

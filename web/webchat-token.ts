@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Config } from './config.js';
-import type { DirectLine } from './directline.js';
+import type { Config } from '../app/config.js';
+import type { DirectLine } from '../bot/directline.js';
 
 const AzureToken = z.object({ conversationId: z.string(), token: z.string(), expires_in: z.number() });
 

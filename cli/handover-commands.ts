@@ -19,14 +19,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { localityData } from '../triage/locality.js';
-import { DEFAULT_RETENTION_DAYS } from './consent.js';
-import { normaliseReference, type Handover, type HandoverStatus } from './schema.js';
-import { checkpointTruncate, openPrivateDatabase } from './private-files.js';
-import { PgHandoverStore } from './pg-store.js';
-import { SqliteHandoverStore } from './sqlite-store.js';
-import { createHandoverStore, type AnyHandoverStore } from './store-factory.js';
-import { StaffAccounts } from './staff-accounts.js';
-import type { AuditAction, AuditEntry, HandoverStore } from './store.js';
+import { DEFAULT_RETENTION_DAYS } from '../handover/consent.js';
+import { normaliseReference, type Handover, type HandoverStatus } from '../handover/schema.js';
+import { checkpointTruncate, openPrivateDatabase } from '../handover/private-files.js';
+import { PgHandoverStore } from '../handover/pg-store.js';
+import { SqliteHandoverStore } from '../handover/sqlite-store.js';
+import { createHandoverStore, type AnyHandoverStore } from '../handover/store-factory.js';
+import { StaffAccounts } from '../handover/staff-accounts.js';
+import type { AuditAction, AuditEntry, HandoverStore } from '../handover/store.js';
 
 export interface CliContext {
   /** Use this store (and do not close it) instead of opening one under `dataDir`. */

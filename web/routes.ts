@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { marked } from 'marked';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { contactLine } from '../conversation/answers.js';
-import { telLinks, telLinksHtml } from './phone-links.js';
+import { telLinks, telLinksHtml } from '../bot/phone-links.js';
 
 const require = createRequire(import.meta.url);
-const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+const WEB_DIR = fileURLToPath(new URL('.//', import.meta.url));
 /**
  * The UMD bundle (includes React). The package's exports hide `dist/webchat.js`, so we find
  * the package folder from its CommonJS entry (`<package>/lib/index.js`).

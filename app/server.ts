@@ -15,21 +15,21 @@ import { FrontDoor } from '../conversation/front-door.js';
 import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
-import { checkSafety } from '../triage/safety.js';
-import { checkWithNet, defaultSafetyNet } from '../triage/safety-net.js';
-import { createHttpAdapter, createInProcessAdapter } from './adapter.js';
-import { createBotApp } from './app.js';
+import { checkSafety } from '../safety/safety.js';
+import { checkWithNet, defaultSafetyNet } from '../safety/safety-net.js';
+import { answerFailedTurns, createHttpAdapter, createInProcessAdapter } from '../bot/adapter.js';
+import { createBotApp } from '../bot/app.js';
 import { trustedServiceUrl, type Config } from './config.js';
-import { DirectLine } from './directline.js';
-import { createFlows } from './flows.js';
-import { createHandoverPort } from './handover-service.js';
+import { DirectLine } from '../bot/directline.js';
+import { createFlows } from '../conversation/flows.js';
+import { createHandoverPort } from '../conversation/handover-port.js';
 import { createLogger } from './logger.js';
-import { SqliteStorage } from './state-storage.js';
-import { PgStorage } from './pg-state-storage.js';
-import { configureTeams, createTeamsSender } from './teams.js';
-import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from './teams-links.js';
-import { webRoutes } from './web-routes.js';
-import { webchatTokenHandler } from './webchat-token.js';
+import { SqliteStorage } from '../bot/state-storage.js';
+import { PgStorage } from '../bot/pg-state-storage.js';
+import { configureTeams, createTeamsSender } from '../bot/teams.js';
+import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js';
+import { webRoutes } from '../web/routes.js';
+import { webchatTokenHandler } from '../web/webchat-token.js';
 import { withCaller } from './request-context.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
@@ -47,7 +47,7 @@ import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging
 import { createInsightRecorder } from '../insight/recorder.js';
 import { insightRoutes } from '../insight/router.js';
 import { InsightStore } from '../insight/store.js';
-import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from './activity-fields.js';
+import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from '../bot/activity-fields.js';
 
 /** The minimum an incoming Bot Framework activity must have; botbuilder checks the rest. */
 const BotActivity = z
@@ -130,7 +130,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const kb = loadKnowledgeBase(opts.knowledgeDir);
   const search = new KnowledgeSearch(kb);
   checkSafety(''); // compile the safety patterns now, not on a family's first message
-  // The second net learns ordinary questions from the articles too (see triage/safety-net.ts).
+  // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
   const glossary = new Glossary(kb.glossary);
   // Conversation state: shared in PostgreSQL with DATABASE_URL (any instance takes the next turn), else SQLite under DATA_DIR.
@@ -184,12 +184,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       onWelcome: insight.onOpened,
     },
   });
-  const onTurnError = async (context: import('botbuilder').TurnContext, error: Error) => {
-    logger.error({ err: error, channel: context.activity.channelId }, 'turn failed'); // through safeError (logger.ts): never the raw message
-    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.');
-  };
-  httpAdapter.onTurnError = onTurnError;
-  localAdapter.onTurnError = onTurnError;
+  answerFailedTurns(logger, httpAdapter, localAdapter);
 
   const secret = config.SESSION_SECRET ? Buffer.from(config.SESSION_SECRET) : randomBytes(32);
   const directLine = new DirectLine({

@@ -4,14 +4,14 @@
  * hears its reference only after `createHandover` has returned, i.e. after the commit.
  */
 import type { HandoverPort } from './flows.js';
-import type { HandoverRequest } from '../conversation/handover-flow.js';
+import type { HandoverRequest } from './handover-flow.js';
 import { consentForChat } from '../handover/consent.js';
 import { draftFromConversation } from '../handover/from-conversation.js';
 import type { HandoverStore } from '../handover/store.js';
 import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
 import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
-import { callerKey } from './request-context.js';
+import { callerKey } from './caller.js';
 
 /** Immediate (safeguarding) handovers one caller may create per hour; beyond it the family is asked to phone (the flow's error reply gives DEAL's number). */
 export const IMMEDIATE_HANDOVERS_PER_CALLER_PER_HOUR = 3;

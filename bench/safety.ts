@@ -1,6 +1,6 @@
 /**
- * Numbers for the safety check (triage/safety.ts), computed from the message lists in
- * triage/safety-examples/: how many risk messages it catches, how many ordinary SEND questions it wrongly
+ * Numbers for the safety check (safety/safety.ts), computed from the message lists in
+ * safety/safety-examples/: how many risk messages it catches, how many ordinary SEND questions it wrongly
  * flags, and how long one check takes. Printed by `npm run bench`; the same lists are the
  * pass/fail lines in tests/safety.test.ts.
  *
@@ -12,9 +12,9 @@
  * These lists were partly written before the patterns and partly used to improve them, so
  * recall here is a regression check, not an estimate of recall on wording never seen before.
  */
-import { checkSafety } from './safety.js';
-import { readPatternExamples, readSafetyExamples, readSafetyLines, SAFETY_DATA, type SafetyLine } from './safety-examples.js';
-import { checkWithNet, defaultSafetyNet, SafetyNet } from './safety-net.js';
+import { checkSafety } from '../safety/safety.js';
+import { readPatternExamples, readSafetyExamples, readSafetyLines, SAFETY_DATA, type SafetyLine } from '../safety/safety-examples.js';
+import { checkWithNet, defaultSafetyNet, SafetyNet } from '../safety/safety-net.js';
 import { readFileSync } from 'node:fs';
 
 export type SafetyBench = {

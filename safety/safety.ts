@@ -10,7 +10,7 @@
  *   education. (See /work/shared/domain.md, Safety.)
  *
  * Recall matters more than precision: a missed child is far worse than a kind question. The
- * phrases live in `triage/safety-patterns.yaml` (data a content owner can read and edit; its
+ * phrases live in `safety/safety-patterns.yaml` (data a content owner can read and edit; its
  * header explains the pattern language, negation, and why behaviour is not abuse). The file is
  * checked with zod and compiled once, lazily; a mistake throws an error naming the file and
  * the field. After loading, `checkSafety` is pure: no I/O, no logging, no user text in the

@@ -68,7 +68,7 @@ export function safeError(error: unknown): Record<string, unknown> {
 /**
  * Sends what libraries print with console.* (botbuilder dumps errors there, multi-line, with
  * conversation ids) to the logger as one redacted JSON line each. Returns a function that
- * puts the console back. Called once per process, in bot/main.ts.
+ * puts the console back. Called once per process, in app/main.ts.
  */
 export function captureConsole(logger: Logger): () => void {
   const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info, debug: console.debug };

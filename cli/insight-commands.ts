@@ -7,11 +7,11 @@
 import { resolve } from 'node:path';
 import { openHandoverStore } from '../handover/sqlite-store.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
-import { computeFigures } from './figures.js';
-import { parsePeriod } from './period.js';
-import type { Figures } from './schema.js';
-import { InsightStore } from './store.js';
-import { defaultLabels, tablesOf } from './tables.js';
+import { computeFigures } from '../insight/figures.js';
+import { parsePeriod } from '../insight/period.js';
+import type { Figures } from '../insight/schema.js';
+import { InsightStore } from '../insight/store.js';
+import { defaultLabels, tablesOf } from '../insight/tables.js';
 
 export type InsightCliContext = { dataDir?: string; now?: () => Date; env?: NodeJS.ProcessEnv; kb?: KnowledgeBase };
 

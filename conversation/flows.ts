@@ -2,9 +2,9 @@
  * Wires the conversation flows to the triage engine, the locality data and the handover
  * service. Kept apart from the server so tests can build the same flows.
  */
-import { HandoverFlow, type Consent, type HandoverReceipt, type HandoverRequest } from '../conversation/handover-flow.js';
-import { ReferenceFlow, type HandoverStatus } from '../conversation/reference-flow.js';
-import { toTriageCase, TriageFlow, type PlaceCheck } from '../conversation/triage-flow.js';
+import { HandoverFlow, type Consent, type HandoverReceipt, type HandoverRequest } from './handover-flow.js';
+import { ReferenceFlow, type HandoverStatus } from './reference-flow.js';
+import { toTriageCase, TriageFlow, type PlaceCheck } from './triage-flow.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { loadRouteGuide, triage } from '../triage/engine.js';
 import { localityData, resolveLocality } from '../triage/locality.js';
