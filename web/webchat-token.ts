@@ -8,12 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { Config } from '../app/config.js';
 import type { DirectLine } from '../bot/directline.js';
 
 const AzureToken = z.object({ conversationId: z.string(), token: z.string(), expires_in: z.number() });
 
-export function webchatTokenHandler(config: Config, directLine: DirectLine) {
+/** The Direct Line settings this route reads (from app/config.ts). */
+export type WebchatTokenSettings = { DIRECTLINE_SECRET?: string | undefined; DIRECTLINE_ENDPOINT: string };
+
+export function webchatTokenHandler(config: WebchatTokenSettings, directLine: DirectLine) {
   return async (req: Request, res: Response) => {
     if (!config.DIRECTLINE_SECRET) {
       const session = directLine.createConversation();
