@@ -3,18 +3,22 @@
  * in one place so the two cannot drift: a draft is accepted or refused the same way, its
  * notification holds the same fields, and notes, outcomes and erasure reasons are cleaned alike.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isKnownConsentVersion } from './consent.js';
 import { HandoverValidationError } from './ports/errors.js';
+import { canAccess, type HandoverScope } from './ports/handovers.js';
+import { generateReference } from './reference.js';
 import {
   HandoverDraft,
   NoteText,
   Outcome,
   normaliseContactDetail,
   normaliseReference,
+  type Handover,
   type HandoverDraftInput,
   type HandoverNotice,
   type HandoverStatus,
+  type StaffPrincipal,
 } from './schema.js';
 import { computeDueAt, type ServiceLevelOptions } from './service-levels.js';
 
@@ -132,4 +136,48 @@ export async function checkStatusWith(
   const stored = row?.contact_detail ?? decoy;
   const same = timingSafeEqual(sha256(stored), sha256(given ?? `${decoy}!`));
   return same && row !== undefined && row.contact_detail !== null && given !== null ? row.status : null;
+}
+
+/** How a store stamps and numbers new handovers (both stores take the same options). */
+export interface HandoverWriteOptions {
+  /** The clock used for created, claimed, closed times (inject a fixed one in tests). */
+  clock?: () => Date;
+  /** Working hours, time zone and bank holidays for due times. */
+  serviceLevels?: ServiceLevelOptions;
+  /** Reference generator (default: crypto-random). Tests inject one to force collisions. */
+  newReference?: () => string;
+}
+
+/** The settings both stores' handover tables start from. */
+export abstract class HandoverTablesBase {
+  protected readonly clock: () => Date;
+  protected readonly serviceLevels: ServiceLevelOptions | undefined;
+  protected readonly newReference: () => string;
+  /** Compared against when a reference does not exist, so both paths do the same work. */
+  protected readonly decoy = randomBytes(16).toString('hex');
+
+  constructor(options: HandoverWriteOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+    this.serviceLevels = options.serviceLevels;
+    this.newReference = options.newReference ?? generateReference;
+  }
+
+  abstract getHandover(reference: string): Promise<Handover | null>;
+
+  /** The handover if this member of staff may see it, else null (whether or not it exists). */
+  async getHandoverFor(principal: StaffPrincipal, reference: string): Promise<Handover | null> {
+    const handover = await this.getHandover(reference);
+    return handover && canAccess(principal, handover) ? handover : null;
+  }
+}
+
+/**
+ * A listing's localities as the SQL needs them: 'all', or the ids and whether handovers with
+ * no locality are included; null when the scope can match nothing.
+ */
+export function scopeLocalities(scope: HandoverScope): 'all' | { ids: string[]; unassigned: boolean } | null {
+  if (scope.localities === 'all') return 'all';
+  const ids = scope.localities.filter((l): l is string => l !== null);
+  const unassigned = scope.localities.includes(null);
+  return ids.length === 0 && !unassigned ? null : { ids, unassigned };
 }

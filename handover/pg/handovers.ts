@@ -3,42 +3,22 @@
  * staff's casework (list, claim, note, resolve). Every write is one transaction; staff actions
  * lock the handover row (`FOR UPDATE`), so two officers on two instances cannot both claim it.
  */
-import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { draftColumns } from '../draft-columns.js';
+import { NEW_HANDOVER_COLUMNS, newHandoverValues } from '../draft-columns.js';
 import { HandoverNotFoundError, HandoverStateError } from '../ports/errors.js';
 import { canAccess, type HandoverCasework, type HandoverIntake, type ListOptions } from '../ports/handovers.js';
 import { notificationTarget } from '../ports/outbox.js';
-import { generateReference } from '../reference.js';
 import { normaliseReference, type EventKind, type Handover, type HandoverDraftInput, type HandoverEvent, type HandoverNote, type HandoverStatus, type Outcome, type StaffPrincipal } from '../schema.js';
-import type { ServiceLevelOptions } from '../service-levels.js';
-import { acceptDraft, checkStatusWith, cleanNote, closingNote, createdDetail, noticeFor, outcomeCode, URGENCY_ORDER, type StatusRow } from '../store-rules.js';
+import { acceptDraft, checkStatusWith, cleanNote, closingNote, createdDetail, noticeFor, outcomeCode, HandoverTablesBase, scopeLocalities, URGENCY_ORDER, type HandoverWriteOptions, type StatusRow } from '../store-rules.js';
 import { toHandover, type PgHandoverRow } from './rows.js';
 import { logEvent, type PgTables } from './tables.js';
 
-export interface PgHandoversOptions {
-  /** The clock used for created, claimed, closed times (inject a fixed one in tests). */
-  clock?: () => Date;
-  /** Working hours, time zone and bank holidays for due times. */
-  serviceLevels?: ServiceLevelOptions;
-  /** Reference generator (default: crypto-random). Tests inject one to force collisions. */
-  newReference?: () => string;
-}
-
-export class PgHandovers implements HandoverIntake, HandoverCasework {
-  private readonly clock: () => Date;
-  private readonly serviceLevels: ServiceLevelOptions | undefined;
-  private readonly newReference: () => string;
-  /** Compared against when a reference does not exist, so both paths do the same work. */
-  private readonly decoy = randomBytes(16).toString('hex');
-
+export class PgHandovers extends HandoverTablesBase implements HandoverIntake, HandoverCasework {
   constructor(
     private readonly t: PgTables,
-    options: PgHandoversOptions = {},
+    options: HandoverWriteOptions = {},
   ) {
-    this.clock = options.clock ?? (() => new Date());
-    this.serviceLevels = options.serviceLevels;
-    this.newReference = options.newReference ?? generateReference;
+    super(options);
   }
 
   private async row(reference: string): Promise<PgHandoverRow | undefined> {
@@ -47,33 +27,18 @@ export class PgHandovers implements HandoverIntake, HandoverCasework {
 
   async createHandover(input: HandoverDraftInput): Promise<Handover> {
     const accepted = acceptDraft(input, this.clock(), this.serviceLevels);
-    const { draft, urgency, localityId, createdAt, dueAt } = accepted;
+    const { draft, localityId, createdAt } = accepted;
 
     for (let attempt = 0; attempt < 20; attempt++) {
       const reference = this.newReference();
       const notice = noticeFor(reference, accepted);
       const row = await this.t.tx(async (c) => {
         const inserted = await c.query<PgHandoverRow>(
-          `INSERT INTO handovers (reference, created_at, channel, requester, locality_id, urgency, due_at, status,
-             consent_version, consent_agreed_at, transcript_agreed,
-             contact_name, contact_method, contact_detail, best_time, child_name, child_age, child_setting,
-             triage_json, questions_json, articles_json, transcript_json, story_json)
+          `INSERT INTO handovers (${NEW_HANDOVER_COLUMNS})
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
            ON CONFLICT (reference) DO NOTHING
            RETURNING *`,
-          [
-            reference,
-            createdAt,
-            draft.channel,
-            draft.requester,
-            localityId,
-            urgency,
-            dueAt,
-            draft.consent.statementVersion,
-            accepted.agreedAt,
-            draft.consent.transcriptAgreed,
-            ...draftColumns(draft),
-          ],
+          newHandoverValues(reference, accepted, (d) => d, (b) => b),
         );
         const stored = inserted.rows[0];
         if (!stored) return null; // the reference is taken: draw another
@@ -97,18 +62,13 @@ export class PgHandovers implements HandoverIntake, HandoverCasework {
     return row ? toHandover(row) : null;
   }
 
-  async getHandoverFor(principal: StaffPrincipal, reference: string): Promise<Handover | null> {
-    const handover = await this.getHandover(reference);
-    return handover && canAccess(principal, handover) ? handover : null;
-  }
-
   async listHandovers(options: ListOptions): Promise<Handover[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (options.scope.localities !== 'all') {
-      const ids = options.scope.localities.filter((l): l is string => l !== null);
-      const unassigned = options.scope.localities.includes(null);
-      if (ids.length === 0 && !unassigned) return [];
+    const scope = scopeLocalities(options.scope);
+    if (scope === null) return [];
+    if (scope !== 'all') {
+      const { ids, unassigned } = scope;
       const terms: string[] = [];
       if (ids.length) {
         params.push(ids);

@@ -3,50 +3,29 @@
  * staff's casework (list, claim, note, resolve). Each change and its event are one write
  * transaction; staff changes check `canAccess` inside it.
  */
-import { randomBytes } from 'node:crypto';
-import { draftColumns } from '../draft-columns.js';
+import { NEW_HANDOVER_COLUMNS, newHandoverValues } from '../draft-columns.js';
 import { HandoverNotFoundError, HandoverStateError } from '../ports/errors.js';
 import { canAccess, type HandoverCasework, type HandoverIntake, type ListOptions } from '../ports/handovers.js';
 import { notificationTarget } from '../ports/outbox.js';
-import { generateReference } from '../reference.js';
 import { normaliseReference, type EventKind, type Handover, type HandoverDraftInput, type HandoverEvent, type HandoverNote, type HandoverStatus, type Outcome, type StaffPrincipal } from '../schema.js';
-import type { ServiceLevelOptions } from '../service-levels.js';
-import { acceptDraft, checkStatusWith, cleanNote, closingNote, createdDetail, noticeFor, outcomeCode, URGENCY_ORDER, type StatusRow } from '../store-rules.js';
+import { acceptDraft, checkStatusWith, cleanNote, closingNote, createdDetail, noticeFor, outcomeCode, HandoverTablesBase, scopeLocalities, URGENCY_ORDER, type HandoverWriteOptions, type StatusRow } from '../store-rules.js';
 import { iso, toHandover, type HandoverRow } from './rows.js';
 import type { SqliteTables } from './tables.js';
 
-export interface SqliteHandoversOptions {
-  /** The clock used for created, claimed, closed times (inject a fixed one in tests). */
-  clock?: () => Date;
-  /** Working hours, time zone and bank holidays for due times. */
-  serviceLevels?: ServiceLevelOptions;
-  /** Reference generator (default: crypto-random). Tests inject one to force collisions. */
-  newReference?: () => string;
-}
-
 class ReferenceTaken extends Error {}
 
-export class SqliteHandovers implements HandoverIntake, HandoverCasework {
-  private readonly clock: () => Date;
-  private readonly serviceLevels: ServiceLevelOptions | undefined;
-  private readonly newReference: () => string;
-  /** Compared against when a reference does not exist, so both paths do the same work. */
-  private readonly decoy = randomBytes(16).toString('hex');
-
+export class SqliteHandovers extends HandoverTablesBase implements HandoverIntake, HandoverCasework {
   constructor(
     private readonly t: SqliteTables,
-    options: SqliteHandoversOptions = {},
+    options: HandoverWriteOptions = {},
   ) {
-    this.clock = options.clock ?? (() => new Date());
-    this.serviceLevels = options.serviceLevels;
-    this.newReference = options.newReference ?? generateReference;
+    super(options);
   }
 
   async createHandover(input: HandoverDraftInput): Promise<Handover> {
     const accepted = acceptDraft(input, this.clock(), this.serviceLevels);
-    const { draft, urgency, localityId } = accepted;
+    const { draft, localityId } = accepted;
     const createdAt = accepted.createdAt.getTime();
-    const dueAt = accepted.dueAt.getTime();
 
     for (let attempt = 0; attempt < 20; attempt++) {
       const reference = this.newReference();
@@ -55,26 +34,8 @@ export class SqliteHandovers implements HandoverIntake, HandoverCasework {
         this.t.write(() => {
           if (this.t.byReference.get(reference)) throw new ReferenceTaken();
           this.t.db
-            .prepare(
-              `INSERT INTO handovers (reference, created_at, channel, requester, locality_id, urgency, due_at, status,
-                 consent_version, consent_agreed_at, transcript_agreed,
-                 contact_name, contact_method, contact_detail, best_time, child_name, child_age, child_setting,
-                 triage_json, questions_json, articles_json, transcript_json, story_json)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              reference,
-              createdAt,
-              draft.channel,
-              draft.requester,
-              localityId,
-              urgency,
-              dueAt,
-              draft.consent.statementVersion,
-              accepted.agreedAt.getTime(),
-              draft.consent.transcriptAgreed ? 1 : 0,
-              ...draftColumns(draft),
-            );
+            .prepare(`INSERT INTO handovers (${NEW_HANDOVER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+            .run(...newHandoverValues(reference, accepted, (d) => d.getTime(), (b) => (b ? 1 : 0)));
           this.t.event(reference, 'created', `bot:${draft.channel}`, createdAt, createdDetail(accepted));
           this.t.db
             .prepare(
@@ -99,18 +60,13 @@ export class SqliteHandovers implements HandoverIntake, HandoverCasework {
     return row ? toHandover(row) : null;
   }
 
-  async getHandoverFor(principal: StaffPrincipal, reference: string): Promise<Handover | null> {
-    const handover = await this.getHandover(reference);
-    return handover && canAccess(principal, handover) ? handover : null;
-  }
-
   async listHandovers(options: ListOptions): Promise<Handover[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (options.scope.localities !== 'all') {
-      const ids = options.scope.localities.filter((l): l is string => l !== null);
-      const unassigned = options.scope.localities.includes(null);
-      if (ids.length === 0 && !unassigned) return [];
+    const scope = scopeLocalities(options.scope);
+    if (scope === null) return [];
+    if (scope !== 'all') {
+      const { ids, unassigned } = scope;
       const terms = [...(ids.length ? [`locality_id IN (${ids.map(() => '?').join(', ')})`] : []), ...(unassigned ? ['locality_id IS NULL'] : [])];
       where.push(`(${terms.join(' OR ')})`);
       params.push(...ids);
