@@ -13,12 +13,12 @@ import type { Logger } from 'pino';
 import type { RouteGuide } from '../triage/engine.js';
 import { localityData } from '../triage/locality.js';
 import { HandoverNotice, Outcome, type Handover, type StaffPrincipal } from '../handover/schema.js';
-import type { HandoverStore, OutboxRow } from '../handover/store.js';
+import type { AuditLog, ChannelLinks, HandoverCasework, OutboxRow, StaffDirectory } from '../handover/store.js';
 import { ADAPTIVE_CARD } from './render.js';
 import { allowListRefusal, tenantRefusal, type LinkRequest, type TeamsLinks } from './teams-links.js';
 
 export type TeamsDeps = {
-  store: HandoverStore;
+  store: HandoverCasework & StaffDirectory & ChannelLinks & AuditLog;
   publicUrl: string;
   routes: RouteGuide;
   logger: Logger;
@@ -115,7 +115,7 @@ export function channelConversationId(id: string): string {
 }
 
 /** The active staff account of the person who sent this activity (by Entra ID object id), or null: rights are the person's, never the channel's. */
-async function staffOf(store: HandoverStore, context: TurnContext): Promise<StaffPrincipal | null> {
+async function staffOf(store: StaffDirectory, context: TurnContext): Promise<StaffPrincipal | null> {
   const aad = context.activity.from?.aadObjectId;
   const record = aad ? await store.getStaffByAad(aad) : null;
   return record && record.disabledAt === null ? { email: record.email, role: record.role, localityId: record.localityId } : null;

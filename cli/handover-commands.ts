@@ -26,11 +26,14 @@ import { PgHandoverStore } from '../handover/pg-store.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { createHandoverStore, type AnyHandoverStore } from '../handover/store-factory.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
-import type { AuditAction, AuditEntry, HandoverStore } from '../handover/store.js';
+import type { AuditAction, AuditEntry, AuditLog, HandoverRecords, StaffDirectory } from '../handover/store.js';
+
+/** The ports these commands use: handovers (with retention), staff accounts, the audit log. */
+type CliStore = HandoverRecords & StaffDirectory & AuditLog;
 
 export interface CliContext {
   /** Use this store (and do not close it) instead of opening one under `dataDir`. */
-  store?: HandoverStore;
+  store?: CliStore;
   /** Data directory (default: $DATA_DIR or `data`). */
   dataDir?: string;
   /** Clock (default: the system clock). */
@@ -47,7 +50,7 @@ function openFromContext(context: CliContext): AnyHandoverStore {
   );
 }
 
-async function withStore<T>(context: CliContext, fn: (store: HandoverStore) => Promise<T>): Promise<T> {
+async function withStore<T>(context: CliContext, fn: (store: CliStore) => Promise<T>): Promise<T> {
   if (context.store) return fn(context.store);
   const store = openFromContext(context);
   try {

@@ -7,7 +7,7 @@ import type { HandoverPort } from './flows.js';
 import type { HandoverRequest } from './handover-flow.js';
 import { consentForChat } from '../handover/consent.js';
 import { draftFromConversation } from '../handover/from-conversation.js';
-import type { HandoverStore } from '../handover/store.js';
+import type { HandoverIntake } from '../handover/store.js';
 import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
 import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
@@ -29,7 +29,7 @@ export function teamName(localityId: string | null): string {
 }
 
 export function createHandoverPort(opts: {
-  store: HandoverStore;
+  store: HandoverIntake;
   retentionDays: number;
   /** Called after each handover is committed, e.g. to send the Teams card at once. */
   onCreated?: () => void;

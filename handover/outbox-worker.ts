@@ -13,7 +13,7 @@
  *
  * Logs carry only ids, counts and error messages, never payload contents.
  */
-import type { HandoverStore, OutboxRow } from './store.js';
+import type { NotificationOutbox, OutboxRow } from './store.js';
 
 export interface Backoff {
   /** Delay after the first failure (default 5 s). */
@@ -42,7 +42,7 @@ export interface WorkerLogger {
 }
 
 export interface OutboxWorkerOptions {
-  store: HandoverStore;
+  store: NotificationOutbox;
   /** Delivers one notification; rejects (or times out) to have it retried later. */
   send: (row: OutboxRow) => Promise<void>;
   clock?: () => Date;

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash, createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { normaliseEmail, Slug, type StaffPrincipal } from './schema.js';
-import { HandoverStateError, type HandoverStore, type SessionRecord, type StaffRecord } from './store.js';
+import { HandoverStateError, type SessionRecord, type StaffDirectory, type StaffRecord } from './store.js';
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -158,7 +158,7 @@ export class StaffAccounts {
   private decoyHash: Promise<string> | undefined;
 
   constructor(
-    private readonly store: HandoverStore,
+    private readonly store: StaffDirectory,
     private readonly options: StaffAccountsOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());

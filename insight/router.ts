@@ -18,7 +18,7 @@ import { MarkerVerdict } from './schema.js';
 import type { InsightStore } from './store.js';
 import { defaultLabels, TABLE_IDS, tablesOf, toCsv, type TableId } from './tables.js';
 
-export type InsightRouteDeps = StaffRouteTools & { insight: InsightStore; handovers: SqliteHandoverStore; kb: KnowledgeBase };
+export type InsightRouteDeps = StaffRouteTools & { insight: InsightStore; handovers: Pick<SqliteHandoverStore, 'db'>; kb: KnowledgeBase };
 
 const MarkerForm = z.object({
   signature: z.string().min(1).max(300),

@@ -42,8 +42,10 @@ import {
   HandoverValidationError,
   scopeFor,
   type AuditEntry,
+  type AuditLog,
+  type HandoverCasework,
+  type HandoverRetention,
   type HandoverScope,
-  type HandoverStore,
 } from '../handover/store.js';
 import type { SafeHtml } from './html.js';
 import { localityData } from '../triage/locality.js';
@@ -51,7 +53,7 @@ import { isOverdue, OUTCOME_LABELS } from './format.js';
 import { handoverPage, layout, loginPage, messagePage, queuePage, type FieldError, type FlashSection, type PageContext, type StatusFilter } from './views.js';
 
 export interface StaffRouterDeps {
-  store: HandoverStore;
+  store: HandoverCasework & HandoverRetention & AuditLog;
   /** The embedded staff accounts (handover/staff-accounts.ts). */
   accounts: StaffAccounts;
   logger: Logger;

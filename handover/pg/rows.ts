@@ -1,6 +1,7 @@
 /** Rows of the PostgreSQL handover tables, and how they become the store's records. */
 import type { Handover, HandoverStatus } from '../schema.js';
-import type { OutboxKind, OutboxRow, SessionRecord, StaffRecord } from '../store.js';
+import type { OutboxKind, OutboxRow } from '../ports/outbox.js';
+import type { SessionRecord, StaffRecord } from '../ports/staff.js';
 
 export interface PgHandoverRow {
   reference: string;
