@@ -21,7 +21,7 @@ async function startServer(port: number): Promise<ChildProcess> {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
     stdio: 'ignore',
   });
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) { // up to 60 s: a loaded CI machine starts slowly
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
     } catch {
