@@ -65,7 +65,7 @@ async function sendHandover(port: number, n: number, shown: string[]): Promise<v
 }
 
 describe('killing the server mid-handover', () => {
-  it('keeps every handover whose reference was shown, and never a partial one', { timeout: 120_000 }, async () => {
+  it('keeps every handover whose reference was shown, and never a partial one', { timeout: 240_000 }, async () => {
     const shown: string[] = [];
     let n = 0;
     for (let round = 0; round < 3; round++) {
@@ -75,7 +75,10 @@ describe('killing the server mid-handover', () => {
       const families = Array.from({ length: 4 }, async () => {
         while (!stop) await sendHandover(port, n++, shown).catch(() => undefined);
       });
-      await new Promise((r) => setTimeout(r, 1500 + Math.random() * 1500));
+      // Kill once this round has shown at least two references (a loaded machine is slower), at a random moment after.
+      const target = shown.length + 2;
+      for (let waited = 0; shown.length < target && waited < 40_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, Math.random() * 1000));
       const exited = new Promise((r) => server.once('exit', r));
       server.kill('SIGKILL');
       stop = true;
