@@ -1,6 +1,7 @@
 /**
  * The Microsoft Teams app package: manifest.json checked against Microsoft's own JSON schema
- * (tests/helpers/teams-schema.ts), the commands in every scope, settings validation, the zip read back with fflate, and the icons parsed byte by byte.
+ * (tests/helpers/teams-schema.ts), the commands in every scope, settings validation, the zip
+ * read back with fflate, and the committed icons parsed byte by byte.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -169,20 +169,19 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     rules.push({ ...r, priority: r.priority ?? 0, conditions: r.conditions as Condition, test });
   });
 
-  const routeNotes: Partial<Record<RouteId, string>> = {};
-  for (const [route, note] of Object.entries(data.routeNotes)) {
-    const id = RouteId.safeParse(route);
-    if (!id.success) fail(`routeNotes: '${route}' is not a route id`);
-    checkTemplate(note, `routeNotes.${route}`);
-    routeNotes[id.data!] = note;
-  }
-  const professionalRouteNotes: Partial<Record<RouteId, string>> = {};
-  for (const [route, note] of Object.entries(data.professionalRouteNotes)) {
-    const id = RouteId.safeParse(route);
-    if (!id.success) fail(`professionalRouteNotes: '${route}' is not a route id`);
-    checkProfessional(note, `professionalRouteNotes.${route}`);
-    professionalRouteNotes[id.data!] = note;
-  }
+  /** Route notes by route id: every key a route, every note checked with `check`. */
+  const notesByRoute = (notes: Record<string, string>, where: string, check: (text: string, where: string) => void) => {
+    const out: Partial<Record<RouteId, string>> = {};
+    for (const [route, note] of Object.entries(notes)) {
+      const id = RouteId.safeParse(route);
+      if (!id.success) fail(`${where}: '${route}' is not a route id`);
+      check(note, `${where}.${route}`);
+      out[id.data!] = note;
+    }
+    return out;
+  };
+  const routeNotes = notesByRoute(data.routeNotes, 'routeNotes', checkTemplate);
+  const professionalRouteNotes = notesByRoute(data.professionalRouteNotes, 'professionalRouteNotes', checkProfessional);
   checkTemplate(data.fallback.reason, 'fallback: reason');
   if (data.fallback.professionalReason !== undefined) checkProfessional(data.fallback.professionalReason, 'fallback: professionalReason');
 
