@@ -13,11 +13,8 @@
  *   session's CSRF token (a hidden form field, or the `x-csrf-token` header for the API), and
  *   a cross-site `Origin` / `Sec-Fetch-Site` is refused as well. Sign-in has its own
  *   double-submit token so nobody can sign a browser in to someone else's account.
- * - Sign-in is rate-limited per address (failures across accounts) and backs off per account
- *   at an address: a few free failures, then a wait that doubles. When an account is under
- *   attack (many failures from anywhere) every address that has already failed for it waits
- *   the account's delay, but an address that has not failed for it is always checked, so
- *   nobody can lock an officer out. One generic error, the same scrypt work for unknown addresses.
+ * - Sign-in is rate-limited per address and backs off per account, without letting anyone
+ *   lock an officer out (see sign-in-routes.ts).
  * - Family text is only ever rendered through the escaping `html` template (views.ts). The
  *   pages have no script, so they work without JavaScript and under `script-src 'self'`.
  * - Logs carry ids only (reference, staff email, action), never family text or contact
