@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stemmer } from 'stemmer';
+import { editDistance as distance } from '../text/edit-distance.js';
 
 const STOPWORDS_FILE = new URL('./stopwords.txt', import.meta.url);
 
@@ -56,21 +57,10 @@ export function terms(text: string): string[] {
   return out;
 }
 
-/** Levenshtein distance with an early exit once it exceeds `max`; for short look-ups only. */
+/**
+ * Edit distance for fuzzy search terms: plain Levenshtein (a swap is two edits), stopping once
+ * it exceeds `max` (the ranker's fuzzy allowance was tuned this way).
+ */
 export function editDistance(a: string, b: string, max = Infinity): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
+  return distance(a, b, { max });
 }

@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { editDistance } from '../text/edit-distance.js';
 
 export type SafetyKind = 'risk-of-harm' | 'needs-a-person';
 export type SafetyCategory = { id: string; label: string; kind: SafetyKind };
@@ -286,31 +287,9 @@ function fuzzyMatch(w: string, fuzzy: readonly FuzzyWord[]): string | undefined 
   for (const f of fuzzy) {
     if (f.word === w) return undefined;
     if (f.word.charCodeAt(0) !== w.charCodeAt(0) || Math.abs(f.word.length - w.length) > f.maxEdits) continue;
-    if (editDistance(w, f.word, f.maxEdits) <= f.maxEdits) return f.word;
+    if (editDistance(w, f.word, { transpositions: true, max: f.maxEdits }) <= f.maxEdits) return f.word;
   }
   return undefined;
-}
-
-/** Optimal string alignment distance (swaps count as one edit), giving up above `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n]!;
 }
 
 // ---- prefilter ------------------------------------------------------------------------------

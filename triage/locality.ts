@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { editDistance as distance } from '../text/edit-distance.js';
 
 const DEFAULT_PATH = new URL('./localities.yaml', import.meta.url);
 
@@ -145,20 +146,9 @@ export function postcodeDistrict(raw: string): string | null {
   return district.test(compact) ? compact : null;
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps). */
+/** How far apart two town names are: a swap of neighbouring letters counts as one typo. */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
+  return distance(a, b, { transpositions: true });
 }
 
 /** How many typos we forgive: none for short names (Wool/Pool), 1 up to 7 letters, then 2. */
