@@ -16,11 +16,10 @@
  * the field. After loading, `checkSafety` is pure: no I/O, no logging, no user text in the
  * result (only category and pattern ids), the same answer for the same text.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { editDistance } from '../text/edit-distance.js';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 
 export type SafetyKind = 'risk-of-harm' | 'needs-a-person';
 export type SafetyCategory = { id: string; label: string; kind: SafetyKind };
@@ -114,37 +113,12 @@ const NEUTRAL = ['thank you', 'the cat sat on the mat', 'how do i apply for an e
  * (used by tests to prove the speed-up never changes an answer).
  */
 export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean } = {}): SafetyPatterns {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: cannot read the safety patterns: ${(err as Error).message}`);
-  }
-  const parsed = SafetyFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${describePath(raw, issue.path)}: ${issue.message}`);
-  }
-  return compile(file, parsed.data, options.prefilter ?? true);
-}
-
-function describePath(raw: unknown, path: (string | number)[]): string {
-  if (path.length === 0) return '(top level)';
-  const parts: string[] = [];
-  let node: unknown = raw;
-  for (const key of path) {
-    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
-    if (typeof key === 'number') {
-      const id = node !== null && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
-      parts[parts.length - 1] += typeof id === 'string' ? `[${key}] (id "${id}")` : `[${key}]`;
-    } else parts.push(key);
-  }
-  return parts.join('.');
+  return compile(file, loadYaml(file, SafetyFile, { ids: true }), options.prefilter ?? true);
 }
 
 function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyPatterns {
   const fail = (where: string, message: string): never => {
-    throw new Error(`${file}: ${where}: ${message}`);
+    throw new DataFileError(`${shownPath(file)}: ${where}: ${message}`);
   };
 
   const spellings = new Map<string, string>();

@@ -17,11 +17,9 @@
  * - `ambiguous` and `unknown` carry a plain-English `reason` and the question to `ask`;
  *   `shouldAskForTown` tells the conversation to ask it.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { editDistance as distance } from '../text/edit-distance.js';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 
 const DEFAULT_PATH = new URL('./localities.yaml', import.meta.url);
 
@@ -115,7 +113,8 @@ export type LocalityResolution =
       candidates: string[];
     };
 
-export class LocalityDataError extends Error {
+/** A localities file that reads as YAML and fits the schema but contradicts itself. */
+export class LocalityDataError extends DataFileError {
   override name = 'LocalityDataError';
 }
 
@@ -157,22 +156,11 @@ function typoAllowance(length: number): number {
 }
 
 export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData {
-  const file = typeof path === 'string' ? path : fileURLToPath(path);
-  const where = file.replace(/^.*?(triage\/)/, '$1');
+  const data = loadYaml(path, LocalitiesFile);
+  const where = shownPath(path);
   const fail = (what: string): never => {
     throw new LocalityDataError(`${where}: ${what}`);
   };
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    fail(`cannot read: ${(error as Error).message}`);
-  }
-  const parsed = LocalitiesFile.safeParse(raw);
-  if (!parsed.success) {
-    fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  }
-  const data = parsed.data!;
   const placeIds = new Set<string>();
   for (const id of [...data.localities.map((l) => l.id), data.safeguarding.id, ...data.outOfArea.map((c) => c.id)]) {
     if (placeIds.has(id)) fail(`place id '${id}' is used twice`);
