@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { Requester, RouteId, TriageCase, TriageResult, Urgency } from '../triage/schema.js';
+import { SafetyOutcome } from '../safety/kind.js';
 
 // ---------------------------------------------------------------------------------------
 // Small building blocks
@@ -275,7 +276,7 @@ export const HandoverStory = z
     /** The concern in the family's own words (bounded), or null when they gave none. */
     concern: shortText(2000).nullable(),
     /** The safety response the chat gave, and the words that raised it (null for a "yes" pressed on a button). */
-    safety: z.object({ kind: z.enum(['risk-of-harm', 'needs-a-person', 'possible-risk']), words: shortText(500).nullable() }).strict().nullable(),
+    safety: z.object({ kind: SafetyOutcome, words: shortText(500).nullable() }).strict().nullable(),
   })
   .strict();
 export type HandoverStory = z.infer<typeof HandoverStory>;

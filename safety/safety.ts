@@ -20,17 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { editDistance } from '../text/edit-distance.js';
 import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { SafetyKind, type SafetyCheck } from './kind.js';
 
-export type SafetyKind = 'risk-of-harm' | 'needs-a-person';
-export type SafetyCategory = { id: string; label: string; kind: SafetyKind };
-export type SafetyCheck = {
-  flagged: boolean;
-  kind: SafetyKind | null;
-  /** Category ids, in the order of the patterns file. */
-  categories: string[];
-  /** Pattern ids that fired, in file order. Never any of the user's text. */
-  matched: string[];
-};
+export { SafetyKind, type SafetyCheck };
+/** One category as the patterns file declares it: id, plain label and kind. */
+export type SafetyCategory = Pick<z.infer<typeof CategorySpec>, 'id' | 'label' | 'kind'>;
 
 type Span = readonly [start: number, end: number];
 type CompiledPattern = {
@@ -80,7 +74,7 @@ const CategorySpec = z
   .object({
     id: Id,
     label: z.string().min(3),
-    kind: z.enum(['risk-of-harm', 'needs-a-person']),
+    kind: SafetyKind,
     description: z.string().optional(),
     patterns: z.array(PatternSpec).min(1, 'needs at least one pattern'),
   })

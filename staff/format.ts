@@ -7,7 +7,7 @@
  */
 import type { EventKind, HandoverStatus, Outcome } from '../handover/schema.js';
 import { IMMEDIATE_PICK_UP_MINUTES } from '../handover/service-levels.js';
-import type { Requester, Urgency } from '../triage/schema.js';
+import { URGENCY_LABELS, type Requester, type Urgency } from '../triage/schema.js';
 
 const TIME_ZONE = 'Europe/London';
 
@@ -84,11 +84,7 @@ export const STATUS_LABELS: Record<HandoverStatus, string> = {
   closed: 'Closed',
 };
 
-export const URGENCY_LABELS: Record<Urgency, string> = {
-  immediate: 'Immediate',
-  priority: 'Priority',
-  routine: 'Routine',
-};
+export { URGENCY_LABELS };
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   'advice-given': 'Advice given',
