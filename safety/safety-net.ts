@@ -19,7 +19,7 @@
  * I/O, no logging, nothing of the text kept.
  */
 import { loadKnowledgeBase } from '../knowledge/load.js';
-import { stem } from '../knowledge/text.js';
+import { stem } from '../text/words.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
 import type { NetSafetyCheck } from './kind.js';
 import { checkSafety, normaliseForSafety } from './safety.js';

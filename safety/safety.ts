@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { editDistance } from '../text/edit-distance.js';
 import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { foldAccents } from '../text/words.js';
 import { SafetyKind, type SafetyCheck } from './kind.js';
 
 export { SafetyKind, type SafetyCheck };
@@ -230,7 +231,7 @@ export function safetyCategories(patterns: SafetyPatterns = defaultPatterns()): 
  */
 export function normaliseForSafety(text: string, patterns: SafetyPatterns = defaultPatterns()): string {
   if (typeof text !== 'string' || text.length === 0) return '';
-  let t = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let t = foldAccents(text).toLowerCase();
   t = t
     .replace(/['\u2018\u2019\u02bc`\u00b4]/g, '')
     .replace(/&/g, ' and ')
