@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { issueLines } from '../text/zod-issues.js';
 
 const optionalText = z
   .string()
@@ -93,7 +94,7 @@ export type Config = z.infer<typeof Config>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Config.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = issueLines(parsed.error).map((line) => `  ${line}`);
     throw new Error(`Invalid settings:\n${lines.join('\n')}`);
   }
   const config = parsed.data;

@@ -31,6 +31,7 @@ import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js'
 import { webRoutes } from '../web/routes.js';
 import { webchatTokenHandler } from '../web/webchat-token.js';
 import { withCaller } from './request-context.js';
+import { formatIssues } from '../text/zod-issues.js';
 import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
@@ -246,7 +247,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   app.post('/api/messages', async (req, res) => {
     const parsed = BotActivity.safeParse(req.body);
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`).join('; ');
+      const message = formatIssues(parsed.error, { root: 'activity' });
       res.status(400).json({ error: 'invalid activity', message });
       return;
     }

@@ -3,10 +3,9 @@
  * with zod at load (a bad file stops the server, naming the file and the field), and the check
  * itself, so that an unsigned or foreign activity can never make a channel receive handovers.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 
 export const DEFAULT_TEAMS_LINKS_FILE = fileURLToPath(new URL('./teams-links.yaml', import.meta.url));
 
@@ -30,17 +29,10 @@ export type TeamsLinks = z.infer<typeof TeamsLinks>;
 
 /** Reads and validates the allow-list; throws naming the file and each bad field. */
 export function loadTeamsLinks(file: string = DEFAULT_TEAMS_LINKS_FILE, knownTargets?: readonly string[]): TeamsLinks {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: cannot read: ${(error as Error).message}`);
-  }
-  const parsed = TeamsLinks.safeParse(raw ?? {});
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n'));
-  const unknown = knownTargets ? Object.keys(parsed.data.localities).filter((k) => !knownTargets.includes(k)) : [];
-  if (unknown.length) throw new Error(`${file}: localities.${unknown[0]}: not a locality id (one of ${knownTargets!.join(', ')})`);
-  return parsed.data;
+  const links = loadYaml(file, z.preprocess((raw) => raw ?? {}, TeamsLinks));
+  const unknown = knownTargets ? Object.keys(links.localities).filter((k) => !knownTargets.includes(k)) : [];
+  if (unknown.length) throw new DataFileError(`${shownPath(file)}: localities.${unknown[0]}: not a locality id (one of ${knownTargets!.join(', ')})`);
+  return links;
 }
 
 /** What a link request carries that the check needs: the tenants (activity's and token's), the team and the person. */

@@ -78,18 +78,25 @@ const FILLER = new Set(
   ).split(' '),
 );
 export function isHelpRequest(text: string): boolean {
-  const t = plainWords(text);
+  const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
   if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
   return words.every((w) => FILLER.has(w));
 }
 
-/** Lower case, usual apostrophes, no commas or question marks, text-speak as the usual word. */
-function plainWords(text: string): string {
+/** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
+const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
+
+/**
+ * The few words intents and commands read, in one form: lower case, usual apostrophes, single
+ * spaces, text-speak as the usual word, and `punctuation` turned into spaces (the anchored
+ * patterns keep their final "?" or "."; the help-request check drops every mark).
+ */
+function wordsOf(text: string, punctuation = /[,;:]/g): string {
   return text
     .toLowerCase()
     .replace(/[’']/g, "'")
-    .replace(/[,;:.!?()]/g, ' ')
+    .replace(punctuation, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .split(' ')
@@ -98,22 +105,6 @@ function plainWords(text: string): string {
 }
 
 /** The intent of a whole message, or null if it should be treated as a question. */
-/** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
-const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
-
-/** The few words intents and commands read, in one form: lower case, usual words, single spaces. */
-function wordsOf(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[’']/g, "'")
-    .replace(/[,;:]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .split(' ')
-    .map((w) => SPEAK[w] ?? w)
-    .join(' ');
-}
-
 export function intentOf(text: string): Intent | null {
   const t = wordsOf(text);
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;

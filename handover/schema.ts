@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { Requester, RouteId, TriageCase, TriageResult, Urgency } from '../triage/schema.js';
+import { SafetyOutcome } from '../safety/kind.js';
 
 // ---------------------------------------------------------------------------------------
 // Small building blocks
@@ -105,31 +106,26 @@ export function normaliseContactDetail(input: string): string | null {
 export const ContactMethod = z.enum(['phone', 'email']);
 export type ContactMethod = z.infer<typeof ContactMethod>;
 
+/** A string that `normalise` accepts, as its normal form; anything else is `message`. */
+function normalisedBy(max: number, normalise: (input: string) => string | null, message: string) {
+  return z
+    .string()
+    .max(max)
+    .transform((s, ctx) => {
+      const value = normalise(s);
+      if (!value) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
 /** A UK phone number, normalised to digits starting with 0. */
-export const UkPhone = z
-  .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const phone = normaliseUkPhone(s);
-    if (!phone) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a UK phone number, e.g. 07700 900123' });
-      return z.NEVER;
-    }
-    return phone;
-  });
+export const UkPhone = normalisedBy(40, normaliseUkPhone, 'must be a UK phone number, e.g. 07700 900123');
 
 /** An email address, normalised to lower case. */
-export const Email = z
-  .string()
-  .max(254)
-  .transform((s, ctx) => {
-    const email = normaliseEmail(s);
-    if (!email) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an email address' });
-      return z.NEVER;
-    }
-    return email;
-  });
+export const Email = normalisedBy(254, normaliseEmail, 'must be an email address');
 
 /**
  * Control, bidirectional-override and zero-width characters: a name never needs them, and
@@ -275,7 +271,7 @@ export const HandoverStory = z
     /** The concern in the family's own words (bounded), or null when they gave none. */
     concern: shortText(2000).nullable(),
     /** The safety response the chat gave, and the words that raised it (null for a "yes" pressed on a button). */
-    safety: z.object({ kind: z.enum(['risk-of-harm', 'needs-a-person', 'possible-risk']), words: shortText(500).nullable() }).strict().nullable(),
+    safety: z.object({ kind: SafetyOutcome, words: shortText(500).nullable() }).strict().nullable(),
   })
   .strict();
 export type HandoverStory = z.infer<typeof HandoverStory>;

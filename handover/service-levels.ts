@@ -18,10 +18,8 @@
  *
  * All functions are pure: the current time is passed in (or comes from an injected clock).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadYaml, parseYaml } from '../text/load-yaml.js';
 import type { Urgency } from '../triage/schema.js';
 
 const DEFAULT_BANK_HOLIDAYS = new URL('./bank-holidays.yaml', import.meta.url);
@@ -60,14 +58,12 @@ export interface BankHolidayCalendar {
   readonly covers: { readonly from: number; readonly to: number };
 }
 
+type BankHolidaysFile = z.infer<typeof BankHolidaysFile>;
+const calendarOf = (file: BankHolidaysFile): BankHolidayCalendar => ({ dates: new Set(file.holidays.map((h) => h.date)), covers: file.covers });
+
 /** Checks the text of a bank-holidays file; throws an error naming the file and the problem. */
 export function parseBankHolidays(text: string, source = 'bank-holidays.yaml'): BankHolidayCalendar {
-  const parsed = BankHolidaysFile.safeParse(parse(text));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new Error(`${source}: invalid bank holidays:\n${lines.join('\n')}`);
-  }
-  return { dates: new Set(parsed.data.holidays.map((h) => h.date)), covers: parsed.data.covers };
+  return calendarOf(parseYaml(text, BankHolidaysFile, source));
 }
 
 let defaultCalendar: BankHolidayCalendar | undefined;
@@ -75,8 +71,7 @@ let defaultCalendar: BankHolidayCalendar | undefined;
 /** Reads `handover/bank-holidays.yaml` (or another file); the default file is read once. */
 export function loadBankHolidays(path?: string | URL): BankHolidayCalendar {
   if (path === undefined && defaultCalendar) return defaultCalendar;
-  const file = path ?? DEFAULT_BANK_HOLIDAYS;
-  const calendar = parseBankHolidays(readFileSync(file, 'utf8'), typeof file === 'string' ? file : fileURLToPath(file));
+  const calendar = calendarOf(loadYaml(path ?? DEFAULT_BANK_HOLIDAYS, BankHolidaysFile));
   if (path === undefined) defaultCalendar = calendar;
   return calendar;
 }

@@ -2,6 +2,7 @@
  * Reporting periods in London calendar days: the service works in Europe/London, so a "day"
  * on the insight page starts at London midnight (GMT or BST), whatever the server's zone.
  */
+import { issueLines } from '../text/zod-issues.js';
 import { Period } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -50,5 +51,5 @@ export function parsePeriod(input: { from?: unknown; to?: unknown }, now: Date):
     from: typeof input.from === 'string' && input.from ? input.from : fallback.from,
     to: typeof input.to === 'string' && input.to ? input.to : fallback.to,
   });
-  return parsed.success ? { ok: true, period: parsed.data } : { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || 'period'}: ${i.message}`) };
+  return parsed.success ? { ok: true, period: parsed.data } : { ok: false, errors: issueLines(parsed.error, { root: 'period' }) };
 }

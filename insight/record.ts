@@ -10,7 +10,7 @@ import type { Channel } from '../conversation/front-door.js';
 import { outcomeOf, type OutcomeKind } from '../conversation/outcome.js';
 import type { Reply } from '../conversation/replies.js';
 import { hasKnownWord, redact, wordCount } from './redact.js';
-import { InsightRow } from './schema.js';
+import { InsightRow, type InsightAudience, type InsightEvent } from './schema.js';
 
 /** Questions longer than this are counted, not kept: long messages are stories, and carry more of a family's life. */
 export const MAX_QUESTION_WORDS = 25;
@@ -28,10 +28,10 @@ const PRIORITY: readonly OutcomeKind[] = [
 export type TurnForInsight = {
   channel: Channel;
   replies: readonly Reply[];
-  audience?: 'family' | 'professional';
+  audience?: InsightAudience;
   /** What the person typed (for an unanswered question only; redacted before it is kept). */
   text?: string;
-  event?: 'message' | 'opened';
+  event?: InsightEvent;
 };
 
 export function hourOf(date: Date): number {

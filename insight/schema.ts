@@ -7,13 +7,18 @@
  * reach the file, whatever a caller passes.
  */
 import { z } from 'zod';
-import { OutcomeKind, SafetyOutcome } from '../conversation/outcome.js';
+import { OutcomeKind } from '../conversation/outcome.js';
+import { SafetyOutcome } from '../safety/kind.js';
+import { Channel } from '../handover/schema.js';
+import { Urgency } from '../triage/schema.js';
 
-export const InsightChannel = z.enum(['webchat', 'teams']);
+export const InsightChannel = Channel;
 export const InsightAudience = z.enum(['family', 'professional']);
+export type InsightAudience = z.infer<typeof InsightAudience>;
 
 /** What happened: a message turn, or a chat opening (the greeting), which approximates a conversation. */
 export const InsightEvent = z.enum(['message', 'opened']);
+export type InsightEvent = z.infer<typeof InsightEvent>;
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/);
 
@@ -33,7 +38,7 @@ export const InsightRow = z
     routes: z.array(Id).max(20),
     /** The locality of a triage result (an area of Dorset, not an address). */
     locality: Id.nullable(),
-    urgency: z.enum(['immediate', 'priority', 'routine']).nullable(),
+    urgency: Urgency.nullable(),
     safety: z.union([SafetyOutcome, z.literal('other')]).nullable(),
     /** For not-sure, clarify and out-of-scope: the redacted question when it was short, else null. */
     question: z.string().min(1).max(400).nullable(),

@@ -6,7 +6,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { URGENCY_LABELS } from '../staff/format.js';
 import { loadRouteGuide } from '../triage/engine.js';
-import { localityData } from '../triage/locality.js';
+import { localityName } from '../triage/locality.js';
 import type { Urgency } from '../triage/schema.js';
 import { ALL_LOCALITIES, NO_LOCALITY } from './figures.js';
 import type { Figures } from './schema.js';
@@ -23,7 +23,6 @@ export type TableId = (typeof TABLE_IDS)[number];
 export type Labels = { locality(id: string): string; route(id: string): string; channel(id: string): string; urgency(id: string): string; safety(id: string): string; article(id: string): string };
 
 export function defaultLabels(kb: KnowledgeBase): Labels {
-  const localities = new Map(localityData().localities.map((l) => [l.id, l.name]));
   const routes = new Map(Object.entries(loadRouteGuide()).map(([id, g]) => [id, g.title]));
   const safety: Record<string, string> = {
     'risk-of-harm': 'Risk of harm (what to do now)',
@@ -32,7 +31,7 @@ export function defaultLabels(kb: KnowledgeBase): Labels {
     other: 'Other safety response',
   };
   return {
-    locality: (id) => (id === NO_LOCALITY ? 'No locality' : id === ALL_LOCALITIES ? 'All localities' : (localities.get(id) ?? id)),
+    locality: (id) => (id === NO_LOCALITY ? 'No locality' : id === ALL_LOCALITIES ? 'All localities' : localityName(id)),
     route: (id) => routes.get(id) ?? id,
     channel: (id) => (id === 'teams' ? 'Teams' : 'Web chat'),
     urgency: (id) => URGENCY_LABELS[id as Urgency] ?? id,

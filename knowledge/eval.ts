@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SearchAnswer } from './search.js';
+import { formatIssues } from '../text/zod-issues.js';
 
 export const EvalQuestion = z
   .object({ q: z.string().min(1), expect: z.array(z.string()).min(1).optional(), noArticle: z.literal(true).optional() })
@@ -58,7 +59,7 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, un
       }
       const parsed = schema.safeParse(data);
       if (!parsed.success) {
-        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ');
+        const detail = formatIssues(parsed.error, { root: '(line)' });
         throw new Error(`${file}:${n}: ${detail}`);
       }
       return parsed.data;

@@ -7,8 +7,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { checkYaml, checkYamlFile } from '../text/load-yaml.js';
 import {
   type Article,
   ArticleFrontMatter,
@@ -40,19 +40,6 @@ export class KnowledgeError extends Error {
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 const PROFESSIONAL_SECTION = /^## For professionals\s*$([\s\S]*?)(?=^## |(?![\s\S]))/m;
 
-function describeIssues(file: string, error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-}
-
-function readYaml(file: string, problems: string[]): unknown {
-  try {
-    return parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    problems.push(`${file}: ${(error as Error).message.split('\n')[0]}`);
-    return undefined;
-  }
-}
-
 /** Parses one article file; pushes problems instead of throwing so every problem is reported at once. */
 export function parseArticle(file: string, text: string, problems: string[]): Article | null {
   const match = FRONT_MATTER.exec(text);
@@ -60,16 +47,9 @@ export function parseArticle(file: string, text: string, problems: string[]): Ar
     problems.push(`${file}: front matter: the file must start with a --- YAML block ---`);
     return null;
   }
-  let data: unknown;
-  try {
-    data = parseYaml(match[1]!);
-  } catch (error) {
-    problems.push(`${file}: front matter: ${(error as Error).message.split('\n')[0]}`);
-    return null;
-  }
-  const parsed = ArticleFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    problems.push(...describeIssues(file, parsed.error));
+  const parsed = checkYaml(match[1]!, ArticleFrontMatter, file);
+  if (!parsed.ok) {
+    problems.push(...parsed.problems.map((p) => p.replace(`${file}: cannot read:`, `${file}: front matter:`)));
     return null;
   }
   const body = match[2]!.trim();
@@ -78,10 +58,11 @@ export function parseArticle(file: string, text: string, problems: string[]): Ar
   return { ...parsed.data, body, professionalBody: professional ? professional[1]!.trim() : null, file };
 }
 
-function parseList<T>(file: string, data: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, problems: string[]): T[] {
-  const parsed = z.array(schema).safeParse(data ?? []);
-  if (parsed.success) return parsed.data;
-  problems.push(...describeIssues(file, parsed.error));
+/** A YAML list file (an empty file is an empty list); pushes its problems. */
+function loadList<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, problems: string[]): T[] {
+  const parsed = checkYamlFile(file, z.preprocess((raw) => raw ?? [], z.array(schema)));
+  if (parsed.ok) return parsed.data;
+  problems.push(...parsed.problems);
   return [];
 }
 
@@ -104,14 +85,14 @@ export function loadKnowledgeBase(dir: string = DEFAULT_KNOWLEDGE_DIR): Knowledg
   }
 
   const contactsFile = join(root, 'contacts.yaml');
-  const contacts = parseList(contactsFile, readYaml(contactsFile, problems), Contact, problems);
+  const contacts = loadList(contactsFile, Contact, problems);
   const glossaryFile = join(root, 'glossary.yaml');
-  const glossary = parseList(glossaryFile, readYaml(glossaryFile, problems), GlossaryEntry, problems);
+  const glossary = loadList(glossaryFile, GlossaryEntry, problems);
   const synonymsFile = join(root, 'synonyms.yaml');
-  const synonyms = parseList(synonymsFile, readYaml(synonymsFile, problems), SynonymGroup, problems);
+  const synonyms = loadList(synonymsFile, SynonymGroup, problems);
 
   const outOfScopeFile = join(root, 'out-of-scope.yaml');
-  const outOfScope = parseList(outOfScopeFile, readYaml(outOfScopeFile, problems), OutOfScopeTopic, problems);
+  const outOfScope = loadList(outOfScopeFile, OutOfScopeTopic, problems);
 
   const byId = new Map<string, Article>();
   for (const article of articles) {

@@ -19,9 +19,10 @@
  * I/O, no logging, nothing of the text kept.
  */
 import { loadKnowledgeBase } from '../knowledge/load.js';
-import { stem } from '../knowledge/text.js';
+import { stem } from '../text/words.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
-import { checkSafety, normaliseForSafety, type SafetyCheck } from './safety.js';
+import type { NetSafetyCheck } from './kind.js';
+import { checkSafety, normaliseForSafety } from './safety.js';
 
 /** Settings: the threshold chosen on replays of the first three blind sets, the sentence bar after the fifth (README, Benchmarks). */
 export type SafetyNetOptions = {
@@ -136,7 +137,7 @@ export function defaultSafetyNet(moreOrdinary: readonly string[] = [], options: 
 const trained = new Map<string, SafetyNet>();
 
 /** The check the front door runs on every message: the patterns first, the net only when they found nothing. */
-export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => SafetyCheck & { possibleRisk: boolean } {
+export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => NetSafetyCheck {
   return (text, context = {}) => {
     const check = checkSafety(text);
     return { ...check, possibleRisk: !check.flagged && net.flags(text, context) };

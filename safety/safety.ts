@@ -16,21 +16,16 @@
  * the field. After loading, `checkSafety` is pure: no I/O, no logging, no user text in the
  * result (only category and pattern ids), the same answer for the same text.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { SafetyKind, type SafetyCheck } from './kind.js';
+import { normaliseWith, type FuzzyWord } from './normalise.js';
+import { prefilterFor, Scanner } from './prefilter.js';
 
-export type SafetyKind = 'risk-of-harm' | 'needs-a-person';
-export type SafetyCategory = { id: string; label: string; kind: SafetyKind };
-export type SafetyCheck = {
-  flagged: boolean;
-  kind: SafetyKind | null;
-  /** Category ids, in the order of the patterns file. */
-  categories: string[];
-  /** Pattern ids that fired, in file order. Never any of the user's text. */
-  matched: string[];
-};
+export { SafetyKind, type SafetyCheck };
+/** One category as the patterns file declares it: id, plain label and kind. */
+export type SafetyCategory = Pick<z.infer<typeof CategorySpec>, 'id' | 'label' | 'kind'>;
 
 type Span = readonly [start: number, end: number];
 type CompiledPattern = {
@@ -41,7 +36,6 @@ type CompiledPattern = {
   /** Derived from the regex: every match contains one literal of each set (ids into the scanner). Null: always run. */
   readonly prefilter: readonly Int32Array[] | null;
 };
-type FuzzyWord = { readonly word: string; readonly maxEdits: number };
 
 /** A loaded, validated and compiled patterns file. Build it with `loadSafetyPatterns`. */
 export type SafetyPatterns = {
@@ -80,7 +74,7 @@ const CategorySpec = z
   .object({
     id: Id,
     label: z.string().min(3),
-    kind: z.enum(['risk-of-harm', 'needs-a-person']),
+    kind: SafetyKind,
     description: z.string().optional(),
     patterns: z.array(PatternSpec).min(1, 'needs at least one pattern'),
   })
@@ -113,37 +107,12 @@ const NEUTRAL = ['thank you', 'the cat sat on the mat', 'how do i apply for an e
  * (used by tests to prove the speed-up never changes an answer).
  */
 export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean } = {}): SafetyPatterns {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: cannot read the safety patterns: ${(err as Error).message}`);
-  }
-  const parsed = SafetyFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${describePath(raw, issue.path)}: ${issue.message}`);
-  }
-  return compile(file, parsed.data, options.prefilter ?? true);
-}
-
-function describePath(raw: unknown, path: (string | number)[]): string {
-  if (path.length === 0) return '(top level)';
-  const parts: string[] = [];
-  let node: unknown = raw;
-  for (const key of path) {
-    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
-    if (typeof key === 'number') {
-      const id = node !== null && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
-      parts[parts.length - 1] += typeof id === 'string' ? `[${key}] (id "${id}")` : `[${key}]`;
-    } else parts.push(key);
-  }
-  return parts.join('.');
+  return compile(file, loadYaml(file, SafetyFile, { ids: true }), options.prefilter ?? true);
 }
 
 function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyPatterns {
   const fail = (where: string, message: string): never => {
-    throw new Error(`${file}: ${where}: ${message}`);
+    throw new DataFileError(`${shownPath(file)}: ${where}: ${message}`);
   };
 
   const spellings = new Map<string, string>();
@@ -255,289 +224,11 @@ export function safetyCategories(patterns: SafetyPatterns = defaultPatterns()): 
 // ---- normalising ----------------------------------------------------------------------------
 
 /**
- * The text the patterns are matched against: lower case, no accents or apostrophes, words
- * separated by single spaces, misspellings and text-speak mapped to the usual word.
- * Exported for tests and for people editing the patterns.
+ * The text the patterns are matched against (see normalise.ts). Exported for tests and for
+ * people editing the patterns.
  */
 export function normaliseForSafety(text: string, patterns: SafetyPatterns = defaultPatterns()): string {
-  if (typeof text !== 'string' || text.length === 0) return '';
-  let t = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  t = t
-    .replace(/['\u2018\u2019\u02bc`\u00b4]/g, '')
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/(\d)(?=[a-z])|([a-z])(?=\d)/g, '$1$2 ')
-    .replace(/([a-z])\1{2,}/g, '$1$1')
-    .trim();
-  if (t.length === 0) return '';
-  const words = t.split(' ');
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const mapped = patterns.spellings.get(w);
-    if (mapped !== undefined) words[i] = mapped;
-    else if (w.length >= 5 && patterns.fuzzy.length > 0) words[i] = fuzzyMatch(w, patterns.fuzzy) ?? w;
-  }
-  return words
-    .join(' ')
-    .replace(/(?<![a-z0-9])(him|her|my|them|your|our|their|his) (self|selves)(?![a-z0-9])(?! (?:harm|injur|mutilat|destruct|esteem|confidence|care|worth|image|regulat|belief))/g, '$1$2');
-}
-
-function fuzzyMatch(w: string, fuzzy: readonly FuzzyWord[]): string | undefined {
-  for (const f of fuzzy) {
-    if (f.word === w) return undefined;
-    if (f.word.charCodeAt(0) !== w.charCodeAt(0) || Math.abs(f.word.length - w.length) > f.maxEdits) continue;
-    if (editDistance(w, f.word, f.maxEdits) <= f.maxEdits) return f.word;
-  }
-  return undefined;
-}
-
-/** Optimal string alignment distance (swaps count as one edit), giving up above `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n]!;
-}
-
-// ---- prefilter ------------------------------------------------------------------------------
-//
-// Running ~150 regular expressions on every message is the main cost. At load time we work out,
-// from each compiled regex, sets of literal strings such that every possible match contains at
-// least one string of each set (as RE2's prefilter does). If the message contains no string of
-// some set, the regex cannot match and is skipped. This only ever skips a pattern that could not
-// have matched, so it never changes an answer (a test checks this on every data line and on
-// random text). Anything the analysis does not understand counts as "no requirement".
-
-type Node =
-  | { t: 'lit'; c: string }
-  | { t: 'any' } // a class, escape or dot: one unknown character
-  | { t: 'zero' } // anchors, \b, lookarounds: match no characters
-  | { t: 'seq'; items: Node[] }
-  | { t: 'alt'; alts: Node[] }
-  | { t: 'rep'; node: Node; min: number };
-
-function parseRegex(src: string): Node {
-  let i = 0;
-  const parseAlt = (): Node => {
-    const alts: Node[] = [parseSeq()];
-    while (src[i] === '|') {
-      i++;
-      alts.push(parseSeq());
-    }
-    return alts.length === 1 ? alts[0]! : { t: 'alt', alts };
-  };
-  const parseSeq = (): Node => {
-    const items: Node[] = [];
-    while (i < src.length && src[i] !== '|' && src[i] !== ')') {
-      let atom = parseAtom();
-      for (;;) {
-        const q = src[i];
-        let min = -1;
-        if (q === '?' || q === '*') min = 0;
-        else if (q === '+') min = 1;
-        else if (q === '{') {
-          const m = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));
-          if (!m) break;
-          min = Number(m[1]);
-          i += m[0].length - 1;
-        } else break;
-        i++;
-        if (src[i] === '?') i++;
-        atom = { t: 'rep', node: atom, min };
-      }
-      items.push(atom);
-    }
-    return { t: 'seq', items };
-  };
-  const parseAtom = (): Node => {
-    const ch = src[i]!;
-    if (ch === '(') {
-      i++;
-      let zero = false;
-      if (src[i] === '?') {
-        if (src[i + 1] === ':') i += 2;
-        else if (src[i + 1] === '=' || src[i + 1] === '!') (i += 2), (zero = true);
-        else if (src[i + 1] === '<' && (src[i + 2] === '=' || src[i + 2] === '!')) (i += 3), (zero = true);
-        else throw new Error('unsupported group');
-      }
-      const inner = parseAlt();
-      if (src[i] !== ')') throw new Error('unbalanced');
-      i++;
-      return zero ? { t: 'zero' } : inner;
-    }
-    if (ch === '[') {
-      i++;
-      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
-      i++;
-      return { t: 'any' };
-    }
-    if (ch === '\\') {
-      const e = src[i + 1]!;
-      i += 2;
-      if (e === 'b' || e === 'B') return { t: 'zero' };
-      if (/[a-zA-Z0-9]/.test(e)) return { t: 'any' };
-      return { t: 'lit', c: e };
-    }
-    i++;
-    if (ch === '^' || ch === '$') return { t: 'zero' };
-    if (ch === '.') return { t: 'any' };
-    return { t: 'lit', c: ch };
-  };
-  const node = parseAlt();
-  if (i !== src.length) throw new Error('trailing input');
-  return node;
-}
-
-type Req = string[] | null; // one of these strings must occur; null: nothing known
-const cost = (r: string[]): number => r.reduce((s, x) => s + (x.length < 3 ? 50 : x.length < 4 ? 4 : 1), 0);
-const best = (rs: string[][]): Req => (rs.length === 0 ? null : rs.reduce((a, b) => (cost(b) < cost(a) ? b : a)));
-
-/** All requirement sets a match of `n` must meet (a conjunction), best first. */
-function reqs(n: Node): string[][] {
-  switch (n.t) {
-    case 'lit':
-      return [[n.c]];
-    case 'any':
-    case 'zero':
-      return [];
-    case 'rep':
-      return n.min >= 1 ? reqs(n.node) : [];
-    case 'alt': {
-      const union: string[] = [];
-      for (const a of n.alts) {
-        const r = best(reqs(a));
-        if (!r) return [];
-        union.push(...r);
-      }
-      return [[...new Set(union)]];
-    }
-    case 'seq': {
-      const out: string[][] = [];
-      let run = ''; // adjacent literal characters form one string
-      const flush = () => {
-        if (run) out.push([run]);
-        run = '';
-      };
-      for (const item of n.items) {
-        if (item.t === 'lit') run += item.c;
-        else if (item.t === 'zero') continue;
-        else {
-          flush();
-          out.push(...reqs(item));
-        }
-      }
-      flush();
-      return out;
-    }
-  }
-}
-
-function prefilterFor(source: string): string[][] | null {
-  let sets: string[][];
-  try {
-    sets = reqs(parseRegex(source));
-  } catch {
-    return null;
-  }
-  const useful = sets.filter((r) => cost(r) < 60).sort((a, b) => cost(a) - cost(b));
-  return useful.length > 0 ? useful.slice(0, 2) : null;
-}
-
-/**
- * Aho-Corasick automaton over all prefilter literals: one pass over the message marks every
- * literal that occurs in it. Text and literals use the alphabet a-z, 0-9 and space; a literal
- * with any other character can never occur in normalised text and is never marked.
- */
-class Scanner {
-  private readonly goto: Int32Array; // state * 37 + symbol -> state
-  private readonly out: Int32Array[]; // literal ids ending at each state (after failure links)
-  private readonly seen: Uint32Array; // seen[id] === stamp: literal occurs in the current text
-  private stamp = 0;
-
-  constructor(literals: readonly string[]) {
-    const A = 37;
-    const sym = (c: number) => (c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
-    const trie: number[][] = [new Array<number>(A).fill(-1)];
-    const outs: number[][] = [[]];
-    literals.forEach((lit, id) => {
-      let st = 0;
-      for (let k = 0; k < lit.length; k++) {
-        const x = sym(lit.charCodeAt(k));
-        if (x < 0) return; // cannot occur in normalised text
-        if (trie[st]![x]! < 0) {
-          trie[st]![x] = trie.length;
-          trie.push(new Array<number>(A).fill(-1));
-          outs.push([]);
-        }
-        st = trie[st]![x]!;
-      }
-      outs[st]!.push(id);
-    });
-    const fail = new Array<number>(trie.length).fill(0);
-    const queue: number[] = [];
-    for (let x = 0; x < A; x++) {
-      const nx = trie[0]![x]!;
-      if (nx < 0) trie[0]![x] = 0;
-      else queue.push(nx);
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const st = queue[head]!;
-      outs[st]!.push(...outs[fail[st]!]!);
-      for (let x = 0; x < A; x++) {
-        const nx = trie[st]![x]!;
-        if (nx < 0) trie[st]![x] = trie[fail[st]!]![x]!;
-        else {
-          fail[nx] = trie[fail[st]!]![x]!;
-          queue.push(nx);
-        }
-      }
-    }
-    this.goto = Int32Array.from(trie.flat());
-    this.out = outs.map((o) => Int32Array.from(new Set(o)));
-    this.seen = new Uint32Array(literals.length);
-  }
-
-  /** Mark the literals in `text`; returns the stamp to test with `has`. */
-  scan(text: string): number {
-    if (++this.stamp === 0xffffffff) {
-      this.seen.fill(0);
-      this.stamp = 1;
-    }
-    const { goto, out, seen, stamp } = this;
-    let st = 0;
-    for (let k = 0; k < text.length; k++) {
-      const c = text.charCodeAt(k);
-      const x = c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
-      if (x < 0) {
-        st = 0;
-        continue;
-      }
-      st = goto[st * 37 + x]!;
-      const o = out[st]!;
-      for (let j = 0; j < o.length; j++) seen[o[j]!] = stamp;
-    }
-    return stamp;
-  }
-
-  /** Does any literal of `set` occur in the text last scanned with `stamp`? */
-  anyOf(set: Int32Array, stamp: number): boolean {
-    for (let j = 0; j < set.length; j++) if (this.seen[set[j]!] === stamp) return true;
-    return false;
-  }
+  return normaliseWith(text, patterns);
 }
 
 // ---- checking -------------------------------------------------------------------------------

@@ -6,12 +6,11 @@
  * handover/schema.ts without wording it here is a type error rather than a blank cell.
  */
 import type { EventKind, HandoverStatus, Outcome } from '../handover/schema.js';
-import { IMMEDIATE_PICK_UP_MINUTES } from '../handover/service-levels.js';
-import type { Requester, Urgency } from '../triage/schema.js';
+import { IMMEDIATE_PICK_UP_MINUTES, localDateTime } from '../handover/service-levels.js';
+import { URGENCY_LABELS, type Requester, type Urgency } from '../triage/schema.js';
 
 const TIME_ZONE = 'Europe/London';
 
-const dayParts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' });
 const timeParts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: 'numeric', minute: '2-digit', hour12: true });
 const dateParts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -21,8 +20,7 @@ function part(parts: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTyp
 
 /** The London calendar day of `date`, as a day number (for counting days apart). */
 function londonDay(date: Date): number {
-  const p = dayParts.formatToParts(date);
-  return Date.UTC(Number(part(p, 'year')), Number(part(p, 'month')) - 1, Number(part(p, 'day'))) / 86_400_000;
+  return Date.parse(`${localDateTime(date, TIME_ZONE).date}T00:00:00Z`) / 86_400_000;
 }
 
 /** "5:30pm", "9:05am", "midday", "midnight" (London time). */
@@ -84,11 +82,7 @@ export const STATUS_LABELS: Record<HandoverStatus, string> = {
   closed: 'Closed',
 };
 
-export const URGENCY_LABELS: Record<Urgency, string> = {
-  immediate: 'Immediate',
-  priority: 'Priority',
-  routine: 'Routine',
-};
+export { URGENCY_LABELS };
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   'advice-given': 'Advice given',

@@ -7,14 +7,13 @@
  * `SafeHtml` built the same way. There is no other way to add markup to a page, no innerHTML
  * and no inline script (the service's CSP is `script-src 'self'`).
  *
- * Kept separate from web/routes.ts on purpose: importing that module would pull the
- * public web chat (and its channel dependencies) into the staff page.
+ * Escaping itself is text/html.ts, shared with the family pages; this module adds only what
+ * the staff pages build on it.
  */
 
-/** Escapes text for use in HTML content and in double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../text/html.js';
+
+export { escapeHtml };
 
 /** Markup that was built by `html` (so everything in it is already escaped). */
 export class SafeHtml {

@@ -2,38 +2,89 @@
  * Reads one YAML data file and checks it with a zod schema, so a mistake in a vocabulary
  * stops start-up with the file and the field named ("understanding/vocabulary/ehcp.yaml:
  * ehcp.2.phrases.0: not a valid regular expression") instead of misreading families quietly.
+ * Every YAML loader in the project goes through here (vocabularies, safety patterns, triage
+ * rules and routes, localities, knowledge files, the Teams allow-list, bank holidays).
  *
- * `loadYaml(file, schema)` returns the parsed value typed by the schema, or throws a
- * `DataFileError`. `file` is a path or a `file:` URL; the message shows it from the project
- * folder (e.g. `understanding/vocabulary/needs.yaml`).
+ * - `loadYaml(file, schema)` returns the parsed value typed by the schema, or throws a
+ *   `DataFileError`. `file` is a path or a `file:` URL; the message shows it from the project
+ *   folder (e.g. `understanding/vocabulary/needs.yaml`), a file elsewhere by its full path.
+ * - `parseYaml(text, schema, where)` does the same for text already in hand.
+ * - `checkYaml` / `checkYamlFile` return the problems instead of throwing, for loaders that
+ *   report every problem of many files at once (the knowledge base).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { issueLines, type IssueOptions } from './zod-issues.js';
 
 export class DataFileError extends Error {
   override name = 'DataFileError';
 }
 
-/** The file as people know it: from the first project folder in its path. */
-function shown(file: string): string {
-  return file.replace(/^.*?\/((understanding|triage|knowledge|handover|tests|bench)\/)/, '$1');
+/** How problems are worded: `ids` names list items by their `id` ("categories[0] (id "suicide")"). */
+export type YamlOptions = Pick<IssueOptions, 'root'> & { readonly ids?: boolean };
+
+/** Each problem is "where: field: message" (or "where: cannot read: …"). */
+export type Checked<T> = { ok: true; data: T } | { ok: false; problems: string[] };
+
+const PROJECT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The file as people know it: from the project folder when it is inside it, else as given. */
+export function shownPath(file: string | URL): string {
+  const path = typeof file === 'string' ? file : fileURLToPath(file);
+  return path.startsWith(PROJECT) ? path.slice(PROJECT.length) : path;
 }
 
-export function loadYaml<S extends z.ZodTypeAny>(file: string | URL, schema: S): z.output<S> {
-  const path = typeof file === 'string' ? file : fileURLToPath(file);
-  const where = shown(path);
+type Found<T> = { ok: true; data: T } | { ok: false; where: string; lines: string[] };
+
+function check<S extends z.ZodTypeAny>(text: string, schema: S, where: string, options: YamlOptions): Found<z.output<S>> {
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    raw = parse(text);
   } catch (error) {
-    throw new DataFileError(`${where}: cannot read: ${(error as Error).message}`);
+    return { ok: false, where, lines: [`cannot read: ${firstLine(error)}`] };
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new DataFileError(`${where}: ${problems.join('; ')}`);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, where, lines: issueLines(parsed.error, { root: options.root, raw: options.ids ? raw : undefined }) };
+}
+
+function checkFile<S extends z.ZodTypeAny>(file: string | URL, schema: S, options: YamlOptions): Found<z.output<S>> {
+  const where = shownPath(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { ok: false, where, lines: [`cannot read: ${firstLine(error)}`] };
   }
-  return parsed.data;
+  return check(text, schema, where, options);
+}
+
+const firstLine = (error: unknown): string => (error as Error).message.split('\n')[0]!;
+
+const asChecked = <T>(found: Found<T>): Checked<T> =>
+  found.ok ? found : { ok: false, problems: found.lines.map((line) => `${found.where}: ${line}`) };
+
+function orThrow<T>(found: Found<T>): T {
+  if (found.ok) return found.data;
+  throw new DataFileError(`${found.where}: ${found.lines.join('; ')}`);
+}
+
+/** Parses YAML text and checks it; problems name `where` and the field. */
+export function checkYaml<S extends z.ZodTypeAny>(text: string, schema: S, where: string, options: YamlOptions = {}): Checked<z.output<S>> {
+  return asChecked(check(text, schema, where, options));
+}
+
+/** Reads and checks one file; a file that cannot be read is a problem, not an exception. */
+export function checkYamlFile<S extends z.ZodTypeAny>(file: string | URL, schema: S, options: YamlOptions = {}): Checked<z.output<S>> {
+  return asChecked(checkFile(file, schema, options));
+}
+
+export function loadYaml<S extends z.ZodTypeAny>(file: string | URL, schema: S, options: YamlOptions = {}): z.output<S> {
+  return orThrow(checkFile(file, schema, options));
+}
+
+export function parseYaml<S extends z.ZodTypeAny>(text: string, schema: S, where: string, options: YamlOptions = {}): z.output<S> {
+  return orThrow(check(text, schema, where, options));
 }

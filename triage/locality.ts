@@ -2,8 +2,8 @@
  * Where does the family live? Resolves a postcode and/or town to one of Dorset Council's
  * localities, to another council (out of area), or says plainly that we cannot tell yet.
  *
- * The data is `triage/localities.yaml` (editable; the service confirms names and boundaries).
- * It is checked with zod when first used; mistakes throw an error naming the file and entry.
+ * The data is `triage/localities.yaml` (editable; the service confirms names and boundaries),
+ * loaded and checked by locality-data.ts.
  *
  * Rules of thumb:
  * - A postcode is read leniently: lower case, no space, a district only ("dt4") or a full
@@ -17,67 +17,10 @@
  * - `ambiguous` and `unknown` carry a plain-English `reason` and the question to `ask`;
  *   `shouldAskForTown` tells the conversation to ask it.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { editDistance as distance } from '../text/edit-distance.js';
+import { localityById, localityData, normaliseTown, type DorsetLocality, type LocalityData } from './locality-data.js';
 
-const DEFAULT_PATH = new URL('./localities.yaml', import.meta.url);
-
-const PlaceId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case words joined by hyphens');
-const DistrictCode = z.string().regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'must be a postcode district such as DT4 or BH16');
-const AreaCode = z.string().regex(/^[A-Z]{1,2}$/, 'must be postcode area letters such as TA');
-
-const LocalitiesFile = z
-  .object({
-    localities: z
-      .array(
-        z
-          .object({ id: PlaceId, name: z.string().min(3), towns: z.array(z.string().min(2)).min(1) })
-          .strict(),
-      )
-      .min(1),
-    safeguarding: z.object({ id: PlaceId, name: z.string().min(3) }).strict(),
-    outOfArea: z.array(
-      z
-        .object({
-          id: PlaceId,
-          council: z.string().min(3),
-          /** An id from knowledge/contacts.yaml, or null. Never a phone number or address. */
-          contact: PlaceId.nullable(),
-          whereToGo: z.string().min(20),
-          towns: z.array(z.string().min(2)).default([]),
-        })
-        .strict(),
-    ),
-    districts: z.record(DistrictCode, z.union([PlaceId, z.array(PlaceId).min(2)])),
-    areas: z.record(AreaCode, PlaceId).default({}),
-  })
-  .strict();
-
-export interface DorsetLocality {
-  id: string;
-  name: string;
-}
-
-export interface OutOfAreaCouncil {
-  id: string;
-  council: string;
-  contact: string | null;
-  whereToGo: string;
-}
-
-export interface LocalityData {
-  /** The locality teams, then the safeguarding queue (a queue with no towns). */
-  localities: DorsetLocality[];
-  /** The queue for handovers raised by a safety worry (`safeguarding` in localities.yaml). */
-  safeguarding: DorsetLocality;
-  councils: OutOfAreaCouncil[];
-  /** Normalised town name -> place ids (locality or council). */
-  towns: Map<string, { name: string; place: string }>;
-  districts: Map<string, string[]>;
-  areas: Map<string, string>;
-}
+export * from './locality-data.js';
 
 export interface LocalityInput {
   postcode?: string | undefined;
@@ -114,22 +57,6 @@ export type LocalityResolution =
       candidates: string[];
     };
 
-export class LocalityDataError extends Error {
-  override name = 'LocalityDataError';
-}
-
-/** Lower case, "&" -> "and", "saint" -> "st", punctuation to spaces, spaces collapsed. */
-export function normaliseTown(raw: string): string {
-  return raw
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/['’.]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/\bsaint\b/g, 'st')
-    .trim()
-    .replace(/\s+/g, ' ');
-}
-
 /**
  * The postcode district (outward code) of a postcode, or null when it cannot be read.
  * Accepts "DT4 7AB", "dt47ab", "dt4", " DT11 ", "DT11AB" (→ DT1) and "DT111AB" (→ DT11).
@@ -145,87 +72,14 @@ export function postcodeDistrict(raw: string): string | null {
   return district.test(compact) ? compact : null;
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps). */
+/** How far apart two town names are: a swap of neighbouring letters counts as one typo. */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
+  return distance(a, b, { transpositions: true });
 }
 
 /** How many typos we forgive: none for short names (Wool/Pool), 1 up to 7 letters, then 2. */
 function typoAllowance(length: number): number {
   return length <= 4 ? 0 : length <= 7 ? 1 : 2;
-}
-
-export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData {
-  const file = typeof path === 'string' ? path : fileURLToPath(path);
-  const where = file.replace(/^.*?(triage\/)/, '$1');
-  const fail = (what: string): never => {
-    throw new LocalityDataError(`${where}: ${what}`);
-  };
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    fail(`cannot read: ${(error as Error).message}`);
-  }
-  const parsed = LocalitiesFile.safeParse(raw);
-  if (!parsed.success) {
-    fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  }
-  const data = parsed.data!;
-  const placeIds = new Set<string>();
-  for (const id of [...data.localities.map((l) => l.id), data.safeguarding.id, ...data.outOfArea.map((c) => c.id)]) {
-    if (placeIds.has(id)) fail(`place id '${id}' is used twice`);
-    placeIds.add(id);
-  }
-  const towns = new Map<string, { name: string; place: string }>();
-  const addTown = (name: string, place: string, owner: string): void => {
-    const key = normaliseTown(name);
-    const earlier = towns.get(key);
-    if (earlier && earlier.place !== place) fail(`${owner}: town '${name}' is also listed under '${earlier.place}'`);
-    towns.set(key, { name, place });
-  };
-  for (const l of data.localities) {
-    addTown(l.name, l.id, `localities.${l.id}`);
-    for (const t of l.towns) addTown(t, l.id, `localities.${l.id}`);
-  }
-  for (const c of data.outOfArea) for (const t of c.towns) addTown(t, c.id, `outOfArea.${c.id}`);
-  const districts = new Map<string, string[]>();
-  for (const [code, value] of Object.entries(data.districts)) {
-    const places = Array.isArray(value) ? value : [value];
-    for (const p of places) if (!placeIds.has(p)) fail(`districts.${code}: unknown place '${p}'`);
-    districts.set(code, places);
-  }
-  const areas = new Map<string, string>();
-  for (const [code, place] of Object.entries(data.areas)) {
-    if (!placeIds.has(place)) fail(`areas.${code}: unknown place '${place}'`);
-    areas.set(code, place);
-  }
-  return {
-    localities: [...data.localities.map(({ id, name }) => ({ id, name })), data.safeguarding],
-    safeguarding: data.safeguarding,
-    councils: data.outOfArea.map(({ id, council, contact, whereToGo }) => ({ id, council, contact, whereToGo })),
-    towns,
-    districts,
-    areas,
-  };
-}
-
-let cached: LocalityData | undefined;
-/** The default data, loaded once. */
-export function localityData(): LocalityData {
-  cached ??= loadLocalities();
-  return cached;
 }
 
 interface Evidence {
@@ -297,7 +151,7 @@ function lookUpTown(data: LocalityData, town: string): Lookup {
 }
 
 function placeName(data: LocalityData, id: string): string {
-  return data.localities.find((l) => l.id === id)?.name ?? data.councils.find((c) => c.id === id)?.council ?? id;
+  return localityById(id, data)?.name ?? data.councils.find((c) => c.id === id)?.council ?? id;
 }
 
 function listNames(names: string[], conjunction = 'and'): string {
@@ -314,7 +168,7 @@ export function resolveLocality(input: LocalityInput, data: LocalityData = local
   const district = postcode?.district ?? null;
 
   const resolved = (place: string): LocalityResolution => {
-    const locality = data.localities.find((l) => l.id === place);
+    const locality = localityById(place, data);
     if (locality) return { status: 'dorset', locality: { ...locality }, district };
     const c = data.councils.find((x) => x.id === place)!;
     return { status: 'out-of-area', council: c.council, councilId: c.id, contact: c.contact, whereToGo: c.whereToGo, district };

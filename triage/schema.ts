@@ -68,6 +68,9 @@ export type RouteId = z.infer<typeof RouteId>;
 export const Urgency = z.enum(['immediate', 'priority', 'routine']);
 export type Urgency = z.infer<typeof Urgency>;
 
+/** How an urgency is written for staff (cards, the staff pages, insight tables). */
+export const URGENCY_LABELS: Record<Urgency, string> = { immediate: 'Immediate', priority: 'Priority', routine: 'Routine' };
+
 export const RouteResult = z.object({ id: RouteId, reasons: z.array(z.string().min(1)).min(1) }).strict();
 export type RouteResult = z.infer<typeof RouteResult>;
 

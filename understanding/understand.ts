@@ -13,8 +13,7 @@
  * (EHCP yes: has-plan; diagnosis yes: diagnosed; specialist advice yes: true; SEN support
  * yes: established, unless it says "just" or "started").
  */
-import type { Diagnosis, EhcpStatus, Need, Requester, SenSupport, Setting } from '../triage/schema.js';
-import type { z } from 'zod';
+import type { Need, TriageCase } from '../triage/schema.js';
 import { findAge } from './age.js';
 import { best, cancelled, findAll, wordsPattern } from './match.js';
 import { findPlace } from './place.js';
@@ -22,29 +21,21 @@ import { yesOrNo } from './recognizers.js';
 import { matches, Message, type Span } from './text.js';
 import { vocabulary as defaultVocabulary, type FactVocabulary, type Vocabulary } from './vocabulary.js';
 
-export type FactName = 'requester' | 'childAge' | 'setting' | 'place' | 'needs' | 'senSupport' | 'externalAdvice' | 'ehcp' | 'diagnosis';
+/** The TriageCase facts a message can give, each optional; an age is a number once found. */
+type UnderstoodFacts = { [K in Exclude<keyof TriageCase, 'concern' | 'safetyConcern'>]?: K extends 'childAge' ? number : Exclude<TriageCase[K], undefined> };
+
+/** A fact as the understander names it: town and postcode are one fact, the place. */
+export type FactName = Exclude<keyof UnderstoodFacts, 'town' | 'postcode'> | 'place';
 
 export type Understood = {
-  facts: {
-    requester?: Requester;
-    childAge?: number;
-    setting?: Setting;
-    town?: string;
-    postcode?: string;
-    needs?: Need[];
-    senSupport?: z.infer<typeof SenSupport>;
-    externalAdvice?: boolean;
-    ehcp?: z.infer<typeof EhcpStatus>;
-    diagnosis?: z.infer<typeof Diagnosis>;
-  };
+  facts: UnderstoodFacts;
   /** For each fact found, the words in the message that gave it (for "here's what I have" and corrections). */
   sources: Partial<Record<FactName, string>>;
 };
 
 export type UnderstandOptions = { step?: FactName | 'safety' | 'confirm'; vocabulary?: Vocabulary };
 
-type YesNoFact = 'senSupport' | 'externalAdvice' | 'ehcp' | 'diagnosis';
-const YES_NO_FACTS: readonly FactName[] = ['senSupport', 'externalAdvice', 'ehcp', 'diagnosis'];
+const YES_NO_FACTS = ['senSupport', 'externalAdvice', 'ehcp', 'diagnosis'] as const satisfies readonly FactName[];
 
 type Replies = { yes: RegExp; no: RegExp; unsure: RegExp };
 const replyCache = new WeakMap<Vocabulary['answers'], Replies>();
@@ -84,7 +75,7 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
   const phraseFact = <V>(name: FactName, fact: FactVocabulary<V>): { value: V; span: Span } | undefined => {
     const hit = best(findAll(message, fact, v, step === name));
     if (hit) return hit;
-    if (step === name && YES_NO_FACTS.includes(name)) {
+    if (step === name && (YES_NO_FACTS as readonly FactName[]).includes(name)) {
       const reply = yesNo(message, v);
       const value = reply ? (reply.value ? fact.yes : fact.no) : undefined;
       if (reply && value !== undefined) return { value, span: reply.span };
@@ -118,7 +109,7 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
     sources.needs = needs.sources.join(', ');
   }
 
-  for (const name of YES_NO_FACTS as YesNoFact[]) {
+  for (const name of YES_NO_FACTS) {
     const hit = phraseFact(name, v[name] as FactVocabulary<unknown>);
     if (hit) set(name, name, hit.value as never, hit.span);
   }

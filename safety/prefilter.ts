@@ -1,0 +1,229 @@
+/**
+ * The safety check's speed-up: which patterns can be skipped for a message, and the
+ * Aho-Corasick `Scanner` that finds the literals in one pass.
+ *
+ * Running ~150 regular expressions on every message is the main cost. At load time we work out,
+ * from each compiled regex, sets of literal strings such that every possible match contains at
+ * least one string of each set (as RE2's prefilter does). If the message contains no string of
+ * some set, the regex cannot match and is skipped. This only ever skips a pattern that could not
+ * have matched, so it never changes an answer (a test checks this on every data line and on
+ * random text). Anything the analysis does not understand counts as "no requirement".
+ */
+
+type Node =
+  | { t: 'lit'; c: string }
+  | { t: 'any' } // a class, escape or dot: one unknown character
+  | { t: 'zero' } // anchors, \b, lookarounds: match no characters
+  | { t: 'seq'; items: Node[] }
+  | { t: 'alt'; alts: Node[] }
+  | { t: 'rep'; node: Node; min: number };
+
+function parseRegex(src: string): Node {
+  let i = 0;
+  const parseAlt = (): Node => {
+    const alts: Node[] = [parseSeq()];
+    while (src[i] === '|') {
+      i++;
+      alts.push(parseSeq());
+    }
+    return alts.length === 1 ? alts[0]! : { t: 'alt', alts };
+  };
+  const parseSeq = (): Node => {
+    const items: Node[] = [];
+    while (i < src.length && src[i] !== '|' && src[i] !== ')') {
+      let atom = parseAtom();
+      for (;;) {
+        const q = src[i];
+        let min = -1;
+        if (q === '?' || q === '*') min = 0;
+        else if (q === '+') min = 1;
+        else if (q === '{') {
+          const m = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));
+          if (!m) break;
+          min = Number(m[1]);
+          i += m[0].length - 1;
+        } else break;
+        i++;
+        if (src[i] === '?') i++;
+        atom = { t: 'rep', node: atom, min };
+      }
+      items.push(atom);
+    }
+    return { t: 'seq', items };
+  };
+  const parseAtom = (): Node => {
+    const ch = src[i]!;
+    if (ch === '(') {
+      i++;
+      let zero = false;
+      if (src[i] === '?') {
+        if (src[i + 1] === ':') i += 2;
+        else if (src[i + 1] === '=' || src[i + 1] === '!') (i += 2), (zero = true);
+        else if (src[i + 1] === '<' && (src[i + 2] === '=' || src[i + 2] === '!')) (i += 3), (zero = true);
+        else throw new Error('unsupported group');
+      }
+      const inner = parseAlt();
+      if (src[i] !== ')') throw new Error('unbalanced');
+      i++;
+      return zero ? { t: 'zero' } : inner;
+    }
+    if (ch === '[') {
+      i++;
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+      i++;
+      return { t: 'any' };
+    }
+    if (ch === '\\') {
+      const e = src[i + 1]!;
+      i += 2;
+      if (e === 'b' || e === 'B') return { t: 'zero' };
+      if (/[a-zA-Z0-9]/.test(e)) return { t: 'any' };
+      return { t: 'lit', c: e };
+    }
+    i++;
+    if (ch === '^' || ch === '$') return { t: 'zero' };
+    if (ch === '.') return { t: 'any' };
+    return { t: 'lit', c: ch };
+  };
+  const node = parseAlt();
+  if (i !== src.length) throw new Error('trailing input');
+  return node;
+}
+
+type Req = string[] | null; // one of these strings must occur; null: nothing known
+const cost = (r: string[]): number => r.reduce((s, x) => s + (x.length < 3 ? 50 : x.length < 4 ? 4 : 1), 0);
+const best = (rs: string[][]): Req => (rs.length === 0 ? null : rs.reduce((a, b) => (cost(b) < cost(a) ? b : a)));
+
+/** All requirement sets a match of `n` must meet (a conjunction), best first. */
+function reqs(n: Node): string[][] {
+  switch (n.t) {
+    case 'lit':
+      return [[n.c]];
+    case 'any':
+    case 'zero':
+      return [];
+    case 'rep':
+      return n.min >= 1 ? reqs(n.node) : [];
+    case 'alt': {
+      const union: string[] = [];
+      for (const a of n.alts) {
+        const r = best(reqs(a));
+        if (!r) return [];
+        union.push(...r);
+      }
+      return [[...new Set(union)]];
+    }
+    case 'seq': {
+      const out: string[][] = [];
+      let run = ''; // adjacent literal characters form one string
+      const flush = () => {
+        if (run) out.push([run]);
+        run = '';
+      };
+      for (const item of n.items) {
+        if (item.t === 'lit') run += item.c;
+        else if (item.t === 'zero') continue;
+        else {
+          flush();
+          out.push(...reqs(item));
+        }
+      }
+      flush();
+      return out;
+    }
+  }
+}
+
+export function prefilterFor(source: string): string[][] | null {
+  let sets: string[][];
+  try {
+    sets = reqs(parseRegex(source));
+  } catch {
+    return null;
+  }
+  const useful = sets.filter((r) => cost(r) < 60).sort((a, b) => cost(a) - cost(b));
+  return useful.length > 0 ? useful.slice(0, 2) : null;
+}
+
+/**
+ * Aho-Corasick automaton over all prefilter literals: one pass over the message marks every
+ * literal that occurs in it. Text and literals use the alphabet a-z, 0-9 and space; a literal
+ * with any other character can never occur in normalised text and is never marked.
+ */
+export class Scanner {
+  private readonly goto: Int32Array; // state * 37 + symbol -> state
+  private readonly out: Int32Array[]; // literal ids ending at each state (after failure links)
+  private readonly seen: Uint32Array; // seen[id] === stamp: literal occurs in the current text
+  private stamp = 0;
+
+  constructor(literals: readonly string[]) {
+    const A = 37;
+    const sym = (c: number) => (c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
+    const trie: number[][] = [new Array<number>(A).fill(-1)];
+    const outs: number[][] = [[]];
+    literals.forEach((lit, id) => {
+      let st = 0;
+      for (let k = 0; k < lit.length; k++) {
+        const x = sym(lit.charCodeAt(k));
+        if (x < 0) return; // cannot occur in normalised text
+        if (trie[st]![x]! < 0) {
+          trie[st]![x] = trie.length;
+          trie.push(new Array<number>(A).fill(-1));
+          outs.push([]);
+        }
+        st = trie[st]![x]!;
+      }
+      outs[st]!.push(id);
+    });
+    const fail = new Array<number>(trie.length).fill(0);
+    const queue: number[] = [];
+    for (let x = 0; x < A; x++) {
+      const nx = trie[0]![x]!;
+      if (nx < 0) trie[0]![x] = 0;
+      else queue.push(nx);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const st = queue[head]!;
+      outs[st]!.push(...outs[fail[st]!]!);
+      for (let x = 0; x < A; x++) {
+        const nx = trie[st]![x]!;
+        if (nx < 0) trie[st]![x] = trie[fail[st]!]![x]!;
+        else {
+          fail[nx] = trie[fail[st]!]![x]!;
+          queue.push(nx);
+        }
+      }
+    }
+    this.goto = Int32Array.from(trie.flat());
+    this.out = outs.map((o) => Int32Array.from(new Set(o)));
+    this.seen = new Uint32Array(literals.length);
+  }
+
+  /** Mark the literals in `text`; returns the stamp to test with `has`. */
+  scan(text: string): number {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const { goto, out, seen, stamp } = this;
+    let st = 0;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      const x = c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1;
+      if (x < 0) {
+        st = 0;
+        continue;
+      }
+      st = goto[st * 37 + x]!;
+      const o = out[st]!;
+      for (let j = 0; j < o.length; j++) seen[o[j]!] = stamp;
+    }
+    return stamp;
+  }
+
+  /** Does any literal of `set` occur in the text last scanned with `stamp`? */
+  anyOf(set: Int32Array, stamp: number): boolean {
+    for (let j = 0; j < set.length; j++) if (this.seen[set[j]!] === stamp) return true;
+    return false;
+  }
+}
