@@ -14,15 +14,13 @@ import { listHandovers, purgeHandovers } from '../cli/handover-commands.js';
 import { consentForChat, consentStatement, currentConsent, isKnownConsentVersion } from '../handover/consent.js';
 import { backoffDelay } from '../handover/outbox-worker.js';
 import { generateReference } from '../handover/reference.js';
-import { normaliseReference, Reference, REFERENCE_ALPHABET, type StaffPrincipal } from '../handover/schema.js';
+import { normaliseReference, Reference, REFERENCE_ALPHABET } from '../handover/schema.js';
 import { migrate, MIGRATIONS, SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { hashPassword, verifyPasswordHash } from '../handover/staff-accounts.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
+import { DAY, FAST_SCRYPT, northOfficer } from './helpers/contract/context.js';
 import { describeStoreContract, type StoreHarness } from './helpers/store-contract.js';
 
-const DAY = 86_400_000;
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
-const northOfficer: StaffPrincipal = { email: 'officer.north@dorsetcouncil.gov.uk', role: 'officer', localityId: 'north' };
 
 /** A new database file per test; raw SQL on a second connection, as another process would. */
 async function sqliteHarness(): Promise<StoreHarness> {
