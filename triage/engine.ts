@@ -212,6 +212,8 @@ const RuleShape = z
     reason: Reason,
     /** The reason as a professional reads it: about the child and the family, not "you". */
     professionalReason: Reason.optional(),
+    /** The reason as the officer who receives the handover reads it: the facts, never "you". */
+    officerReason: Reason.optional(),
     conditions: z.unknown(),
   })
   .strict()
@@ -231,7 +233,7 @@ const RulesFile = z
     /** Route notes as a professional reads them; a route without one uses its routeNote. */
     professionalRouteNotes: z.record(z.string(), Reason).default({}),
     fallback: z
-      .object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason, professionalReason: Reason.optional() })
+      .object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason, professionalReason: Reason.optional(), officerReason: Reason.optional() })
       .strict(),
     conflicts: z
       .array(
@@ -256,6 +258,8 @@ export interface Rule {
   reason: string;
   /** Shown instead of `reason` when the result is for a professional. */
   professionalReason?: string;
+  /** Shown instead of `reason` to the officer who receives the handover (staff page, `deal handovers show`). */
+  officerReason?: string;
   /** The conditions as written (json-rules-engine format). */
   conditions: Condition;
   test: Test;
@@ -281,7 +285,10 @@ export interface RuleSet {
 export const PARENT_WORDS = /\byour (child|son|daughter|home|council|locality team|health visitor|GP)\b|\byou told us\b|\byou mentioned\b|\byou are (worried|waiting)\b|\bwhere you live\b/i;
 
 /** Who a result is for: reasons for a professional speak about the child and the family. */
-export type TriageAudience = 'family' | 'professional';
+export type TriageAudience = 'family' | 'professional' | 'officer';
+
+/** An officer's reason states facts about the child and family: it never speaks to anyone as "you". */
+export const SPEAKS_TO_READER = /\byou(r|rs|rself)?\b/i;
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -332,6 +339,13 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     if (parent) fail(`${where}: speaks to a parent ("${parent[0]}"); say "the child" or "the family"`);
   };
 
+  /** An officer reason is checked like a professional one, and never says "you". */
+  const checkOfficer = (text: string, where: string): void => {
+    checkProfessional(text, where);
+    const you = SPEAKS_TO_READER.exec(text);
+    if (you) fail(`${where}: speaks to the reader ("${you[0]}"); state the facts about the child and the family`);
+  };
+
   const rules: Rule[] = [];
   data.rules.forEach((entry, index) => {
     const label = isRecord(entry) && typeof entry.id === 'string' ? `rule '${entry.id}'` : `rule #${index + 1}`;
@@ -341,6 +355,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     if (rules.some((x) => x.id === r.id)) fail(`${label}: the id is used twice`);
     checkTemplate(r.reason, `${label}: reason`);
     if (r.professionalReason !== undefined) checkProfessional(r.professionalReason, `${label}: professionalReason`);
+    if (r.officerReason !== undefined) checkOfficer(r.officerReason, `${label}: officerReason`);
     if (!isRecord(r.conditions) || !['all', 'any', 'not'].some((k) => k in (r.conditions as object))) {
       fail(`${label}: conditions must start with all, any or not`);
     }
@@ -364,6 +379,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
   }
   checkTemplate(data.fallback.reason, 'fallback: reason');
   if (data.fallback.professionalReason !== undefined) checkProfessional(data.fallback.professionalReason, 'fallback: professionalReason');
+  if (data.fallback.officerReason !== undefined) checkOfficer(data.fallback.officerReason, 'fallback: officerReason');
 
   // Safety beats everything: these are the invariants that guarantee it.
   const safety = rules.filter((r) => r.route === 'urgent-safeguarding');
@@ -474,7 +490,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience
     whereToGo: locality.status === 'out-of-area' ? locality.whereToGo : '',
     localityReason:
       locality.status === 'ambiguous' || locality.status === 'unknown'
-        ? audience === 'professional'
+        ? audience !== 'family'
           ? locality.professionalReason
           : locality.reason
         : '',
@@ -516,7 +532,9 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
   const c = TriageCase.parse(input);
   const { facts, locality, values } = computeFacts(c, rules, audience);
   const professional = audience === 'professional';
-  const reasonOf = (r: { reason: string; professionalReason?: string }) => (professional && r.professionalReason ? r.professionalReason : r.reason);
+  const officer = audience === 'officer';
+  const reasonOf = (r: { reason: string; professionalReason?: string; officerReason?: string }) =>
+    (officer ? (r.officerReason ?? r.professionalReason) : professional ? r.professionalReason : undefined) ?? r.reason;
   const matched = rules.rules.filter((r) => r.test(facts));
 
   // Conflicts look at the routes present before any removal.
@@ -559,7 +577,8 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
   const routes = order.map(({ route }) => {
     const reasons = [...byRoute.get(route)!.reasons];
     if (route === primary) reasons.push(...modifierReasons);
-    const note = (professional ? rules.professionalRouteNotes[route] : undefined) ?? rules.routeNotes[route];
+    // Route notes are advice to the reader; the officer's view keeps to the facts.
+    const note = officer ? undefined : ((professional ? rules.professionalRouteNotes[route] : undefined) ?? rules.routeNotes[route]);
     if (note) reasons.push(render(note, values));
     return { id: route, reasons: [...new Set(reasons.filter((x) => x.length > 0))] };
   });
@@ -580,6 +599,15 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
  */
 export function triage(input: TriageCase, audience: TriageAudience = 'family'): TriageResult {
   return explainTriage(input, ruleSet(), audience).result;
+}
+
+/**
+ * `result` (as the family saw it, perhaps escalated by a safety alarm) with each route's reasons
+ * as the officer who receives the handover reads them: facts about the child and family, no "you".
+ */
+export function forOfficer(result: TriageResult, input: TriageCase): TriageResult {
+  const officer = new Map(explainTriage(input, ruleSet(), 'officer').result.routes.map((r) => [r.id, r.reasons]));
+  return { ...result, routes: result.routes.map((r) => ({ ...r, reasons: officer.get(r.id) ?? r.reasons })) };
 }
 
 // ---------------------------------------------------------------------------------------
