@@ -146,4 +146,5 @@ const inFlow = benchSafetyInFlow(here('./data/inflow-answers-1.jsonl'), kb.artic
 console.log(`\nSafety on answers inside the conversation (${inFlow.ordinary} ordinary answers, ${inFlow.risk} answers that disclose risk, written blind)`);
 console.log(`  judged as answers (what the front door does):   hard alarms ${pct(inFlow.asAnswer.hard)}, check-ins ${pct(inFlow.asAnswer.checkins)}, risk caught ${pct(inFlow.asAnswer.recall)}`);
 console.log(`  judged as first messages (before 2026-12-01):    hard alarms ${pct(inFlow.asMessage.hard)}, check-ins ${pct(inFlow.asMessage.checkins)}, risk caught ${pct(inFlow.asMessage.recall)}`);
-console.log(`  family questions (${inFlow.questions} the patterns pass or flag): hard alarms ${pct(inFlow.questionsHard)}, check-ins ${pct(inFlow.questionsCheckins)}`);
+console.log(`  family questions without risk (${inFlow.questions}): hard alarms ${pct(inFlow.questionsHard)}, check-ins ${pct(inFlow.questionsCheckins)}`);
+console.log(`  family questions labelled as a real risk (${inFlow.labelledRisk}): hard alarm ${pct(inFlow.labelledRiskHard)}`);

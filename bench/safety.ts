@@ -95,15 +95,19 @@ export type SafetyInFlow = {
   asAnswer: { hard: number; checkins: number; recall: number };
   /** The same answers judged as if each were a first message (as before 2026-12-01). */
   asMessage: { hard: number; checkins: number; recall: number };
+  /** Family questions without a risk label, and how many of them got a hard alarm or a check-in. */
   questions: number;
   questionsHard: number;
   questionsCheckins: number;
+  /** Family questions labelled by hand as a real risk (`"risk"` in the data), and how many got a hard alarm. */
+  labelledRisk: number;
+  labelledRiskHard: number;
 };
 
 /**
  * Safety on answers inside the conversation ("im his mum", "she is 7"): hard alarms and check-ins
  * on ordinary answers, and how many answers that disclose risk get either. `answersFile` is JSONL
- * `{step, text, risk}`; `questionFiles` are JSONL `{q}` of family questions (first messages).
+ * `{step, text, risk}`; `questionFiles` are JSONL `{q, risk?}` of family questions (first messages); those with `risk` are real risks.
  */
 export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly string[], questionFiles: readonly string[]): SafetyInFlow {
   const net = defaultSafetyNet(moreOrdinary);
@@ -121,9 +125,14 @@ export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly st
       recall: r.filter((c) => c.flagged || c.possibleRisk).length / r.length,
     };
   };
-  const questions = questionFiles.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
+  const all = questionFiles.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { q: string; risk?: string }));
+  // A question labelled as a real risk is counted apart: an alarm on it is right, not a false alarm.
+  const questions = all.filter((x) => !x.risk).map((x) => x.q);
+  const labelled = all.filter((x) => x.risk).map((x) => x.q);
   const asked = questions.map((q) => check(q));
   return {
+    labelledRisk: labelled.length,
+    labelledRiskHard: labelled.filter((q) => check(q).flagged).length / Math.max(1, labelled.length),
     ordinary: ordinary.length,
     risk: risk.length,
     asAnswer: judge(true),

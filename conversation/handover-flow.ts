@@ -9,6 +9,7 @@ import type { ConversationHandoverRequest } from '../handover/from-conversation.
 import { type HandoverStory, validate } from '../handover/schema.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { TriageResult } from '../triage/schema.js';
+import { forOfficer } from '../triage/engine.js';
 import { contactLine, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
@@ -292,7 +293,8 @@ export class HandoverFlow implements Flow {
         child: contact.child || null,
         childAge: triageCase.childAge,
         setting: state.triage.setting ?? null,
-        result,
+        // The officer reads the reasons as facts about the child and family, not as advice to "you".
+        result: forOfficer(result, { ...triageCase, safetyConcern: triageCase.safetyConcern || state.alarm?.kind === 'risk-of-harm' }),
         consentVersion: this.deps.consent().version,
         consentAt: state.consentAt,
         // Questions they typed are part of the chat: they go only with the chat, if they agreed.

@@ -10,7 +10,13 @@ import type { SearchAnswer } from './search.js';
 import { formatIssues } from '../text/zod-issues.js';
 
 export const EvalQuestion = z
-  .object({ q: z.string().min(1), expect: z.array(z.string()).min(1).optional(), noArticle: z.literal(true).optional() })
+  .object({
+    q: z.string().min(1),
+    expect: z.array(z.string()).min(1).optional(),
+    noArticle: z.literal(true).optional(),
+    /** A real risk the safety check should raise (labelled by hand; the safety bench counts it as risk, not a false alarm). */
+    risk: z.enum(['risk-of-harm', 'needs-a-person']).optional(),
+  })
   .strict()
   .refine((e) => !(e.expect && e.noArticle), 'a question with `expect` cannot also have `noArticle`');
 export type EvalQuestion = z.infer<typeof EvalQuestion>;

@@ -72,5 +72,9 @@ describe('the handover carries the family story', () => {
     expect(shown).toContain('he comes home in tears most days');
     // Codes are for machines: the officer reads words.
     expect(shown).not.toMatch(/mainstream-school|cognition-learning/);
+    // The reasons are written for the officer, as facts: never "You told us..." and never twice.
+    const suggested = shown.slice(shown.indexOf('What the chat suggested'), shown.indexOf('Questions they asked'));
+    expect(suggested).toMatch(/No SEN support is in place yet/);
+    expect(suggested).not.toMatch(/\byou(r)?\b/i);
   });
 });

@@ -56,6 +56,32 @@ describe('the second net on wording it has not seen', () => {
   });
 });
 
+describe('hard alarms on the family and forum question sets', () => {
+  const questions = [1, 2, 3, 4, 5]
+    .map((n) => `family-questions-${n}`)
+    .concat(['forum-questions-1'])
+    .flatMap((name) =>
+      readFileSync(new URL(`../bench/data/${name}.jsonl`, import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as { q: string; risk?: 'risk-of-harm' | 'needs-a-person' }),
+    );
+
+  it('raise a hard alarm on at most 0.5 % of the questions without a real risk', () => {
+    const ordinary = questions.filter((x) => !x.risk);
+    expect(ordinary.length).toBeGreaterThanOrEqual(450);
+    const alarmed = ordinary.filter((x) => checkSafety(x.q).flagged).map((x) => x.q);
+    expect(alarmed.length / ordinary.length, alarmed.join('\n')).toBeLessThanOrEqual(0.005);
+  });
+
+  it('raise the labelled kind of alarm on every question labelled by hand as a real risk', () => {
+    const labelled = questions.filter((x) => x.risk);
+    expect(labelled.length).toBeGreaterThanOrEqual(25);
+    const wrong = labelled.filter((x) => checkSafety(x.q).kind !== x.risk).map((x) => `${x.risk}: ${x.q}`);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('patterns and net together, as the server checks every message', () => {
   it('flag every line of the sets the patterns were not extended for', () => {
     const lines = [SAFETY_DATA.risk, SAFETY_DATA.needsPerson].flatMap((file) => readSafetyExamples(file).filter((l) => l.netOnly));

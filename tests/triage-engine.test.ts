@@ -459,6 +459,34 @@ describe('the evaluator agrees with json-rules-engine', () => {
   });
 });
 
+describe('reasons for the officer who receives the handover (issue 11)', () => {
+  it('every rule and the fallback have an officer reason that states facts and never says "you"', async () => {
+    const { ruleSet, SPEAKS_TO_READER } = await import('../triage/engine.js');
+    const rules = ruleSet();
+    for (const r of [...rules.rules, rules.fallback]) {
+      expect(r.officerReason, 'id' in r ? String(r.id) : 'fallback').toBeDefined();
+      expect(SPEAKS_TO_READER.test(r.officerReason!), r.officerReason).toBe(false);
+    }
+  });
+
+  it('forOfficer keeps the family result (routes, urgency, locality) and rewrites only the reasons', async () => {
+    const { forOfficer, triage } = await import('../triage/engine.js');
+    const c: TriageCase = {
+      requester: 'parent', childAge: 9, setting: 'mainstream-school', town: 'Weymouth', needs: ['communication-interaction'],
+      concern: 'the school keep sending him home at lunchtime', senSupport: 'none', externalAdvice: false, ehcp: 'none', diagnosis: 'diagnosed', safetyConcern: false,
+    };
+    const family = triage(c);
+    const officer = forOfficer({ ...family, urgency: 'immediate' }, c);
+    expect(officer.routes.map((r) => r.id)).toEqual(family.routes.map((r) => r.id));
+    expect(officer.urgency).toBe('immediate');
+    expect(family.routes.flatMap((r) => r.reasons).join(' ')).toMatch(/\byou\b/i);
+    const reasons = officer.routes.flatMap((r) => r.reasons);
+    expect(reasons.join(' ')).not.toMatch(/\byou(r)?\b/i);
+    expect(reasons).toContain("The family's words mention a suspension, exclusion or being sent home from school.");
+    expect(new Set(reasons).size).toBe(reasons.length);
+  });
+});
+
 describe('reasons for a professional (issue 19)', () => {
   it('every rule, route note and the fallback that speaks to a parent has a professional reason, and professional results never say "your child"', async () => {
     const { ruleSet, PARENT_WORDS } = await import('../triage/engine.js');

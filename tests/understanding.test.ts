@@ -192,7 +192,7 @@ describe('a rich first message', () => {
     expect(u.sources).toEqual({
       requester: "I'm his nan",
       childAge: "He's 9",
-      setting: 'year 4',
+      setting: 'year 4 at a primary',
       place: 'Weymouth',
       needs: 'reading',
       senSupport: "won't put anything in place",

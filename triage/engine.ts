@@ -32,6 +32,7 @@ export { OPERATORS, type Condition, type Operator } from './conditions.js';
 export {
   loadRules,
   PARENT_WORDS,
+  SPEAKS_TO_READER,
   ruleSet,
   TEMPLATE_VALUES,
   type Conflict,
@@ -75,7 +76,9 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
   const c = TriageCase.parse(input);
   const { facts, locality, values } = computeFacts(c, rules, audience);
   const professional = audience === 'professional';
-  const reasonOf = (r: { reason: string; professionalReason?: string }) => (professional && r.professionalReason ? r.professionalReason : r.reason);
+  const officer = audience === 'officer';
+  const reasonOf = (r: { reason: string; professionalReason?: string; officerReason?: string }) =>
+    (officer ? (r.officerReason ?? r.professionalReason) : professional ? r.professionalReason : undefined) ?? r.reason;
   const matched = rules.rules.filter((r) => r.test(facts));
 
   // Conflicts look at the routes present before any removal.
@@ -118,7 +121,8 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
   const routes = order.map(({ route }) => {
     const reasons = [...byRoute.get(route)!.reasons];
     if (route === primary) reasons.push(...modifierReasons);
-    const note = (professional ? rules.professionalRouteNotes[route] : undefined) ?? rules.routeNotes[route];
+    // Route notes are advice to the reader; the officer's view keeps to the facts.
+    const note = officer ? undefined : ((professional ? rules.professionalRouteNotes[route] : undefined) ?? rules.routeNotes[route]);
     if (note) reasons.push(render(note, values));
     return { id: route, reasons: [...new Set(reasons.filter((x) => x.length > 0))] };
   });
@@ -139,4 +143,13 @@ export function explainTriage(input: TriageCase, rules: RuleSet = ruleSet(), aud
  */
 export function triage(input: TriageCase, audience: TriageAudience = 'family'): TriageResult {
   return explainTriage(input, ruleSet(), audience).result;
+}
+
+/**
+ * `result` (as the family saw it, perhaps escalated by a safety alarm) with each route's reasons
+ * as the officer who receives the handover reads them: facts about the child and family, no "you".
+ */
+export function forOfficer(result: TriageResult, input: TriageCase): TriageResult {
+  const officer = new Map(explainTriage(input, ruleSet(), 'officer').result.routes.map((r) => [r.id, r.reasons]));
+  return { ...result, routes: result.routes.map((r) => ({ ...r, reasons: officer.get(r.id) ?? r.reasons })) };
 }

@@ -84,7 +84,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience
     whereToGo: locality.status === 'out-of-area' ? locality.whereToGo : '',
     localityReason:
       locality.status === 'ambiguous' || locality.status === 'unknown'
-        ? audience === 'professional'
+        ? audience !== 'family'
           ? locality.professionalReason
           : locality.reason
         : '',

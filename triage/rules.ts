@@ -32,6 +32,8 @@ const RuleShape = z
     reason: Reason,
     /** The reason as a professional reads it: about the child and the family, not "you". */
     professionalReason: Reason.optional(),
+    /** The reason as the officer who receives the handover reads it: the facts, never "you". */
+    officerReason: Reason.optional(),
     conditions: z.unknown(),
   })
   .strict()
@@ -51,7 +53,7 @@ const RulesFile = z
     /** Route notes as a professional reads them; a route without one uses its routeNote. */
     professionalRouteNotes: z.record(z.string(), Reason).default({}),
     fallback: z
-      .object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason, professionalReason: Reason.optional() })
+      .object({ route: RouteId, urgency: Urgency, handover: z.boolean(), reason: Reason, professionalReason: Reason.optional(), officerReason: Reason.optional() })
       .strict(),
     conflicts: z
       .array(
@@ -76,6 +78,8 @@ export interface Rule {
   reason: string;
   /** Shown instead of `reason` when the result is for a professional. */
   professionalReason?: string;
+  /** Shown instead of `reason` to the officer who receives the handover (staff page, `deal handovers show`). */
+  officerReason?: string;
   /** The conditions as written (json-rules-engine format). */
   conditions: Condition;
   test: Test;
@@ -101,7 +105,10 @@ export interface RuleSet {
 export const PARENT_WORDS = /\byour (child|son|daughter|home|council|locality team|health visitor|GP)\b|\byou told us\b|\byou mentioned\b|\byou are (worried|waiting)\b|\bwhere you live\b/i;
 
 /** Who a result is for: reasons for a professional speak about the child and the family. */
-export type TriageAudience = 'family' | 'professional';
+export type TriageAudience = 'family' | 'professional' | 'officer';
+
+/** An officer's reason states facts about the child and family: it never speaks to anyone as "you". */
+export const SPEAKS_TO_READER = /\byou(r|rs|rself)?\b/i;
 
 /** A zod error as one line: `path: message; ...`. */
 export function issues(error: z.ZodError): string {
@@ -153,6 +160,13 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     if (parent) fail(`${where}: speaks to a parent ("${parent[0]}"); say "the child" or "the family"`);
   };
 
+  /** An officer reason is checked like a professional one, and never says "you". */
+  const checkOfficer = (text: string, where: string): void => {
+    checkProfessional(text, where);
+    const you = SPEAKS_TO_READER.exec(text);
+    if (you) fail(`${where}: speaks to the reader ("${you[0]}"); state the facts about the child and the family`);
+  };
+
   const rules: Rule[] = [];
   data.rules.forEach((entry, index) => {
     const label = isRecord(entry) && typeof entry.id === 'string' ? `rule '${entry.id}'` : `rule #${index + 1}`;
@@ -162,6 +176,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
     if (rules.some((x) => x.id === r.id)) fail(`${label}: the id is used twice`);
     checkTemplate(r.reason, `${label}: reason`);
     if (r.professionalReason !== undefined) checkProfessional(r.professionalReason, `${label}: professionalReason`);
+    if (r.officerReason !== undefined) checkOfficer(r.officerReason, `${label}: officerReason`);
     if (!isRecord(r.conditions) || !['all', 'any', 'not'].some((k) => k in (r.conditions as object))) {
       fail(`${label}: conditions must start with all, any or not`);
     }
@@ -184,6 +199,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
   const professionalRouteNotes = notesByRoute(data.professionalRouteNotes, 'professionalRouteNotes', checkProfessional);
   checkTemplate(data.fallback.reason, 'fallback: reason');
   if (data.fallback.professionalReason !== undefined) checkProfessional(data.fallback.professionalReason, 'fallback: professionalReason');
+  if (data.fallback.officerReason !== undefined) checkOfficer(data.fallback.officerReason, 'fallback: officerReason');
 
   // Safety beats everything: these are the invariants that guarantee it.
   const safety = rules.filter((r) => r.route === 'urgent-safeguarding');
