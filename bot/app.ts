@@ -33,12 +33,15 @@ const STATE_KEY = 'deal';
 /** Teams AI keeps conversation state as a loosely typed bag; ours is one validated key in it. */
 const conversationOf = (state: TurnState) => state.conversation as unknown as Record<string, unknown>;
 
-export function createBotApp(opts: {
+/** Runs one turn; a plain function (bound), so adapters can take it as their turn logic. */
+export type Bot = { run: (context: TurnContext) => Promise<void> };
+
+export function createBot(opts: {
   frontDoor: FrontDoor;
   storage: Storage;
   adapter: TeamsAdapter;
   hooks?: BotHooks;
-}): Application<TurnState> {
+}): Bot {
   const { frontDoor, storage, adapter, hooks } = opts;
   const app = new Application<TurnState>({
     storage,
@@ -93,5 +96,5 @@ export function createBotApp(opts: {
     hooks?.onTurn?.({ channel, replies, state: data, text, audience }); // state: for metrics (app/metrics.ts); text: for insight
   });
 
-  return app;
+  return { run: (context) => app.run(context).then(() => undefined) };
 }
