@@ -111,6 +111,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     },
   });
   answerFailedTurns(logger, httpAdapter, localAdapter);
+  // With Teams credentials, Teams turns are expected: load Teams AI now rather than on the first one.
+  if (config.MicrosoftAppId) void bot.warmTeams().catch((error: Error) => logger.error({ err: error }, 'cannot load Teams AI'));
 
   const secret = config.SESSION_SECRET ? Buffer.from(config.SESSION_SECRET) : randomBytes(32);
   const directLine = new DirectLine({
