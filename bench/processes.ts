@@ -29,6 +29,8 @@ export type Child = {
   coldStartMs: number;
   /** Resident memory when it first answered, MB. */
   startRssMb: number;
+  /** CPU time (user + system) it had used by its first answer, ms: what the start costs, whatever else the machine is doing. */
+  startCpuMs: number;
   /** The highest resident memory since it started (the kernel's high-water mark), MB. */
   peakRssMb: () => number;
   output: () => string;
@@ -79,6 +81,7 @@ export async function startChild(name: string, script: string, port: number, env
   }
   const coldStartMs = performance.now() - spawnedAt;
   const startRssMb = rssMb(child.pid!);
+  const startCpuMs = cpuMs(child.pid!);
   let peakSeen = 0;
   const peakRssMb = () => Math.max(peakSeen, rssMb(child.pid!, 'VmHWM'));
   return {
@@ -88,6 +91,7 @@ export async function startChild(name: string, script: string, port: number, env
     process: child,
     coldStartMs,
     startRssMb,
+    startCpuMs,
     peakRssMb,
     output: () => output,
     stop: () =>

@@ -110,9 +110,12 @@ const NEUTRAL = ['thank you', 'the cat sat on the mat', 'how do i apply for an e
 /**
  * Read, validate and compile a safety patterns file. Throws an error naming the file and field.
  * `prefilter: false` turns off the speed-up that skips patterns whose required words are absent
- * (used by tests to prove the speed-up never changes an answer).
+ * (used by tests to prove the speed-up never changes an answer). `breadthChecks: false` skips
+ * the checks that no pattern matches an empty or everyday message: they compile every regular
+ * expression (about 1 s of CPU), so the server skips them for the committed file, which
+ * tests/safety.test.ts loads with them on.
  */
-export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean } = {}): SafetyPatterns {
+export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean; breadthChecks?: boolean } = {}): SafetyPatterns {
   let raw: unknown;
   try {
     raw = parse(readFileSync(file, 'utf8'));
@@ -124,7 +127,7 @@ export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, 
     const issue = parsed.error.issues[0]!;
     throw new Error(`${file}: ${describePath(raw, issue.path)}: ${issue.message}`);
   }
-  return compile(file, parsed.data, options.prefilter ?? true);
+  return compile(file, parsed.data, options.prefilter ?? true, options.breadthChecks ?? true);
 }
 
 function describePath(raw: unknown, path: (string | number)[]): string {
@@ -141,7 +144,7 @@ function describePath(raw: unknown, path: (string | number)[]): string {
   return parts.join('.');
 }
 
-function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyPatterns {
+function compile(file: string, data: SafetyFile, usePrefilter: boolean, breadthChecks: boolean): SafetyPatterns {
   const fail = (where: string, message: string): never => {
     throw new Error(`${file}: ${where}: ${message}`);
   };
@@ -179,6 +182,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
     } catch (err) {
       return fail(where, `not a valid regular expression: ${(err as Error).message}`);
     }
+    if (!breadthChecks) return re;
     if (new RegExp(`^(?:${body})$`).test('')) fail(where, 'can match nothing at all (an empty message), so it would flag everything');
     for (const neutral of NEUTRAL) {
       re.lastIndex = 0;
@@ -244,7 +248,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
 
 let defaults: SafetyPatterns | undefined;
 function defaultPatterns(): SafetyPatterns {
-  return (defaults ??= loadSafetyPatterns());
+  return (defaults ??= loadSafetyPatterns(DEFAULT_SAFETY_PATTERNS_FILE, { breadthChecks: false })); // checked by tests/safety.test.ts
 }
 
 /** The categories (id, plain label, kind), in file order. */
