@@ -1,14 +1,15 @@
 /**
- * Drives `/api/messages` with autocannon's programmatic API: each connection replays the
- * scripted sessions of `traffic.ts` (a new conversation id per session, turns in order),
+ * Drives `/api/messages` with autocannon's programmatic API: each connection plays the
+ * scripted sessions of `traffic.ts` (a new conversation id per session, turns in order, each
+ * chosen after the reply to the one before),
  * closed loop, or capped at an overall rate. Latencies come from autocannon's per-response
  * event, so we can report p95 (autocannon's own summary has no p95); every reply is checked.
  */
 import { createRequire } from 'node:module';
 import { cpuMs, sampleRss, summarise, type Child } from './processes.js';
-import { activityBody, replyOk, SESSION_TURNS, sessionScript, type TurnSpec } from './traffic.js';
+import { activityBody, replyOk, Session, SESSION_TURNS, type TurnSpec } from './traffic.js';
 
-type Context = { conversationId?: string; script?: TurnSpec[] };
+type Context = { conversationId?: string; session?: Session; turn?: TurnSpec };
 type AcRequest = {
   method?: string;
   path?: string;
@@ -65,15 +66,17 @@ function requestsFor(echo: boolean, tally: { bad: number; sample: string; handov
     path: '/api/messages',
     headers: { 'content-type': 'application/json' },
     setupRequest(req, context) {
-      if (i === 0 || !context.script) {
-        context.script = sessionScript(sessions++);
+      if (i === 0 || !context.session) {
+        context.session = new Session(sessions++);
         context.conversationId = `bench-${process.pid}-${conversationSeq++}`;
       }
-      return { ...req, body: activityBody(context.conversationId!, i, context.script[i]!) };
+      context.turn = context.session.next();
+      return { ...req, body: activityBody(context.conversationId!, i, context.turn) };
     },
     onResponse(status, body, context) {
-      const turn = context.script?.[i];
+      const turn = context.turn;
       if (!turn || status !== 200) return; // non-2xx are counted by autocannon
+      context.session?.observe(body);
       if (!replyOk(turn, body, echo)) {
         tally.bad += 1;
         if (!tally.sample) tally.sample = `turn ${i} ${JSON.stringify(turn.text ?? turn.value)}: ${body.slice(0, 300)}`;

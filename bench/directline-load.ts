@@ -7,7 +7,7 @@
  * reverse proxy in production, so the per-address token limit applies per family.
  */
 import { sampleRss, summarise, type Child } from './processes.js';
-import { replyOk, sessionScript } from './traffic.js';
+import { replyOk, Session } from './traffic.js';
 
 type Activity = { id?: string; replyToId?: string; from?: { role?: string } };
 export type DirectLineResult = {
@@ -61,8 +61,9 @@ export async function runDirectLine(target: Child, opts: { users: number; second
           await new Promise((r) => setTimeout(r, 10));
         }
         conversations += 1;
-        const script = sessionScript(sessionNo++).slice(0, TURNS_PER_CONVERSATION);
-        for (const turn of script) {
+        const script = new Session(sessionNo++);
+        for (let t = 0; t < TURNS_PER_CONVERSATION; t++) {
+          const turn = script.next();
           if (performance.now() >= deadline) return;
           const t0 = performance.now();
           const body = { type: 'message', text: turn.text ?? '', ...(turn.value ? { value: turn.value } : {}), from: { id: 'x' } };
@@ -75,6 +76,7 @@ export async function runDirectLine(target: Child, opts: { users: number; second
           }
           latencies.push(performance.now() - t0);
           const text = JSON.stringify({ activities: replies });
+          script.observe(text);
           if (!replyOk(turn, text, false)) {
             bad += 1;
             if (!badSample) badSample = `${JSON.stringify(turn.text ?? turn.value)}: ${text.slice(0, 300)}`;

@@ -11,9 +11,9 @@
 import { Agent, request } from 'node:http';
 import { cpuMs, sampleRss, summarise, type Child } from './processes.js';
 import type { LoadResult } from './autocannon-run.js';
-import { activityBody, replyOk, SESSION_TURNS, sessionScript, type TurnSpec } from './traffic.js';
+import { activityBody, replyOk, Session, SESSION_TURNS } from './traffic.js';
 
-type Session = { id: string; script: TurnSpec[]; next: number };
+type Conversation = { id: string; session: Session; next: number };
 
 function post(agent: Agent, url: URL, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -39,7 +39,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const url = new URL('/api/messages', target.url);
   const latencies: number[] = [];
-  const idle: Session[] = [];
+  const idle: Conversation[] = [];
   let errors = 0;
   const errorKinds = new Map<string, number>();
   let non2xx = 0;
@@ -56,9 +56,9 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
   const start = performance.now();
 
   const send = (scheduled: number) => {
-    const session = idle.pop() ?? { id: `open-${process.pid}-${sessionCounter}`, script: sessionScript(sessionCounter++), next: 0 };
+    const session = idle.pop() ?? { id: `open-${process.pid}-${sessionCounter}`, session: new Session(sessionCounter++), next: 0 };
     const i = session.next++;
-    const turn = session.script[i]!;
+    const turn = session.session.next();
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const done = post(agent, url, activityBody(session.id, i, turn))
@@ -66,6 +66,7 @@ export async function runOpenLoop(target: Child & { echo: boolean }, opts: { rat
         if (res.status < 200 || res.status >= 300) non2xx += 1;
         else {
           latencies.push(performance.now() - scheduled);
+          session.session.observe(res.body);
           if (!replyOk(turn, res.body, target.echo)) {
             bad += 1;
             if (!badSample) badSample = `${JSON.stringify(turn.text ?? turn.value)}: ${res.body.slice(0, 300)}`;

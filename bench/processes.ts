@@ -20,12 +20,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type Child = { name: string; url: string; pid: number; process: ChildProcess; output: () => string; stop(): Promise<number | null> };
+export type Child = {
+  name: string;
+  url: string;
+  pid: number;
+  process: ChildProcess;
+  /** From spawning the process to its first answer on /api/messages, ms. */
+  coldStartMs: number;
+  /** Resident memory when it first answered, MB. */
+  startRssMb: number;
+  /** CPU time (user + system) it had used by its first answer, ms: what the start costs, whatever else the machine is doing. */
+  startCpuMs: number;
+  /** The highest resident memory since it started (the kernel's high-water mark), MB. */
+  peakRssMb: () => number;
+  output: () => string;
+  stop(): Promise<number | null>;
+};
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The first turn a cold server answers: a new conversation's "hello", as web chat posts it. */
+const FIRST_TURN = JSON.stringify({
+  type: 'message',
+  channelId: 'webchat',
+  serviceUrl: 'http://127.0.0.1:9/',
+  conversation: { id: `cold-start-${process.pid}` },
+  from: { id: `cold-start-${process.pid}`, role: 'user' },
+  recipient: { id: 'bot', role: 'bot' },
+  deliveryMode: 'expectReplies',
+  text: 'hello',
+});
+
+/**
+ * Starts `node [--import tsx] script` and waits for its first answer on /api/messages, polling
+ * every 10 ms: the cold start is from spawning the process to that answer. `script` is a .ts
+ * file (run through tsx) or a .js file (plain Node, as `npm start` runs the built dist/).
+ */
 export async function startChild(name: string, script: string, port: number, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const spawnedAt = performance.now();
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,24 +68,35 @@ export async function startChild(name: string, script: string, port: number, env
   child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: FIRST_TURN });
+      if (res.ok && (await res.text()).includes('"activities":[{')) break;
     } catch {
       // not listening yet
     }
-    if (i > 300) throw new Error(`${name} did not start within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (performance.now() - spawnedAt > 60_000) throw new Error(`${name} did not answer within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
+  const coldStartMs = performance.now() - spawnedAt;
+  const startRssMb = rssMb(child.pid!);
+  const startCpuMs = cpuMs(child.pid!);
+  let peakSeen = 0;
+  const peakRssMb = () => Math.max(peakSeen, rssMb(child.pid!, 'VmHWM'));
   return {
     name,
     url,
     pid: child.pid!,
     process: child,
+    coldStartMs,
+    startRssMb,
+    startCpuMs,
+    peakRssMb,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
+        peakSeen = peakRssMb();
         if (child.exitCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
@@ -59,10 +104,10 @@ export async function startChild(name: string, script: string, port: number, env
   };
 }
 
-/** Resident set size of a process in MB, from /proc (Linux). */
-export function rssMb(pid: number): number {
+/** Resident set size of a process in MB, from /proc (Linux); `VmHWM` is the highest it has been. */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Number(kb) / 1024 : 0;
   } catch {
     return 0;

@@ -6,10 +6,58 @@
  * embedded Direct Line runs turns in-process on a second adapter with no credentials:
  * its activities never arrive over HTTP from outside, and its own endpoints check their own
  * conversation tokens.
+ *
+ * Both are botbuilder's CloudAdapter with what Teams AI's `TeamsAdapter` adds (its user agent,
+ * the credentials factory), written here so that starting the server does not load Teams AI:
+ * its `Application` is loaded on the first Teams turn (bot/app.ts). The class is the same shape
+ * as `TeamsAdapter`, so the Teams AI `Application` and the Teams sender take it as one.
  */
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  ConfigurationServiceClientCredentialFactory,
+  type InvokeResponse,
+  type Request,
+  type Response,
+  type TurnContext,
+} from 'botbuilder';
+import type { INodeBuffer, INodeSocket } from 'botframework-streaming';
+import { createRequire } from 'node:module';
 import type { Config } from '../app/config.js';
+
+/** Teams AI's user agent, as its TeamsAdapter sends it (read from its package.json: no code of it is loaded). */
+const USER_AGENT = `teamsai-js/${(createRequire(import.meta.url)('@microsoft/teams-ai/package.json') as { version: string }).version}`;
+
+/** botbuilder's CloudAdapter as Teams AI's TeamsAdapter configures it (see the file's comment). */
+export class TeamsAdapter extends CloudAdapter {
+  readonly credentialsFactory: ConfigurationServiceClientCredentialFactory;
+
+  constructor(readonly botFrameworkAuthConfig: ConfigurationBotFrameworkAuthenticationOptions = {}) {
+    super(new ConfigurationBotFrameworkAuthentication(botFrameworkAuthConfig, undefined, undefined, undefined, { userAgent: USER_AGENT, userAgentHeaderName: undefined }));
+    this.credentialsFactory = new ConfigurationServiceClientCredentialFactory(botFrameworkAuthConfig);
+  }
+
+  get userAgent(): string {
+    return USER_AGENT;
+  }
+
+  override process(req: Request, res: Response, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  override process(req: Request, socket: INodeSocket, head: INodeBuffer, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  override async process(
+    req: Request,
+    resOrSocket: Response | INodeSocket,
+    logicOrHead: ((context: TurnContext) => Promise<void>) | INodeBuffer,
+    maybeLogic?: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    if ('header' in resOrSocket && typeof logicOrHead === 'function') {
+      resOrSocket.header('User-Agent', USER_AGENT);
+      return super.process(req, resOrSocket, logicOrHead);
+    }
+    if (typeof logicOrHead !== 'function' && maybeLogic) return super.process(req, resOrSocket as INodeSocket, logicOrHead, maybeLogic);
+  }
+}
 
 /**
  * An adapter that can run a turn in-process and return the replies (deliveryMode expectReplies).
@@ -53,7 +101,7 @@ const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpir
  */
 export class HttpAdapter extends TeamsAdapter {
   protected override async processActivity(
-    authorization: Parameters<TeamsAdapter['processActivityDirect']>[0],
+    authorization: Parameters<CloudAdapter['processActivityDirect']>[0],
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {

@@ -104,13 +104,16 @@ const NEUTRAL = ['thank you', 'the cat sat on the mat', 'how do i apply for an e
 /**
  * Read, validate and compile a safety patterns file. Throws an error naming the file and field.
  * `prefilter: false` turns off the speed-up that skips patterns whose required words are absent
- * (used by tests to prove the speed-up never changes an answer).
+ * (used by tests to prove the speed-up never changes an answer). `breadthChecks: false` skips
+ * the checks that no pattern matches an empty or everyday message: they compile every regular
+ * expression (about 1 s of CPU), so the server skips them for the committed file, which
+ * tests/safety.test.ts loads with them on.
  */
-export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean } = {}): SafetyPatterns {
-  return compile(file, loadYaml(file, SafetyFile, { ids: true }), options.prefilter ?? true);
+export function loadSafetyPatterns(file: string = DEFAULT_SAFETY_PATTERNS_FILE, options: { prefilter?: boolean; breadthChecks?: boolean } = {}): SafetyPatterns {
+  return compile(file, loadYaml(file, SafetyFile, { ids: true }), options.prefilter ?? true, options.breadthChecks ?? true);
 }
 
-function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyPatterns {
+function compile(file: string, data: SafetyFile, usePrefilter: boolean, breadthChecks: boolean): SafetyPatterns {
   const fail = (where: string, message: string): never => {
     throw new DataFileError(`${shownPath(file)}: ${where}: ${message}`);
   };
@@ -148,6 +151,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
     } catch (err) {
       return fail(where, `not a valid regular expression: ${(err as Error).message}`);
     }
+    if (!breadthChecks) return re;
     if (new RegExp(`^(?:${body})$`).test('')) fail(where, 'can match nothing at all (an empty message), so it would flag everything');
     for (const neutral of NEUTRAL) {
       re.lastIndex = 0;
@@ -213,7 +217,7 @@ function compile(file: string, data: SafetyFile, usePrefilter: boolean): SafetyP
 
 let defaults: SafetyPatterns | undefined;
 function defaultPatterns(): SafetyPatterns {
-  return (defaults ??= loadSafetyPatterns());
+  return (defaults ??= loadSafetyPatterns(DEFAULT_SAFETY_PATTERNS_FILE, { breadthChecks: false })); // checked by tests/safety.test.ts
 }
 
 /** The categories (id, plain label, kind), in file order. */

@@ -1,0 +1,125 @@
+/**
+ * Builds the core of the service: knowledge and search, safety, the stores (conversation state
+ * and handovers), the flows and the front door, the bot that runs turns on the two adapters, and
+ * the embedded Direct Line. Nothing here listens or knows about HTTP routes (that is app/http.ts),
+ * so the same core can sit behind another host.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { FrontDoor } from '../conversation/front-door.js';
+import { createFlows } from '../conversation/flows.js';
+import { createHandoverPort } from '../conversation/handover-port.js';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { checkSafety } from '../safety/safety.js';
+import { checkWithNet, defaultSafetyNet } from '../safety/safety-net.js';
+import { answerFailedTurns, createHttpAdapter, createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
+import { createBot, type Bot } from '../bot/app.js';
+import { DirectLine } from '../bot/directline.js';
+import { SqliteStorage } from '../bot/state-storage.js';
+import { PgStorage } from '../bot/pg-state-storage.js';
+import { configureTeams, createTeamsSender } from '../bot/teams.js';
+import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js';
+import { WindowCounter } from '../handover/attempt-limiter.js';
+import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
+import { createHandoverStore, storeReady } from '../handover/store-factory.js';
+import type { HandoverStore } from '../handover/store.js';
+import { loadRouteGuide } from '../triage/engine.js';
+import { localityData } from '../triage/locality.js';
+import { createInsightRecorder } from '../insight/recorder.js';
+import { InsightStore } from '../insight/store.js';
+import type { Config } from './config.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export type Core = {
+  kb: KnowledgeBase;
+  search: KnowledgeSearch;
+  /** Conversation state: PostgreSQL with DATABASE_URL (any instance takes the next turn), else SQLite under DATA_DIR. */
+  storage: SqliteStorage | PgStorage;
+  /** SQLite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+  store: HandoverStore;
+  /** Resolves when both databases are usable; rejects when one is not. */
+  ready: Promise<void>;
+  outbox: OutboxWorker | null;
+  metrics: Metrics;
+  insightStore: InsightStore;
+  /** The adapter behind /api/messages (checks Bot Framework tokens when authenticated). */
+  httpAdapter: ReturnType<typeof createHttpAdapter>;
+  /** The adapter the embedded Direct Line runs its turns on. */
+  localAdapter: InProcessAdapter;
+  bot: Bot;
+  directLine: DirectLine;
+};
+
+export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
+  const kb = loadKnowledgeBase(knowledgeDir);
+  const search = new KnowledgeSearch(kb);
+  checkSafety(''); // compile the safety patterns now, not on a family's first message
+  // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
+  const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
+  const glossary = new Glossary(kb.glossary);
+  const storage = config.DATABASE_URL
+    ? new PgStorage({
+        connectionString: config.DATABASE_URL,
+        ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
+        onPoolError: (error) => logger.warn({ err: error }, 'conversation state connection lost'),
+      })
+    : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined]).then(() => undefined);
+  ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
+  const routes = loadRouteGuide();
+
+  const httpAdapter = createHttpAdapter(config);
+  const localAdapter = createInProcessAdapter();
+  const links = loadTeamsLinks(config.TEAMS_LINKS_FILE ?? DEFAULT_TEAMS_LINKS_FILE, [...localityData().localities.map((l) => l.id), 'lead']);
+  const teamsDeps = { store, publicUrl: config.PUBLIC_URL, routes, logger, links, serviceTenant: config.MicrosoftAppTenantId ?? null };
+  // Teams cards need the bot's credentials; without them handovers wait in the outbox and on the staff page.
+  const outbox = config.MicrosoftAppId
+    ? new OutboxWorker({
+        store,
+        logger,
+        send: createTeamsSender({ adapter: httpAdapter, botAppId: config.MicrosoftAppId, deps: teamsDeps }),
+        pollIntervalMs: config.OUTBOX_POLL_MS,
+        sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+        backoff: { ...DEFAULT_BACKOFF, baseMs: config.OUTBOX_BACKOFF_BASE_MS },
+      })
+    : null;
+
+  const handovers = createHandoverPort({
+    store,
+    logger,
+    retentionDays: config.RETENTION_DAYS,
+    onCreated: () => outbox?.wake(),
+    immediateCap: new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
+  });
+  const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
+  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
+  const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
+  const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
+  const insight = createInsightRecorder({ store: insightStore, kb, logger });
+  const bot = createBot({
+    frontDoor,
+    storage,
+    adapter: httpAdapter,
+    hooks: {
+      configure: (application) => configureTeams(application, teamsDeps),
+      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
+      onWelcome: insight.onOpened,
+    },
+  });
+  answerFailedTurns(logger, httpAdapter, localAdapter);
+  // With Teams credentials, Teams turns are expected: load Teams AI now rather than on the first one.
+  if (config.MicrosoftAppId) void bot.warmTeams().catch((error: Error) => logger.error({ err: error }, 'cannot load Teams AI'));
+
+  const secret = config.SESSION_SECRET ? Buffer.from(config.SESSION_SECRET) : randomBytes(32);
+  const directLine = new DirectLine({
+    secret,
+    serviceUrl: config.PUBLIC_URL,
+    runTurn: (activity, send) => localAdapter.runTurn(activity, bot.run, send),
+  });
+
+  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine };
+}
