@@ -69,12 +69,13 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
     'someone somebody anyone need needs i we you to the a an do does can could should would shall what who where how help helps talk speak contact ' +
-    'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on'
+    'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
+    'there available advise advice recommend triage push ask options doing'
   ).split(' '),
 );
 export function isHelpRequest(text: string): boolean {
@@ -108,7 +109,25 @@ function wordsOf(text: string, punctuation = /[,;:]/g): string {
 export function intentOf(text: string): Intent | null {
   const t = wordsOf(text);
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
-  return isHelpRequest(text) ? 'start-triage' : null;
+  return isHelpRequest(text) || endsWithHelpRequest(text) ? 'start-triage' : null;
+}
+
+/**
+ * A story that ends by asking for help ("He is 6 and falls apart every night after school…
+ * Can someone help me work out what to do?"): the family wants to be guided, not handed one
+ * article, so triage starts, and it reads the facts from the story. Only the last sentence is
+ * judged, by the same rules as a whole message, so a story ending in a question with a topic of
+ * its own ("…what do I do about transport?") is still answered.
+ */
+function endsWithHelpRequest(text: string): boolean {
+  const sentences = text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((x) => x.trim())
+    .filter((x) => /[a-z]/i.test(x));
+  if (sentences.length < 2) return false;
+  const last = sentences.at(-1)!;
+  const t = wordsOf(last);
+  return HELP_REQUEST.test(t) || isHelpRequest(last);
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */

@@ -11,6 +11,26 @@ describe('a typed request for help', () => {
       expect(intentOf(text), text).toBe('start-triage');
     }
   });
+  it('starts triage when a story ends by asking for help', () => {
+    for (const text of [
+      "My son is 6 and something isn't right, school say he's fine but he falls apart every night. Can someone help me work out what to do?",
+      'dd is 9, reading way behind, sch keep saying wait and see. what help is there?',
+      'Year 3 pupil, speech unclear, parents worried. Can you triage please.',
+      'We have tried everything the school suggested and nothing has changed. What would you advise, please?',
+    ]) {
+      expect(intentOf(text), text).toBe('start-triage');
+    }
+  });
+  it('answers a story that ends in a question with a topic of its own', () => {
+    for (const text of [
+      'My son is 6 and has an EHCP. What do I do about transport?',
+      'She is 14 and autistic. Who do I talk to about an annual review?',
+      'He is autistic. What help is there for autism in Dorset?',
+      'what help is there for dyslexia',
+    ]) {
+      expect(intentOf(text), text).toBeNull();
+    }
+  });
   it('is not a question that names its own topic', () => {
     for (const text of ['what do i do about transport?', 'who do i talk to about an ehcp', 'can you help me with dla', 'what can i do about the bullying', 'help me understand the annual review']) {
       expect(intentOf(text), text).toBeNull();

@@ -149,7 +149,7 @@ describe.each(Object.entries(CASES))('category %s', (id, { flags, ordinary: near
 });
 
 describe('negation: only plain statements of absence are ignored', () => {
-  it.each(["he's not suicidal, just very low", 'she isnt self harming but she picks at her skin', 'No safeguarding concerns, just an EHCP question', 'no history of self harm'])(
+  it.each(["he's not suicidal, just very low", 'she isnt self harming but she picks at her skin', 'No safeguarding concerns, just an EHCP question', 'no history of self harm', "no shes not hurting herself if thats what u mean, just very low"])(
     'not flagged: %s',
     (text) => expect(check(text).flagged).toBe(false),
   );
@@ -159,6 +159,9 @@ describe('negation: only plain statements of absence are ignored', () => {
     "I don't think she's self harming",
     'she is not self harming at the moment',
     'he is not suicidal any more',
+    'she is not hurting herself anymore, she stopped',
+    "he isn't hurting himself at the moment",
+    'my son is not hurting himself but his sister is hurting herself',
     "he doesn't want to live any more",
     'she is not being fed',
     "I don't feel safe at home",
