@@ -26,6 +26,7 @@ import { createHandoverPort } from '../conversation/handover-port.js';
 import { createLogger } from './logger.js';
 import { SqliteStorage } from '../bot/state-storage.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
+import { PgDirectLineStore } from '../bot/directline-pg-store.js';
 import { configureTeams, createTeamsSender } from '../bot/teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js';
 import { webRoutes } from '../web/routes.js';
@@ -141,8 +142,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
         onPoolError: (error) => logger.warn({ err: error }, 'conversation state connection lost'),
       })
     : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  // Web chat conversations (embedded Direct Line): in PostgreSQL with DATABASE_URL, so any instance serves any family; else in memory.
+  const directLineStore = config.DATABASE_URL
+    ? new PgDirectLineStore({ connectionString: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}), onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') })
+    : undefined;
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined]).then(() => undefined);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -190,6 +195,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
   const directLine = new DirectLine({
     secret,
     serviceUrl: config.PUBLIC_URL,
+    store: directLineStore,
     runTurn: (activity, send) => localAdapter.runTurn(activity, (context) => bot.run(context).then(() => undefined), send),
   });
 
@@ -287,7 +293,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       logger,
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
-      eraseConversations: (reference) => storage.eraseMentioning(reference),
+      eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
     }),
@@ -353,6 +359,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       }
       await outbox?.stop();
       await storage.close();
+      await directLine.store.close();
       insightStore.close();
       await store.close();
     },
