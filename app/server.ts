@@ -3,7 +3,8 @@
  * the embedded Direct Line and web chat page, and the public article pages.
  * `createService` wires it without listening, so tests drive the same app over HTTP.
  */
-import { WindowCounter } from '../handover/attempt-limiter.js';
+import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
+import { PgAttempts } from '../handover/pg/attempts.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
@@ -143,11 +144,12 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       })
     : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
   // Web chat conversations (embedded Direct Line): in PostgreSQL with DATABASE_URL, so any instance serves any family; else in memory.
-  const directLineStore = config.DATABASE_URL
-    ? new PgDirectLineStore({ connectionString: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}), onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') })
-    : undefined;
+  const pgOptions = config.DATABASE_URL ? { connectionString: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) } : undefined;
+  const directLineStore = pgOptions && new PgDirectLineStore({ ...pgOptions, onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') });
+  // Sign-in and reference-check back-off, immediate-handover caps: shared in PostgreSQL with DATABASE_URL, else per process.
+  const attempts = pgOptions && new PgAttempts(pgOptions);
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready]).then(() => undefined);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -172,7 +174,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     logger,
     retentionDays: config.RETENTION_DAYS,
     onCreated: () => outbox?.wake(),
-    immediateCap: new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
+    referenceLimiter: new ReferenceCheckLimiter(undefined, attempts?.backoff),
+    immediateCap: attempts?.windowCounter('immediate-handovers', config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000) ?? new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
@@ -293,6 +296,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       logger,
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
+      attempts: attempts?.backoff,
       eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
@@ -360,6 +364,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       await outbox?.stop();
       await storage.close();
       await directLine.store.close();
+      await attempts?.close();
       insightStore.close();
       await store.close();
     },

@@ -35,7 +35,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { NoteText, Outcome, normaliseReference, type Handover, type HandoverStatus, type StaffPrincipal } from '../handover/schema.js';
 import type { StaffAccounts, StaffSession } from '../handover/staff-accounts.js';
-import { Backoff } from '../handover/attempt-limiter.js';
+import { memoryAttempts, type AttemptsFactory } from '../handover/attempt-limiter.js';
 import {
   HandoverNotFoundError,
   HandoverStateError,
@@ -72,6 +72,8 @@ export interface StaffRouterDeps {
   extraRoutes?: Record<string, (tools: StaffRouteTools) => Router>;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
+  /** Where failed sign-ins are counted: default this process's memory; with DATABASE_URL, shared (handover/pg/attempts.ts). */
+  attempts?: AttemptsFactory;
 }
 
 /** What a page mounted through `extraRoutes` gets from the staff site. */
@@ -287,16 +289,17 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     renderLogin(req, res, 429, { error: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.` });
   };
   // Per account at an address, and per account (applied only to addresses that have already failed for it).
-  const atAddress = new Backoff({ free: deps.loginLimits?.perEmail ?? 5, baseMs: 60_000, maxMs: windowMs, forgetAfterMs: windowMs });
-  const perAccount = new Backoff({ free: 10, baseMs: 30_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const attempts = deps.attempts ?? memoryAttempts;
+  const atAddress = attempts('login-pair', { free: deps.loginLimits?.perEmail ?? 5, baseMs: 60_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const perAccount = attempts('login-account', { free: 10, baseMs: 30_000, maxMs: windowMs, forgetAfterMs: windowMs });
   const loginKeys = (req: Request) => {
     const account = `email:${field(req.body, 'email').trim().toLowerCase().slice(0, 320)}`;
     return { account, pair: `${account}|${req.ip ?? ''}` };
   };
   /** Milliseconds this address must wait before trying this account again (0: now). */
-  const loginWait = (req: Request) => {
+  const loginWait = async (req: Request) => {
     const { account, pair } = loginKeys(req);
-    return Math.max(atAddress.wait(pair), atAddress.failures(pair) > 0 ? perAccount.wait(account) : 0);
+    return Math.max(await atAddress.wait(pair), (await atAddress.failures(pair)) > 0 ? await perAccount.wait(account) : 0);
   };
   const perIp = rateLimit({
     windowMs,
@@ -318,7 +321,7 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   });
 
   router.post('/login', perIp, async (req, res) => {
-    const wait = loginWait(req);
+    const wait = await loginWait(req);
     if (wait > 0) return tooMany(req, res, wait);
     const form = LoginForm.safeParse(req.body ?? {});
     const cookies = parseCookies(req.headers.cookie);
@@ -336,14 +339,12 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     const principal = await accounts.verifyPassword(email, form.data.password);
     const keys = loginKeys(req);
     if (!principal) {
-      atAddress.fail(keys.pair);
-      perAccount.fail(keys.account);
+      await Promise.all([atAddress.fail(keys.pair), perAccount.fail(keys.account)]);
       log.warn({ staffAction: 'login-failed' }, 'staff sign-in failed');
       renderLogin(req, res, 401, { email, next, error: GENERIC_LOGIN_ERROR });
       return;
     }
-    atAddress.succeed(keys.pair);
-    perAccount.succeed(keys.account);
+    await Promise.all([atAddress.succeed(keys.pair), perAccount.succeed(keys.account)]);
     const old = cookies[SESSION_COOKIE];
     if (old) await accounts.destroySession(old);
     const session = await accounts.createSession(principal);
