@@ -28,6 +28,7 @@ import { createLogger } from './logger.js';
 import { SqliteStorage } from '../bot/state-storage.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { PgDirectLineStore } from '../bot/directline-pg-store.js';
+import { retryingStateConflicts } from '../bot/turn-retry.js';
 import { configureTeams, createTeamsSender } from '../bot/teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js';
 import { webRoutes } from '../web/routes.js';
@@ -264,7 +265,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       res.status(400).json({ error: 'invalid activity', message: 'serviceUrl: not a Bot Framework host' });
       return;
     }
-    await httpAdapter.process(req, genericServerErrors(res), (context) => bot.run(context).then(() => undefined));
+    await httpAdapter.process(req, genericServerErrors(res), retryingStateConflicts((context) => bot.run(context).then(() => undefined)));
   });
 
   const tokenLimiter = rateLimit({

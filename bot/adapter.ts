@@ -10,6 +10,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { Config } from '../app/config.js';
+import { holdUntilSaved } from './turn-retry.js';
 
 /**
  * An adapter that can run a turn in-process and return the replies (deliveryMode expectReplies).
@@ -23,6 +24,7 @@ export class InProcessAdapter extends TeamsAdapter {
     onSend?: (activity: Partial<Activity>) => void,
   ): Promise<Partial<Activity>[]> {
     const withSend = (context: TurnContext) => {
+      const turn = holdUntilSaved(context); // first, so a retried turn's messages stay back (turn-retry.ts)
       if (onSend) {
         context.onSendActivities(async (_context, activities, next) => {
           const responses = await next();
@@ -30,7 +32,7 @@ export class InProcessAdapter extends TeamsAdapter {
           return responses;
         });
       }
-      return logic(context);
+      return turn.run(logic);
     };
     const response: InvokeResponse | undefined = await this.processActivity(
       '',
