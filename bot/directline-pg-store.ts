@@ -64,7 +64,7 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
   private counted = 0;
 
   constructor(private readonly pgOptions: PgStoreOptions) {
-    super({ maxConnections: 10, ...pgOptions, extraMigrations: { steps: DIRECTLINE_MIGRATIONS, table: 'directline_migrations' } });
+    super({ maxConnections: 5, ...pgOptions, extraMigrations: { steps: DIRECTLINE_MIGRATIONS, table: 'directline_migrations' } });
     this.channel = `deal_dl_${createHash('sha256').update(this.schema).digest('hex').slice(0, 16)}`;
     this.ready.then(() => this.listen()).catch(() => undefined);
   }

@@ -44,7 +44,7 @@ export class PgAttempts extends PgBase {
   private counted = 0;
 
   constructor(options: PgStoreOptions) {
-    super({ maxConnections: 3, ...options, extraMigrations: { steps: ATTEMPT_MIGRATIONS, table: 'attempt_migrations' } });
+    super({ maxConnections: 2, ...options, extraMigrations: { steps: ATTEMPT_MIGRATIONS, table: 'attempt_migrations' } });
   }
 
   /** Back-off counts for one use, shared: pass as `attempts` to ReferenceCheckLimiter and the staff router. */
