@@ -134,10 +134,15 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
     this.listeners.push(listener);
   }
 
-  async evict(cutoff: number, _max: number, keep: (id: string) => boolean): Promise<string[]> {
-    const rows = await this.query<{ id: string }>('DELETE FROM directline_conversations WHERE last_active < $1 RETURNING id', [new Date(cutoff)]);
+  async touch(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length) await this.query('UPDATE directline_conversations SET last_active = $2 WHERE id = ANY($1::text[]) AND last_active < $2', [ids, new Date(now)]);
+  }
+
+  /** Idle conversations go (their activities with them); `max` is not applied: the database holds them, not memory. */
+  async evict(cutoff: number, _max: number, keep: ReadonlySet<string>): Promise<string[]> {
+    const rows = await this.query<{ id: string }>('DELETE FROM directline_conversations WHERE last_active < $1 AND NOT (id = ANY($2::text[])) RETURNING id', [new Date(cutoff), [...keep]]);
     this.counted = Number((await this.query<{ n: number }>('SELECT count(*)::int AS n FROM directline_conversations'))[0]?.n ?? 0);
-    return rows.map((r) => r.id).filter((id) => !keep(id));
+    return rows.map((r) => r.id);
   }
 
   /** Deletes every conversation whose transcript mentions `reference` (an erasure request); returns how many. */

@@ -44,8 +44,10 @@ export interface DirectLineStore {
   /** Tells the other instances (none in memory). */
   publish(event: DirectLineEvent): void;
   subscribe(listener: (event: DirectLineEvent) => void): void;
-  /** Drops conversations idle since before `cutoff` (and, in memory, the oldest beyond `max`) unless `keep` says otherwise; returns the ids dropped. */
-  evict(cutoff: number, max: number, keep: (id: string) => boolean): Promise<string[]>;
+  /** Marks conversations active (those with a stream open here, so that no instance drops them). */
+  touch(ids: readonly string[], now: number): Promise<void>;
+  /** Drops conversations idle since before `cutoff` (and, in memory, the oldest beyond `max`), except those in `keep`; returns the ids dropped. */
+  evict(cutoff: number, max: number, keep: ReadonlySet<string>): Promise<string[]>;
   /** Conversations held (in memory: exactly; PostgreSQL: those this instance created or read). */
   readonly size: number;
   close(): Promise<void>;
@@ -104,10 +106,17 @@ export class MemoryDirectLineStore implements DirectLineStore {
 
   subscribe(): void {}
 
-  async evict(cutoff: number, max: number, keep: (id: string) => boolean): Promise<string[]> {
+  async touch(ids: readonly string[], now: number): Promise<void> {
+    for (const id of ids) {
+      const c = this.conversations.get(id);
+      if (c) c.lastActive = now;
+    }
+  }
+
+  async evict(cutoff: number, max: number, keep: ReadonlySet<string>): Promise<string[]> {
     const dropped: string[] = [];
     for (const [id, c] of this.conversations) {
-      if (c.lastActive < cutoff && !keep(id)) dropped.push(id);
+      if (c.lastActive < cutoff && !keep.has(id)) dropped.push(id);
     }
     dropped.forEach((id) => this.conversations.delete(id));
     for (const id of this.conversations.keys()) {

@@ -180,7 +180,7 @@ export class DirectLine {
     if (this.store.size < this.maxConversations && this.now() - this.lastEviction < 60_000) return;
     this.lastEviction = this.now();
     this.store
-      .evict(this.now() - this.idleMs, this.maxConversations, (id) => this.streamsByConversation.has(id))
+      .evict(this.now() - this.idleMs, this.maxConversations, new Set(this.streamsByConversation.keys()))
       .then((dropped) => dropped.forEach((id) => this.streamsByConversation.get(id)?.ws.close(1000, 'conversation ended')))
       .catch(() => undefined);
   }
@@ -306,6 +306,9 @@ export class DirectLine {
       const returned = await this.options.runTurn(activity, (reply) => {
         sent = true;
         queue(reply);
+      }).catch(async (error: unknown) => {
+        await replies.catch(() => undefined);
+        throw error;
       });
       if (!sent) for (const reply of returned ?? []) queue(reply);
       await replies;
@@ -399,6 +402,8 @@ export class DirectLine {
   private startKeepAlive(): void {
     if (this.keepAlive) return;
     this.keepAlive = setInterval(() => {
+      // An open stream keeps its conversation from being dropped as idle, on every instance.
+      this.store.touch([...this.streamsByConversation.keys()], this.now()).catch(() => undefined);
       for (const ws of this.sockets.clients) {
         const alive = ws as WebSocket & { alive?: boolean };
         if (alive.alive === false) {

@@ -151,6 +151,15 @@ describe.skipIf(!PG_TEST_URL)('embedded Direct Line shared through PostgreSQL', 
       expect(one?.watermark).toBe(41);
       expect((await stores[0]!.after('race', 0))!.activities.map((x) => x.id)).toEqual(['race|40']);
       expect(await stores[0]!.append('gone', (seq) => ({ id: String(seq) }), Date.now(), limits)).toBeNull();
+      // Idle conversations go, with their activities, except one whose stream is open here (or was touched by another instance).
+      const now = Date.now();
+      for (const id of ['idle', 'held', 'touched']) await stores[0]!.create(id, 'web_someone', now - 2 * 3_600_000);
+      await stores[1]!.touch(['touched'], now);
+      expect(await stores[0]!.evict(now - 3_600_000, 20_000, new Set(['held']))).toEqual(['idle']);
+      expect(await stores[1]!.get('idle', now)).toBeNull();
+      expect(await stores[1]!.after('race', 0)).not.toBeNull();
+      expect((await stores[1]!.get('held', now))?.userId).toBe('web_someone');
+      expect(await stores[1]!.get('touched', now)).not.toBeNull();
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
