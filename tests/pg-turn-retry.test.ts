@@ -6,13 +6,15 @@
  * a second PgStorage on the same schema that saves between this turn's read and its write.
  * Skipped, with a message, when PG_TEST_URL is not set.
  */
-import { Application, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, type Activity } from 'botbuilder';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createInProcessAdapter } from '../bot/adapter.js';
+import { createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
+import { createBotApp } from '../bot/app.js';
+import type { FrontDoor } from '../conversation/front-door.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { TURN_ATTEMPTS } from '../bot/turn-retry.js';
 import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+
+type Activity = Parameters<InProcessAdapter['runTurn']>[0];
 
 describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () => {
   const schema = testSchema('retry');
@@ -28,18 +30,26 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
   /** A bot that counts messages in its conversation state; `meanwhile` runs between its read and its write. */
   function bot(meanwhile: (key: string) => Promise<void>) {
     const adapter = createInProcessAdapter();
-    const app = new Application<TurnState>({ storage: mine!, adapter, startTypingTimer: false, longRunningMessages: false });
     let attempts = 0;
-    app.activity(ActivityTypes.Message, async (context, state) => {
-      attempts++;
-      await context.sendActivity({ type: ActivityTypes.Typing });
-      const data = state.conversation as unknown as { count?: number };
-      data.count = (data.count ?? 0) + 1;
-      await context.sendActivity(`count ${data.count}`);
-      await meanwhile(`${context.activity.channelId}/${context.activity.recipient.id}/conversations/${context.activity.conversation.id}`);
+    // The bot's own Application (Teams AI, on PgStorage), with a first route that counts instead of the front door.
+    const app = createBotApp({
+      frontDoor: {} as FrontDoor,
+      storage: mine!,
+      adapter,
+      hooks: {
+        configure: (application) =>
+          application.activity('message', async (context, state) => {
+            attempts++;
+            await context.sendActivity({ type: 'typing' });
+            const data = state.conversation as unknown as { count?: number };
+            data.count = (data.count ?? 0) + 1;
+            await context.sendActivity(`count ${data.count}`);
+            await meanwhile(`${context.activity.channelId}/${context.activity.recipient.id}/conversations/${context.activity.conversation.id}`);
+          }),
+      },
     });
     const turn = async (conversation: string) => {
-      const sent: Partial<Activity>[] = [];
+      const sent: { type?: string; text?: string }[] = [];
       const activity = { type: 'message', id: `m${Math.random()}`, text: 'hello', channelId: 'webchat', serviceUrl: 'http://localhost', conversation: { id: conversation }, from: { id: 'web_family' }, recipient: { id: 'deal-front-door' } } as Activity;
       try {
         return { sent, returned: await adapter.runTurn(activity, (c) => app.run(c).then(() => undefined), (a) => sent.push(a)), error: null };
