@@ -22,7 +22,9 @@ import { SqliteStorage } from '../bot/state-storage.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { configureTeams, createTeamsSender } from '../bot/teams.js';
 import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js';
-import { WindowCounter } from '../handover/attempt-limiter.js';
+import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
+import { PgAttempts } from '../handover/pg/attempts.js';
+import { PgDirectLineStore } from '../bot/directline-pg-store.js';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { createHandoverStore, storeReady } from '../handover/store-factory.js';
 import type { HandoverStore } from '../handover/store.js';
@@ -51,6 +53,10 @@ export type Core = {
   localAdapter: InProcessAdapter;
   bot: Bot;
   directLine: DirectLine;
+  /** Web chat conversations in PostgreSQL (DATABASE_URL); undefined: in memory, inside the Direct Line. */
+  directLineStore: PgDirectLineStore | undefined;
+  /** Sign-in, reference-check and immediate-handover counters shared in PostgreSQL (DATABASE_URL); undefined: per process. */
+  attempts: PgAttempts | undefined;
 };
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
@@ -67,8 +73,13 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
         onPoolError: (error) => logger.warn({ err: error }, 'conversation state connection lost'),
       })
     : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
+  // Web chat conversations (embedded Direct Line): in PostgreSQL with DATABASE_URL, so any instance serves any family; else in memory.
+  const pgOptions = config.DATABASE_URL ? { connectionString: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) } : undefined;
+  const directLineStore = pgOptions && new PgDirectLineStore({ ...pgOptions, onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') });
+  // Sign-in and reference-check back-off, immediate-handover caps: shared in PostgreSQL with DATABASE_URL, else per process.
+  const attempts = pgOptions && new PgAttempts(pgOptions);
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined]).then(() => undefined);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -93,7 +104,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     logger,
     retentionDays: config.RETENTION_DAYS,
     onCreated: () => outbox?.wake(),
-    immediateCap: new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
+    referenceLimiter: new ReferenceCheckLimiter(undefined, attempts?.backoff),
+    immediateCap: attempts?.windowCounter('immediate-handovers', config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000) ?? new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
@@ -118,8 +130,9 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   const directLine = new DirectLine({
     secret,
     serviceUrl: config.PUBLIC_URL,
+    store: directLineStore,
     runTurn: (activity, send) => localAdapter.runTurn(activity, bot.run, send),
   });
 
-  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine };
+  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts };
 }

@@ -20,6 +20,7 @@ import { localityData } from '../triage/locality.js';
 import { webRoutes } from '../web/routes.js';
 import { webchatTokenHandler } from '../web/webchat-token.js';
 import { trustedServiceUrl, type Config } from './config.js';
+import { retryingStateConflicts } from '../bot/turn-retry.js';
 import type { Core } from './core.js';
 // Request logs, metrics, readiness and extra rate limits: see each file's comment.
 import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
@@ -120,7 +121,7 @@ const perMinute = (limit: number, message: object, keyGenerator?: (req: Request)
   });
 
 export function buildHttpApp(config: Config, core: Core, logger: Logger): express.Express {
-  const { kb, storage, store, metrics, httpAdapter, bot, directLine, insightStore } = core;
+  const { kb, storage, store, metrics, httpAdapter, bot, directLine, insightStore, directLineStore, attempts } = core;
   const app = express();
   app.disable('x-powered-by');
   // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none), so a client cannot rotate its rate-limit bucket.
@@ -163,7 +164,7 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       res.status(400).json({ error: 'invalid activity', message: 'serviceUrl: not a Bot Framework host' });
       return;
     }
-    await httpAdapter.process(req, genericServerErrors(res), bot.run);
+    await httpAdapter.process(req, genericServerErrors(res), retryingStateConflicts(bot.run)); // an eTag conflict runs the turn again (bot/turn-retry.ts)
   });
 
   const tokenLimiter = perMinute(30, { error: 'Too many new chats from this network. Please wait a minute and try again.' }); // JSON, like every other 4xx
@@ -184,7 +185,8 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       logger,
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
-      eraseConversations: (reference) => storage.eraseMentioning(reference),
+      attempts: attempts?.backoff,
+      eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
     }),

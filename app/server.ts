@@ -76,6 +76,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       }
       await outbox?.stop();
       await storage.close();
+      await directLine.store.close();
+      await core.attempts?.close();
       insightStore.close();
       await store.close();
     },

@@ -26,6 +26,7 @@ import {
 import type { INodeBuffer, INodeSocket } from 'botframework-streaming';
 import { createRequire } from 'node:module';
 import type { Config } from '../app/config.js';
+import { holdUntilSaved } from './turn-retry.js';
 
 /** Teams AI's user agent, as its TeamsAdapter sends it (read from its package.json: no code of it is loaded). */
 const USER_AGENT = `teamsai-js/${(createRequire(import.meta.url)('@microsoft/teams-ai/package.json') as { version: string }).version}`;
@@ -71,6 +72,7 @@ export class InProcessAdapter extends TeamsAdapter {
     onSend?: (activity: Partial<Activity>) => void,
   ): Promise<Partial<Activity>[]> {
     const withSend = (context: TurnContext) => {
+      const turn = holdUntilSaved(context); // first, so a retried turn's messages stay back (turn-retry.ts)
       if (onSend) {
         context.onSendActivities(async (_context, activities, next) => {
           const responses = await next();
@@ -78,7 +80,7 @@ export class InProcessAdapter extends TeamsAdapter {
           return responses;
         });
       }
-      return logic(context);
+      return turn.run(logic);
     };
     const response: InvokeResponse | undefined = await this.processActivity(
       '',

@@ -13,8 +13,16 @@
  *
  * Each conversation has a signed token bound to one conversation and one user id; every
  * request must carry it, so no one can read or write another family's conversation.
- * Turns in one conversation run one at a time, in order. Transcripts stay in memory only
- * (the bot's own state is in SQLite) and are dropped after an idle time.
+ * Turns in one conversation run one at a time, in order, on each instance (across instances,
+ * the conversation state's eTags make a clashing turn retry: bot/pg-state-storage.ts).
+ *
+ * Conversations and activities live in a `DirectLineStore` (bot/directline-store.ts): in
+ * memory on one instance (the bot's own state is in SQLite), dropped after an idle time; in
+ * PostgreSQL with `DATABASE_URL`, so any instance serves any family with the same tokens and
+ * watermarks, and an activity stored on one instance reaches a stream held by another.
+ *
+ * Over 300 lines because the REST routes, the streams and the tokens share one conversation
+ * model and must stay in step; the storage is already outside (directline-store.ts).
  */
 import type { Activity } from 'botbuilder';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -25,6 +33,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { MAX_TEXT } from '../conversation/front-door.js';
 import { ActivityEntity } from './activity-fields.js';
+import { MemoryDirectLineStore, type DirectLineEvent, type DirectLineStore, type StoredConversation, type TranscriptLimits } from './directline-store.js';
 
 /**
  * Runs one turn. The bot's activities go to `send` as the bot sends them (so a typing activity
@@ -49,6 +58,8 @@ export type DirectLineOptions = {
   /** How long a stream token in a `streamUrl` is good for, to open the socket (default 120 s). */
   streamTokenTtlSeconds?: number;
   now?: () => number;
+  /** Where conversations and activities live (default: this process's memory; PostgreSQL: bot/directline-pg-store.ts). */
+  store?: DirectLineStore;
 };
 
 /** What a client may post. Anything else is a 400 with the field named. */
@@ -71,24 +82,15 @@ export const IncomingActivity = z
   .passthrough()
   .refine((a) => a.value === undefined || JSON.stringify(a.value).length <= 8_000, { message: 'value is too large', path: ['value'] });
 
-type StoredConversation = {
-  id: string;
-  userId: string;
-  activities: Partial<Activity>[];
-  /** Bytes of `activities` as JSON, kept under MAX_TRANSCRIPT_BYTES. */
-  bytes: number;
-  lastActive: number;
-  /** Serialises turns: each new turn starts after the previous one ends. */
-  queue: Promise<unknown>;
-  sequence: number;
-  /** The one open stream (WebSocket) for this conversation, if any. */
-  socket?: WebSocket;
-};
+/** This instance's stream for one conversation: what it has sent, and a queue so sends keep their order. */
+type Stream = { ws: WebSocket; sent: number; queue: Promise<void> };
 
 const MAX_ACTIVITIES = 500;
 /** A conversation's transcript is also capped by size (its activities as JSON), so a few huge cards or texts cannot hold megabytes. */
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024;
-const sizeOf = (activity: Partial<Activity>) => Buffer.byteLength(JSON.stringify(activity) ?? '', 'utf8');
+/** A token this young may name a conversation another instance is still writing (see `authorise`). */
+const NEW_TOKEN_GRACE_S = 120;
+const parseWatermark = (w: unknown) => (typeof w === 'string' && /^\d{1,9}$/.test(w) ? Number(w) : 0);
 
 /** `k: 'stream'` marks a token that only opens a stream (it travels in a URL, so it is short-lived and good for nothing else). */
 type TokenClaims = { c: string; u: string; exp: number; k?: 'stream' };
@@ -100,14 +102,23 @@ const MAX_STREAM_MESSAGE = 4096;
 
 export class DirectLine {
   readonly router = Router();
-  private readonly conversations = new Map<string, StoredConversation>();
+  /** Where conversations and activities live: memory (one instance) or PostgreSQL (several). */
+  readonly store: DirectLineStore;
   private readonly now: () => number;
   private readonly ttl: number;
   private readonly idleMs: number;
   private readonly maxConversations: number;
   private readonly botId: string;
+  private readonly limits: TranscriptLimits;
   private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_STREAM_MESSAGE });
+  /** This instance's open streams, by conversation. */
+  private readonly streamsByConversation = new Map<string, Stream>();
+  /** Turns running here, by conversation: each new turn starts after the previous one ends. */
+  private readonly turns = new Map<string, Promise<unknown>>();
+  /** Conversations this instance created and may not have finished writing. */
+  private readonly creating = new Map<string, Promise<void>>();
   private keepAlive: NodeJS.Timeout | null = null;
+  private lastEviction = 0;
 
   constructor(private readonly options: DirectLineOptions) {
     this.now = options.now ?? Date.now;
@@ -115,11 +126,14 @@ export class DirectLine {
     this.idleMs = options.idleMs ?? 60 * 60 * 1000;
     this.maxConversations = options.maxConversations ?? 20_000;
     this.botId = options.botId ?? 'deal-front-door';
+    this.limits = { maxActivities: MAX_ACTIVITIES, maxBytes: options.maxTranscriptBytes ?? MAX_TRANSCRIPT_BYTES };
+    this.store = options.store ?? new MemoryDirectLineStore();
+    this.store.subscribe((event) => this.onEvent(event));
     this.routes();
   }
 
   get size(): number {
-    return this.conversations.size;
+    return this.store.size;
   }
 
   // ---- tokens ---------------------------------------------------------------------------
@@ -149,8 +163,11 @@ export class DirectLine {
   createConversation(): { conversationId: string; token: string; expires_in: number; userId: string } {
     this.evictIdle();
     const id = randomUUID().replace(/-/g, '');
-    const userId = `web_${randomBytes(9).toString("base64url")}`;
-    this.conversations.set(id, { id, userId, activities: [], bytes: 0, lastActive: this.now(), queue: Promise.resolve(), sequence: 0 });
+    const userId = `web_${randomBytes(9).toString('base64url')}`;
+    // In memory this is done before it returns; in PostgreSQL `authorise` waits for it (or, on another instance, repeats it).
+    const created = this.store.create(id, userId, this.now()).finally(() => this.creating.delete(id));
+    created.catch(() => undefined);
+    this.creating.set(id, created);
     return { conversationId: id, token: this.token(id, userId), expires_in: this.ttl, userId };
   }
 
@@ -158,24 +175,29 @@ export class DirectLine {
     return this.sign({ c: conversationId, u: userId, exp: Math.floor(this.now() / 1000) + this.ttl });
   }
 
+  /** Idle conversations go (at most once a minute; never one with a stream open here). */
   private evictIdle(): void {
-    const cutoff = this.now() - this.idleMs;
-    for (const [id, conversation] of this.conversations) {
-      if (conversation.lastActive < cutoff && !conversation.socket) this.drop(id);
-    }
-    while (this.conversations.size >= this.maxConversations) {
-      const oldest = this.conversations.keys().next().value;
-      if (oldest === undefined) break;
-      this.drop(oldest);
-    }
+    if (this.store.size < this.maxConversations && this.now() - this.lastEviction < 60_000) return;
+    this.lastEviction = this.now();
+    this.store
+      .evict(this.now() - this.idleMs, this.maxConversations, new Set(this.streamsByConversation.keys()))
+      .then((dropped) => dropped.forEach((id) => this.streamsByConversation.get(id)?.ws.close(1000, 'conversation ended')))
+      .catch(() => undefined);
   }
 
-  private drop(id: string): void {
-    this.conversations.get(id)?.socket?.close(1000, 'conversation ended');
-    this.conversations.delete(id);
+  /**
+   * The conversation a token is for. A valid token is our own signature, so a young one whose
+   * conversation is not stored yet (created on another instance a moment ago) creates it.
+   */
+  private async conversationFor(claims: TokenClaims): Promise<StoredConversation | null> {
+    await this.creating.get(claims.c)?.catch(() => undefined);
+    const found = await this.store.get(claims.c, this.now());
+    if (found || claims.exp - this.ttl < this.now() / 1000 - NEW_TOKEN_GRACE_S || this.store instanceof MemoryDirectLineStore) return found;
+    await this.store.create(claims.c, claims.u, this.now()).catch(() => undefined); // the other instance's insert may win: either way it exists
+    return this.store.get(claims.c, this.now());
   }
 
-  private authorise(req: Request, res: Response): { claims: TokenClaims; conversation: StoredConversation } | null {
+  private async authorise(req: Request, res: Response): Promise<{ claims: TokenClaims; conversation: StoredConversation } | null> {
     const header = req.header('authorization') ?? '';
     const claims = this.verify(/^Bearer (.+)$/i.exec(header)?.[1]);
     if (!claims || claims.k) {
@@ -183,49 +205,84 @@ export class DirectLine {
       return null;
     }
     const requested = typeof req.params.conversationId === 'string' ? req.params.conversationId : claims.c;
-    const conversation = this.conversations.get(claims.c);
-    if (requested !== claims.c || !conversation) {
+    const conversation = requested === claims.c ? await this.conversationFor(claims) : null;
+    if (!conversation || conversation.userId !== claims.u) {
       res.status(404).json({ error: { code: 'BadArgument', message: 'Conversation not found.' } });
       return null;
     }
-    conversation.lastActive = this.now();
     return { claims, conversation };
   }
 
   // ---- activities ------------------------------------------------------------------------
 
-  private append(conversation: StoredConversation, activity: Partial<Activity>): string {
-    const id = `${conversation.id}|${String(conversation.sequence++).padStart(7, '0')}`;
-    const stored = { ...activity, id, timestamp: new Date(this.now()) } as Partial<Activity>;
-    conversation.activities.push(stored);
-    conversation.bytes += sizeOf(stored);
-    while (conversation.activities.length > 1 && (conversation.activities.length > MAX_ACTIVITIES || conversation.bytes > (this.options.maxTranscriptBytes ?? MAX_TRANSCRIPT_BYTES))) {
-      conversation.bytes -= sizeOf(conversation.activities.shift()!);
-    }
-    this.push(conversation, [stored]);
-    return id;
+  /** Stores an activity (its id and timestamp are given here), streams it here and tells the other instances. */
+  private async append(conversationId: string, activity: Partial<Activity>): Promise<string | null> {
+    const stamp = new Date(this.now());
+    const stored = await this.store.append(
+      conversationId,
+      (sequence) => ({ ...activity, id: `${conversationId}|${String(sequence).padStart(7, '0')}`, timestamp: stamp }) as Partial<Activity>,
+      this.now(),
+      this.limits,
+    );
+    if (!stored) return null;
+    this.catchUp(conversationId);
+    this.store.publish({ kind: 'stored', conversationId });
+    return stored.activity.id!;
   }
 
-  /** Sends an ActivitySet to the conversation's stream, if one is open. */
-  private push(conversation: StoredConversation, activities: Partial<Activity>[]): void {
-    const socket = conversation.socket;
-    if (!socket || socket.readyState !== socket.OPEN || activities.length === 0) return;
-    socket.send(JSON.stringify({ activities, watermark: String(conversation.sequence) }));
+  /** Queues a send on this instance's stream for the conversation, if it holds one. */
+  private enqueue(conversationId: string, send: (stream: Stream) => Promise<void> | void): void {
+    const stream = this.streamsByConversation.get(conversationId);
+    if (!stream) return;
+    stream.queue = stream.queue.then(() => (stream.ws.readyState === stream.ws.OPEN ? send(stream) : undefined)).catch(() => undefined);
   }
 
-  /** Stores (or, for typing, only streams) one activity the bot sent in reply to `to`. */
-  private reply(conversation: StoredConversation, to: Activity, reply: Partial<Activity>): void {
+  /** Sends the stream everything stored after what it has had, as one ActivitySet. */
+  private catchUp(conversationId: string): void {
+    this.enqueue(conversationId, async (stream) => {
+      const set = await this.store.after(conversationId, stream.sent);
+      if (!set) return;
+      stream.sent = Number(set.watermark);
+      if (set.activities.length && stream.ws.readyState === stream.ws.OPEN) stream.ws.send(JSON.stringify(set));
+    });
+  }
+
+  /** A live-only activity (typing): to the stream here, or to the instance that holds it. */
+  private live(conversationId: string, activity: Partial<Activity>): void {
+    if (!this.streamsByConversation.has(conversationId)) return this.store.publish({ kind: 'live', conversationId, activity });
+    this.enqueue(conversationId, (stream) => stream.ws.send(JSON.stringify({ activities: [activity], watermark: String(stream.sent) })));
+  }
+
+  private onEvent(event: DirectLineEvent): void {
+    if (event.kind === 'resync') for (const id of this.streamsByConversation.keys()) this.catchUp(id);
+    else if (event.kind === 'stored') this.catchUp(event.conversationId);
+    else if (event.kind === 'live') this.enqueue(event.conversationId, (stream) => stream.ws.send(JSON.stringify({ activities: [event.activity], watermark: String(stream.sent) })));
+    else this.streamsByConversation.get(event.conversationId)?.ws.close(1000, 'replaced by a newer connection');
+  }
+
+  /** Stores (or, for typing, only streams) one activity the bot sent; `to` is what it answers, if anything. */
+  private async reply(conversationId: string, to: Activity | undefined, reply: Partial<Activity>): Promise<string | null> {
     const activity = {
-      ...reply,
       from: { id: this.botId, name: 'DEAL', role: 'bot' },
-      conversation: { id: conversation.id } as Activity['conversation'],
-      replyToId: to.id,
+      ...reply,
+      conversation: { id: conversationId } as Activity['conversation'],
+      ...(to ? { from: { id: this.botId, name: 'DEAL', role: 'bot' }, replyToId: to.id } : {}),
     } as Partial<Activity>;
     if (activity.type === 'typing') {
-      this.push(conversation, [{ ...activity, id: `${conversation.id}|typing-${randomBytes(6).toString('base64url')}`, timestamp: new Date(this.now()) }]);
-      return;
+      this.live(conversationId, { ...activity, id: `${conversationId}|typing-${randomBytes(6).toString('base64url')}`, timestamp: new Date(this.now()) });
+      return null;
     }
-    this.append(conversation, activity);
+    return this.append(conversationId, activity);
+  }
+
+  /**
+   * Sends an activity into a conversation outside a turn (live chat with a person): stored and
+   * streamed like the bot's own; `from` defaults to the bot. Returns its id, or null when the
+   * conversation is gone (or for typing, which is only streamed).
+   */
+  async sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<string | null> {
+    if (!(await this.store.get(conversationId, this.now()))) return null;
+    return this.reply(conversationId, undefined, activity);
   }
 
   private baseActivity(conversation: StoredConversation): Pick<Activity, 'channelId' | 'serviceUrl' | 'conversation' | 'recipient' | 'from'> {
@@ -238,25 +295,35 @@ export class DirectLine {
     };
   }
 
-  /** Runs one turn for a conversation, after any turn already running for it. */
-  private deliver(conversation: StoredConversation, activity: Activity): Promise<void> {
+  /** Runs one turn for a conversation, after any turn already running for it here; the bot's activities are stored in the order sent. */
+  private deliver(conversationId: string, activity: Activity): Promise<void> {
     const run = async () => {
       let sent = false;
-      const replies = await this.options.runTurn(activity, (reply) => {
+      let replies = Promise.resolve();
+      const queue = (reply: Partial<Activity>) => {
+        replies = replies.then(() => this.reply(conversationId, activity, reply).then(() => undefined));
+      };
+      const returned = await this.options.runTurn(activity, (reply) => {
         sent = true;
-        this.reply(conversation, activity, reply);
+        queue(reply);
+      }).catch(async (error: unknown) => {
+        await replies.catch(() => undefined);
+        throw error;
       });
-      if (!sent) for (const reply of replies ?? []) this.reply(conversation, activity, reply);
+      if (!sent) for (const reply of returned ?? []) queue(reply);
+      await replies;
     };
-    const next = conversation.queue.then(run, run);
-    conversation.queue = next.catch(() => undefined);
+    const next = (this.turns.get(conversationId) ?? Promise.resolve()).then(run, run);
+    const tail = next.catch(() => undefined);
+    this.turns.set(conversationId, tail);
+    void tail.then(() => this.turns.get(conversationId) === tail && this.turns.delete(conversationId));
     return next;
   }
 
   /** Sends the conversationUpdate that makes the bot say hello, as Azure's Direct Line does. */
   async start(conversationId: string): Promise<void> {
-    const conversation = this.conversations.get(conversationId);
-    if (!conversation || conversation.sequence > 0) return;
+    const conversation = await this.store.get(conversationId, this.now());
+    if (!conversation || !(await this.store.claimStart(conversationId))) return;
     const base = this.baseActivity(conversation);
     const update = {
       ...base,
@@ -265,14 +332,7 @@ export class DirectLine {
       timestamp: new Date(this.now()),
       membersAdded: [base.recipient, base.from],
     } as unknown as Activity;
-    await this.deliver(conversation, update);
-  }
-
-  /** The stored activities after a watermark (all of them without one). */
-  private after(conversation: StoredConversation, watermark: unknown): Partial<Activity>[] {
-    const parsed = typeof watermark === 'string' && /^\d{1,9}$/.test(watermark) ? Number(watermark) : 0;
-    const firstSequence = conversation.sequence - conversation.activities.length;
-    return conversation.activities.slice(Math.max(0, parsed - firstSequence));
+    await this.deliver(conversation.id, update);
   }
 
   // ---- streaming ------------------------------------------------------------------------
@@ -304,41 +364,46 @@ export class DirectLine {
       }
       const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const claims = this.verify(url.searchParams.get('t') ?? bearer);
-      const conversation = claims ? this.conversations.get(claims.c) : undefined;
-      if (!claims || claims.c !== match[1] || !conversation) {
-        socket.end(`HTTP/1.1 ${claims ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-        return;
-      }
-      this.sockets.handleUpgrade(req, socket, head, (ws) => this.open(conversation, ws, url.searchParams.get('watermark') ?? undefined));
+      const found = claims && claims.c === match[1] ? this.conversationFor(claims) : Promise.resolve(null);
+      found.then(
+        (conversation) => {
+          if (!claims || !conversation || conversation.userId !== claims.u) {
+            socket.end(`HTTP/1.1 ${claims ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+            return;
+          }
+          this.sockets.handleUpgrade(req, socket, head, (ws) => this.open(conversation.id, ws, url.searchParams.get('watermark') ?? undefined));
+        },
+        () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+      );
     });
     this.startKeepAlive();
   }
 
-  private open(conversation: StoredConversation, ws: WebSocket, watermark: string | undefined): void {
-    const previous = conversation.socket;
-    conversation.socket = ws;
-    conversation.lastActive = this.now();
-    if (previous && previous !== ws) previous.close(1000, 'replaced by a newer connection');
+  private open(conversationId: string, ws: WebSocket, watermark: string | undefined): void {
+    const previous = this.streamsByConversation.get(conversationId);
+    this.streamsByConversation.set(conversationId, { ws, sent: parseWatermark(watermark), queue: Promise.resolve() });
+    if (previous && previous.ws !== ws) previous.ws.close(1000, 'replaced by a newer connection');
+    this.store.publish({ kind: 'opened', conversationId }); // one socket per conversation, across instances too
     const alive = ws as WebSocket & { alive?: boolean };
     alive.alive = true;
     ws.on('pong', () => {
       alive.alive = true;
     });
     // The client sends empty keep-alives; nothing it sends on the stream is read.
-    ws.on('message', () => {
-      conversation.lastActive = this.now();
-    });
+    ws.on('message', () => void this.store.get(conversationId, this.now()).catch(() => undefined));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      if (conversation.socket === ws) conversation.socket = undefined;
+      if (this.streamsByConversation.get(conversationId)?.ws === ws) this.streamsByConversation.delete(conversationId);
     });
-    // Everything after the watermark, then live: both on this one thread, so nothing falls between.
-    this.push(conversation, this.after(conversation, watermark));
+    // Everything after the watermark, then live: all through the stream's one queue, so nothing falls between.
+    this.catchUp(conversationId);
   }
 
   private startKeepAlive(): void {
     if (this.keepAlive) return;
     this.keepAlive = setInterval(() => {
+      // An open stream keeps its conversation from being dropped as idle, on every instance.
+      this.store.touch([...this.streamsByConversation.keys()], this.now()).catch(() => undefined);
       for (const ws of this.sockets.clients) {
         const alive = ws as WebSocket & { alive?: boolean };
         if (alive.alive === false) {
@@ -369,7 +434,7 @@ export class DirectLine {
     const r = this.router;
 
     r.post('/v3/directline/conversations', async (req, res) => {
-      const auth = this.authorise(req, res);
+      const auth = await this.authorise(req, res);
       if (!auth) return;
       const { conversation } = auth;
       res.status(201).json({
@@ -382,8 +447,8 @@ export class DirectLine {
     });
 
     // Reconnect: a fresh token and a streamUrl that resumes after the watermark.
-    r.get('/v3/directline/conversations/:conversationId', (req, res) => {
-      const auth = this.authorise(req, res);
+    r.get('/v3/directline/conversations/:conversationId', async (req, res) => {
+      const auth = await this.authorise(req, res);
       if (!auth) return;
       const { conversation } = auth;
       res.json({
@@ -394,21 +459,21 @@ export class DirectLine {
       });
     });
 
-    r.post('/v3/directline/tokens/refresh', (req, res) => {
-      const auth = this.authorise(req, res);
+    r.post('/v3/directline/tokens/refresh', async (req, res) => {
+      const auth = await this.authorise(req, res);
       if (!auth) return;
       res.json({ conversationId: auth.conversation.id, token: this.token(auth.conversation.id, auth.conversation.userId), expires_in: this.ttl });
     });
 
-    r.get('/v3/directline/conversations/:conversationId/activities', (req, res) => {
-      const auth = this.authorise(req, res);
+    r.get('/v3/directline/conversations/:conversationId/activities', async (req, res) => {
+      const auth = await this.authorise(req, res);
       if (!auth) return;
-      const { conversation } = auth;
-      res.json({ activities: this.after(conversation, req.query.watermark), watermark: String(conversation.sequence) });
+      const set = await this.store.after(auth.conversation.id, parseWatermark(req.query.watermark));
+      res.json(set ?? { activities: [], watermark: String(auth.conversation.sequence) });
     });
 
     r.post('/v3/directline/conversations/:conversationId/activities', async (req, res) => {
-      const auth = this.authorise(req, res);
+      const auth = await this.authorise(req, res);
       if (!auth) return;
       const parsed = IncomingActivity.safeParse(req.body);
       if (!parsed.success) {
@@ -425,10 +490,14 @@ export class DirectLine {
         // Who the sender is comes from the token, never from the client.
         from: { ...base.from, name: typeof incoming.from?.name === 'string' ? incoming.from.name.slice(0, 50) : '' },
       } as unknown as Activity;
-      const id = this.append(conversation, activity);
+      const id = await this.append(conversation.id, activity);
+      if (!id) {
+        res.status(404).json({ error: { code: 'BadArgument', message: 'Conversation not found.' } });
+        return;
+      }
       activity.id = id;
       try {
-        await this.deliver(conversation, activity);
+        await this.deliver(conversation.id, activity);
         res.json({ id });
       } catch {
         res.status(502).json({ error: { code: 'BotError', message: 'The bot could not answer just now. Please try again.' } });

@@ -14,7 +14,7 @@ export type HandoverPort = {
   submit: (request: HandoverRequest) => Promise<HandoverReceipt>;
   checkStatus: (reference: string, contactDetail: string) => Promise<HandoverStatus | null> | HandoverStatus | null;
   /** Milliseconds before this caller may check this reference (0: now); for the reference flow's "too many" reply. */
-  referenceCheckWait?: (reference: string) => number;
+  referenceCheckWait?: (reference: string) => number | Promise<number>;
 };
 
 function checkPlace(input: { postcode?: string; town?: string }): PlaceCheck {

@@ -10,7 +10,7 @@ import { draftFromConversation } from '../handover/from-conversation.js';
 import type { HandoverIntake } from '../handover/store.js';
 import type { Logger } from 'pino';
 import { localityData } from '../triage/locality.js';
-import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
+import { ReferenceCheckLimiter, WindowCounter, type HitCounter } from '../handover/attempt-limiter.js';
 import { callerKey } from './caller.js';
 
 /** Immediate (safeguarding) handovers one caller may create per hour; beyond it the family is asked to phone (the flow's error reply gives DEAL's number). */
@@ -36,7 +36,7 @@ export function createHandoverPort(opts: {
   logger: Logger;
   /** Limits on reference checks (per reference and per caller) and on immediate handovers per caller. */
   referenceLimiter?: ReferenceCheckLimiter;
-  immediateCap?: WindowCounter;
+  immediateCap?: HitCounter;
 }): HandoverPort {
   const { store, retentionDays, onCreated, logger } = opts;
   const referenceLimiter = opts.referenceLimiter ?? new ReferenceCheckLimiter();
@@ -45,7 +45,7 @@ export function createHandoverPort(opts: {
     consent: () => consentForChat(retentionDays),
     async submit(request: HandoverRequest) {
       const draft = draftFromConversation(request);
-      if (request.result.urgency === 'immediate' && !immediateCap.take(callerKey())) {
+      if (request.result.urgency === 'immediate' && !(await immediateCap.take(callerKey()))) {
         logger.warn({ limit: 'immediate-handovers' }, 'handover: too many immediate requests from one caller; asked to phone');
         throw new TooManyUrgentRequests('too many immediate handovers from one caller');
       }

@@ -2,8 +2,10 @@
  * Back-off for guessable secrets (issue 15, finding 4): reference checks and staff sign-in.
  * Each key (a reference, an address, an account, an account at an address) gets a few free
  * failures, then must wait a delay that doubles with each further failure, up to a cap. The
- * state is in memory, per process, keyed by what is guessed: never by the conversation, so
- * "start again" or a new chat does not reset it.
+ * state is keyed by what is guessed: never by the conversation, so "start again" or a new chat
+ * does not reset it. It is in memory, per process (`Backoff`, `WindowCounter`), or, with
+ * `DATABASE_URL`, shared by every instance in PostgreSQL (handover/pg/attempts.ts), behind the
+ * async `Attempts` and `HitCounter` ports, so a guesser gains nothing by hopping instances.
  */
 
 export type BackoffOptions = {
@@ -19,7 +21,39 @@ export type BackoffOptions = {
   maxKeys?: number;
 };
 
-type Entry = { failures: number; lastAt: number; until: number };
+export type Entry = { failures: number; lastAt: number; until: number };
+
+/** An entry no longer counts: no failure for `forgetAfterMs`, and its wait is over. */
+export const forgotten = (e: Entry, now: number, o: BackoffOptions) => now - e.lastAt > o.forgetAfterMs && now >= e.until;
+
+/** The entry after one more failure at `now` (`e` undefined: the first). */
+export function failedOnce(e: Entry | undefined, now: number, o: BackoffOptions): Entry {
+  const failures = (e?.failures ?? 0) + 1;
+  const over = failures - o.free + 1; // the free-th failure starts the first wait
+  return { failures, lastAt: now, until: over > 0 ? now + Math.min(o.maxMs, o.baseMs * 2 ** Math.min(over - 1, 30)) : 0 };
+}
+
+/** Failure counts per key, wherever they are kept (memory or shared); all methods as `Backoff`'s. */
+export interface Attempts {
+  wait(key: string): Promise<number>;
+  fail(key: string): Promise<number>;
+  succeed(key: string): Promise<void>;
+  failures(key: string): Promise<number>;
+}
+
+/** Makes the counts for one use (`name`: e.g. 'login-pair'); counts of different names never mix. */
+export type AttemptsFactory = (name: string, options: BackoffOptions) => Attempts;
+
+/** One process's counts (the default without DATABASE_URL). */
+export const memoryAttempts: AttemptsFactory = (_name, options) => {
+  const b = new Backoff(options);
+  return { wait: async (k) => b.wait(k), fail: async (k) => b.fail(k), succeed: async (k) => b.succeed(k), failures: async (k) => b.failures(k) };
+};
+
+/** Takes one hit for a key when it is under its limit (see WindowCounter). */
+export interface HitCounter {
+  take(key: string): boolean | Promise<boolean>;
+}
 
 /** Counts failures per key and says how long the key must wait before its next attempt. */
 export class Backoff {
@@ -39,11 +73,7 @@ export class Backoff {
   /** Records a failure; returns the wait it causes. */
   fail(key: string): number {
     const now = this.clock();
-    const e = this.live(key) ?? { failures: 0, lastAt: now, until: 0 };
-    e.failures += 1;
-    e.lastAt = now;
-    const over = e.failures - this.options.free + 1; // the free-th failure starts the first wait
-    e.until = over > 0 ? now + Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(over - 1, 30)) : 0;
+    const e = failedOnce(this.live(key), now, this.options);
     this.entries.delete(key); // re-insert: the map stays in order of last failure
     this.entries.set(key, e);
     this.trim();
@@ -62,7 +92,7 @@ export class Backoff {
 
   private live(key: string): Entry | undefined {
     const e = this.entries.get(key);
-    if (e && this.clock() - e.lastAt > this.options.forgetAfterMs && this.clock() >= e.until) {
+    if (e && forgotten(e, this.clock(), this.options)) {
       this.entries.delete(key);
       return undefined;
     }
@@ -80,33 +110,32 @@ export class Backoff {
 
 /** Limits on "check my reference": per reference and per address, independent of the conversation. */
 export class ReferenceCheckLimiter {
-  readonly perReference: Backoff;
-  readonly perAddress: Backoff;
+  readonly perReference: Attempts;
+  readonly perAddress: Attempts;
 
-  constructor(clock?: () => number) {
-    this.perReference = new Backoff({ free: 5, baseMs: 60_000, maxMs: 3_600_000, forgetAfterMs: 24 * 3_600_000, clock });
-    this.perAddress = new Backoff({ free: 10, baseMs: 30_000, maxMs: 3_600_000, forgetAfterMs: 3_600_000, clock });
+  /** `attempts`: where the counts are kept (default this process's memory; PostgreSQL: PgAttempts.backoff). */
+  constructor(clock?: () => number, attempts: AttemptsFactory = memoryAttempts) {
+    this.perReference = attempts('reference', { free: 5, baseMs: 60_000, maxMs: 3_600_000, forgetAfterMs: 24 * 3_600_000, clock });
+    this.perAddress = attempts('reference-address', { free: 10, baseMs: 30_000, maxMs: 3_600_000, forgetAfterMs: 3_600_000, clock });
   }
 
   /** Milliseconds before this address may check this reference (0: now). The flow calls this before checking. */
-  wait(reference: string, address: string): number {
-    return Math.max(this.perReference.wait(refKey(reference)), this.perAddress.wait(address));
+  async wait(reference: string, address: string): Promise<number> {
+    const [a, b] = await Promise.all([this.perReference.wait(refKey(reference)), this.perAddress.wait(address)]);
+    return Math.max(a, b);
   }
 
   /** Records the answer of a check that was made. */
-  record(reference: string, address: string, matched: boolean): void {
-    if (matched) this.perReference.succeed(refKey(reference));
-    else {
-      this.perReference.fail(refKey(reference));
-      this.perAddress.fail(address);
-    }
+  async record(reference: string, address: string, matched: boolean): Promise<void> {
+    if (matched) await this.perReference.succeed(refKey(reference));
+    else await Promise.all([this.perReference.fail(refKey(reference)), this.perAddress.fail(address)]);
   }
 
   /** Runs `check` only when allowed, and records its answer; null (as for a wrong guess) while the caller must wait. */
   async checked<T>(reference: string, address: string, check: () => Promise<T | null> | T | null): Promise<T | null> {
-    if (this.wait(reference, address) > 0) return null;
+    if ((await this.wait(reference, address)) > 0) return null;
     const result = await check();
-    this.record(reference, address, result !== null);
+    await this.record(reference, address, result !== null);
     return result;
   }
 }
@@ -114,7 +143,7 @@ export class ReferenceCheckLimiter {
 const refKey = (reference: string) => reference.trim().toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 20);
 
 /** A fixed number per window per key: the cap on immediate (safeguarding) handovers from one address. */
-export class WindowCounter {
+export class WindowCounter implements HitCounter {
   private readonly hits = new Map<string, number[]>();
 
   constructor(

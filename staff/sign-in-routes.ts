@@ -13,7 +13,7 @@ import type { Request, Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { Backoff } from '../handover/attempt-limiter.js';
+import { memoryAttempts } from '../handover/attempt-limiter.js';
 import { SAFE_NEXT } from './guards.js';
 import { field, parseCookies, sameSecret } from './request.js';
 import { LOGIN_COOKIE, SESSION_COOKIE, type StaffSite } from './site.js';
@@ -50,16 +50,17 @@ export function addSignIn(router: Router, site: StaffSite): void {
     renderLogin(req, res, 429, { error: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.` });
   };
   // Per account at an address, and per account (applied only to addresses that have already failed for it).
-  const atAddress = new Backoff({ free: deps.loginLimits?.perEmail ?? 5, baseMs: 60_000, maxMs: windowMs, forgetAfterMs: windowMs });
-  const perAccount = new Backoff({ free: 10, baseMs: 30_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const attempts = deps.attempts ?? memoryAttempts;
+  const atAddress = attempts('login-pair', { free: deps.loginLimits?.perEmail ?? 5, baseMs: 60_000, maxMs: windowMs, forgetAfterMs: windowMs });
+  const perAccount = attempts('login-account', { free: 10, baseMs: 30_000, maxMs: windowMs, forgetAfterMs: windowMs });
   const loginKeys = (req: Request) => {
     const account = `email:${field(req.body, 'email').trim().toLowerCase().slice(0, 320)}`;
     return { account, pair: `${account}|${req.ip ?? ''}` };
   };
   /** Milliseconds this address must wait before trying this account again (0: now). */
-  const loginWait = (req: Request) => {
+  const loginWait = async (req: Request) => {
     const { account, pair } = loginKeys(req);
-    return Math.max(atAddress.wait(pair), atAddress.failures(pair) > 0 ? perAccount.wait(account) : 0);
+    return Math.max(await atAddress.wait(pair), (await atAddress.failures(pair)) > 0 ? await perAccount.wait(account) : 0);
   };
   const perIp = rateLimit({
     windowMs,
@@ -82,7 +83,7 @@ export function addSignIn(router: Router, site: StaffSite): void {
   });
 
   router.post('/login', perIp, async (req, res) => {
-    const wait = loginWait(req);
+    const wait = await loginWait(req);
     if (wait > 0) return tooMany(req, res, wait);
     const form = LoginForm.safeParse(req.body ?? {});
     const cookies = parseCookies(req.headers.cookie);
@@ -100,14 +101,12 @@ export function addSignIn(router: Router, site: StaffSite): void {
     const principal = await accounts.verifyPassword(email, form.data.password);
     const keys = loginKeys(req);
     if (!principal) {
-      atAddress.fail(keys.pair);
-      perAccount.fail(keys.account);
+      await Promise.all([atAddress.fail(keys.pair), perAccount.fail(keys.account)]);
       log.warn({ staffAction: 'login-failed' }, 'staff sign-in failed');
       renderLogin(req, res, 401, { email, next, error: GENERIC_LOGIN_ERROR });
       return;
     }
-    atAddress.succeed(keys.pair);
-    perAccount.succeed(keys.account);
+    await Promise.all([atAddress.succeed(keys.pair), perAccount.succeed(keys.account)]);
     const old = cookies[SESSION_COOKIE];
     if (old) await accounts.destroySession(old);
     const session = await accounts.createSession(principal);

@@ -4,6 +4,7 @@
  * of each request, cookie options, and how a page is sent. The route modules (sign-in,
  * queue, handover pages, JSON API, guards) take this instead of each reading the settings.
  */
+import type { AttemptsFactory } from '../handover/attempt-limiter.js';
 import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { StaffPrincipal } from '../handover/schema.js';
@@ -40,6 +41,8 @@ export interface StaffRouterDeps {
   extraRoutes?: Record<string, (tools: StaffRouteTools) => Router>;
   /** Sign-in attempts allowed per 15 minutes before 429 (failed ones count): default 20 per IP, 5 per email. */
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
+  /** Where failed sign-ins are counted: default this process's memory; with DATABASE_URL, shared (handover/pg/attempts.ts). */
+  attempts?: AttemptsFactory;
 }
 
 /** What a page mounted through `extraRoutes` gets from the staff site. */

@@ -47,7 +47,7 @@ describe.skipIf(!PG_TEST_URL)('two instances on one PostgreSQL database', () => 
     for (let n = 0; ; n++) {
       if (i.process.exitCode !== null) throw new Error(`instance exited: ${i.output()}`);
       if (await fetch(`${i.url}/readyz`).then((r) => r.ok, () => false)) return;
-      if (n > 300) throw new Error(`instance did not become ready: ${i.output()}`);
+      if (n > 900) throw new Error(`instance did not become ready: ${i.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -63,7 +63,7 @@ describe.skipIf(!PG_TEST_URL)('two instances on one PostgreSQL database', () => 
     await pool.end();
   });
 
-  it('alternates one conversation between them, survives a SIGKILL mid-handover, and stores it once', { timeout: 90_000 }, async () => {
+  it('alternates one conversation between them, survives a SIGKILL mid-handover, and stores it once', { timeout: 180_000 }, async () => {
     // Both started at the same moment against an empty schema.
     const [a, b] = [await start(), await start()];
     await Promise.all([untilReady(a), untilReady(b)]);

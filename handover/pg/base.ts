@@ -7,7 +7,7 @@
  * the pool, so a command-line run exits as soon as it is done.
  */
 import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { migratePg } from './migrations.js';
+import { migratePg, type PgMigration } from './migrations.js';
 
 export interface PgStoreOptions {
   /** A `postgres://` URL (TLS only when the URL asks for it, e.g. `?sslmode=require`). */
@@ -20,6 +20,8 @@ export interface PgStoreOptions {
   connectTimeoutMs?: number;
   /** Errors of idle connections (the pool replaces them); default: ignored. */
   onPoolError?: (error: Error) => void;
+  /** Another part's own tables (e.g. the embedded Direct Line's), migrated after the handover schema, versions kept in `table`. */
+  extraMigrations?: { steps: readonly PgMigration[]; table: string };
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -58,7 +60,8 @@ export class PgBase {
       application_name: 'deal-front-door',
     });
     this.pool.on('error', options.onPoolError ?? (() => {}));
-    this.ready = migratePg(this.pool, this.schema).then(() => undefined);
+    const extra = options.extraMigrations;
+    this.ready = migratePg(this.pool, this.schema).then(async () => void (extra && (await migratePg(this.pool, this.schema, extra.steps, extra.table))));
     this.ready.catch(() => {}); // reported by the first method that awaits it
   }
 

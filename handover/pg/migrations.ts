@@ -188,7 +188,13 @@ export const MIGRATION_LOCK = (schema: string) => `deal:migrations:${schema}`;
  * whole run (a second instance waits, then finds nothing to do); each step commits with its
  * version row, so a failed step changes nothing. Refuses a database from newer code.
  */
-export async function migratePg(pool: Pool, schema: string, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<{ from: number; to: number }> {
+export async function migratePg(
+  pool: Pool,
+  schema: string,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+  /** Another list of steps (another part's tables) keeps its versions in a table of its own. */
+  versionTable = 'schema_migrations',
+): Promise<{ from: number; to: number }> {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migrations must be numbered 1, 2, 3…; found ${m.version} at position ${i + 1}`);
   });
@@ -201,13 +207,13 @@ export async function migratePg(pool: Pool, schema: string, migrations: readonly
       // Only when missing: CREATE SCHEMA needs the CREATE right on the database even with IF NOT EXISTS.
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${quoteIdent(schema)}.schema_migrations (
+      await client.query(`CREATE TABLE IF NOT EXISTS ${quoteIdent(schema)}.${quoteIdent(versionTable)} (
         version    integer PRIMARY KEY,
         name       text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
       const current = async (c: PoolClient) =>
-        Number((await c.query<{ v: number }>(`SELECT coalesce(max(version), 0) AS v FROM ${quoteIdent(schema)}.schema_migrations`)).rows[0]!.v);
+        Number((await c.query<{ v: number }>(`SELECT coalesce(max(version), 0) AS v FROM ${quoteIdent(schema)}.${quoteIdent(versionTable)}`)).rows[0]!.v);
       const from = await current(client);
       if (from > latest) {
         throw new Error(`handover database is at schema version ${from}, newer than this code knows (${latest}); refusing to open it`);
@@ -218,7 +224,7 @@ export async function migratePg(pool: Pool, schema: string, migrations: readonly
         try {
           await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
           await client.query(m.sql);
-          await client.query(`INSERT INTO ${quoteIdent(schema)}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+          await client.query(`INSERT INTO ${quoteIdent(schema)}.${quoteIdent(versionTable)} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {

@@ -1,0 +1,98 @@
+/**
+ * A turn whose conversation state lost an eTag race on PostgreSQL runs again on the state the
+ * other instance saved (bot/turn-retry.ts, bot/pg-state-storage.ts), and the family sees the
+ * retried turn's reply once, never the lost attempt's. The bot's Teams turn (Teams AI's Application, so a
+ * test route can count) on PgStorage, run by the in-process adapter as the embedded Direct Line runs it; the "other instance" is
+ * a second PgStorage on the same schema that saves between this turn's read and its write.
+ * Skipped, with a message, when PG_TEST_URL is not set.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
+import { createBot } from '../bot/app.js';
+import type { FrontDoor } from '../conversation/front-door.js';
+import { PgStorage } from '../bot/pg-state-storage.js';
+import { TURN_ATTEMPTS } from '../bot/turn-retry.js';
+import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+
+type Activity = Parameters<InProcessAdapter['runTurn']>[0];
+
+describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () => {
+  const schema = testSchema('retry');
+  const mine = PG_TEST_URL ? new PgStorage({ connectionString: PG_TEST_URL, schema }) : null;
+  const theirs = PG_TEST_URL ? new PgStorage({ connectionString: PG_TEST_URL, schema }) : null;
+  afterAll(async () => {
+    await Promise.all([mine?.close(), theirs?.close()]);
+    const pool = rawPool('public');
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
+  });
+
+  /** A bot that counts messages in its conversation state; `meanwhile` runs between its read and its write. */
+  function bot(meanwhile: (key: string) => Promise<void>) {
+    const adapter = createInProcessAdapter();
+    let attempts = 0;
+    // The bot's own Application (Teams AI, on PgStorage), with a first route that counts instead of the front door.
+    const app = createBot({
+      frontDoor: {} as FrontDoor,
+      storage: mine!,
+      adapter,
+      hooks: {
+        configure: (application) =>
+          application.activity('message', async (context, state) => {
+            attempts++;
+            await context.sendActivity({ type: 'typing' });
+            const data = state.conversation as unknown as { count?: number };
+            data.count = (data.count ?? 0) + 1;
+            await context.sendActivity(`count ${data.count}`);
+            await meanwhile(`${context.activity.channelId}/${context.activity.recipient.id}/conversations/${context.activity.conversation.id}`);
+          }),
+      },
+    });
+    const turn = async (conversation: string) => {
+      const sent: { type?: string; text?: string }[] = [];
+      const activity = { type: 'message', id: `m${Math.random()}`, text: 'hello', channelId: 'msteams', serviceUrl: 'http://localhost', conversation: { id: conversation }, from: { id: 'web_family' }, recipient: { id: 'deal-front-door' } } as Activity;
+      try {
+        return { sent, returned: await adapter.runTurn(activity, (c) => app.run(c), (a) => sent.push(a)), error: null };
+      } catch (error) {
+        return { sent, returned: [], error: error as Error };
+      }
+    };
+    return { turn, attempts: () => attempts };
+  }
+
+  /** Another instance's turn of the same conversation: it reads after us and saves before us. */
+  const otherInstanceSaves = async (key: string) => {
+    const items = await theirs!.read([key]);
+    const current = (items[key] ?? {}) as { count?: number; eTag?: string };
+    await theirs!.write({ [key]: { ...current, count: (current.count ?? 0) + 10 } });
+  };
+
+  it('runs the turn again on the saved state and sends only that attempt\'s reply', async () => {
+    let interfere = false;
+    const b = bot(async (key) => {
+      if (!interfere) return;
+      interfere = false;
+      await otherInstanceSaves(key);
+    });
+    expect((await b.turn('race')).sent.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['count 1']);
+    interfere = true;
+    const { sent, returned } = await b.turn('race');
+    expect(b.attempts()).toBe(3); // one for the first turn, two for the second
+    // The lost attempt said "count 2"; the retry saw the other instance's 11 and said 12, once.
+    expect(sent.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['count 12']);
+    expect(returned.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['count 12']);
+    expect(sent.filter((a) => a.type === 'typing').length).toBeGreaterThanOrEqual(1);
+    const saved = await mine!.read(['webchat/deal-front-door/conversations/race']);
+    expect((saved['webchat/deal-front-door/conversations/race'] as { count: number }).count).toBe(12);
+  });
+
+  it(`gives up after ${TURN_ATTEMPTS} lost races, and sends none of the lost attempts' replies`, async () => {
+    const b = bot(otherInstanceSaves);
+    expect((await b.turn('always')).error).toBeNull(); // the first turn creates the state (no eTag to race on)
+    const before = b.attempts();
+    const { sent, error } = await b.turn('always');
+    expect(error?.name).toBe('StorageConflictError');
+    expect(b.attempts() - before).toBe(TURN_ATTEMPTS);
+    expect(sent.filter((a) => a.type === 'message' && /^count/.test(a.text ?? ''))).toEqual([]);
+  });
+});
