@@ -1,8 +1,8 @@
 /**
  * A turn whose conversation state lost an eTag race on PostgreSQL runs again on the state the
  * other instance saved (bot/turn-retry.ts, bot/pg-state-storage.ts), and the family sees the
- * retried turn's reply once, never the lost attempt's. The bot's Teams turn (Teams AI's Application, so a
- * test route can count) on PgStorage, run by the in-process adapter as the embedded Direct Line runs it; the "other instance" is
+ * retried turn's reply once, never the lost attempt's. The bot's web chat turn on PgStorage, run by
+ * the in-process adapter as the embedded Direct Line runs it; the "other instance" is
  * a second PgStorage on the same schema that saves between this turn's read and its write.
  * Skipped, with a message, when PG_TEST_URL is not set.
  */
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
 import { createBot } from '../bot/app.js';
 import type { FrontDoor } from '../conversation/front-door.js';
+import { readConversation, type ConversationData } from '../conversation/state.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { TURN_ATTEMPTS } from '../bot/turn-retry.js';
 import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
@@ -27,30 +28,30 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
     await pool.end();
   });
 
-  /** A bot that counts messages in its conversation state; `meanwhile` runs between its read and its write. */
+  /**
+   * The bot's web chat turn (bot/app.ts: one read, the front door, one write) with a front door that
+   * counts messages in the conversation state (in `triage.childAge`, a number the state keeps);
+   * `meanwhile` runs between the turn's read and its write.
+   */
   function bot(meanwhile: (key: string) => Promise<void>) {
     const adapter = createInProcessAdapter();
     let attempts = 0;
-    // The bot's own Application (Teams AI, on PgStorage), with a first route that counts instead of the front door.
-    const app = createBot({
-      frontDoor: {} as FrontDoor,
-      storage: mine!,
-      adapter,
-      hooks: {
-        configure: (application) =>
-          application.activity('message', async (context, state) => {
-            attempts++;
-            await context.sendActivity({ type: 'typing' });
-            const data = state.conversation as unknown as { count?: number };
-            data.count = (data.count ?? 0) + 1;
-            await context.sendActivity(`count ${data.count}`);
-            await meanwhile(`${context.activity.channelId}/${context.activity.recipient.id}/conversations/${context.activity.conversation.id}`);
-          }),
+    const frontDoor = {
+      handle: async (turn: { text: string }, data: ConversationData) => {
+        attempts++;
+        const count = (data.triage.childAge ?? 0) + 1;
+        data.triage.childAge = count;
+        await meanwhile(`webchat/deal-front-door/conversations/${current}`);
+        return [{ kind: 'text', text: `count ${count}` }];
       },
-    });
+      welcome: () => [],
+    } as unknown as FrontDoor;
+    let current = '';
+    const app = createBot({ frontDoor, storage: mine!, adapter });
     const turn = async (conversation: string) => {
+      current = conversation;
       const sent: { type?: string; text?: string }[] = [];
-      const activity = { type: 'message', id: `m${Math.random()}`, text: 'hello', channelId: 'msteams', serviceUrl: 'http://localhost', conversation: { id: conversation }, from: { id: 'web_family' }, recipient: { id: 'deal-front-door' } } as Activity;
+      const activity = { type: 'message', id: `m${Math.random()}`, text: 'hello', channelId: 'webchat', serviceUrl: 'http://localhost', conversation: { id: conversation }, from: { id: 'web_family' }, recipient: { id: 'deal-front-door' } } as Activity;
       try {
         return { sent, returned: await adapter.runTurn(activity, (c) => app.run(c), (a) => sent.push(a)), error: null };
       } catch (error) {
@@ -63,8 +64,9 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
   /** Another instance's turn of the same conversation: it reads after us and saves before us. */
   const otherInstanceSaves = async (key: string) => {
     const items = await theirs!.read([key]);
-    const current = (items[key] ?? {}) as { count?: number; eTag?: string };
-    await theirs!.write({ [key]: { ...current, count: (current.count ?? 0) + 10 } });
+    const stored = (items[key] ?? {}) as { deal?: ConversationData; eTag?: string };
+    const deal = stored.deal ?? readConversation(undefined);
+    await theirs!.write({ [key]: { ...stored, deal: { ...deal, triage: { ...deal.triage, childAge: (deal.triage.childAge ?? 0) + 10 } } } });
   };
 
   it('runs the turn again on the saved state and sends only that attempt\'s reply', async () => {
@@ -83,7 +85,7 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
     expect(returned.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['count 12']);
     expect(sent.filter((a) => a.type === 'typing').length).toBeGreaterThanOrEqual(1);
     const saved = await mine!.read(['webchat/deal-front-door/conversations/race']);
-    expect((saved['webchat/deal-front-door/conversations/race'] as { count: number }).count).toBe(12);
+    expect((saved['webchat/deal-front-door/conversations/race'] as { deal: ConversationData }).deal.triage.childAge).toBe(12);
   });
 
   it(`gives up after ${TURN_ATTEMPTS} lost races, and sends none of the lost attempts' replies`, async () => {
