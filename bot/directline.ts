@@ -23,6 +23,8 @@
  *
  * Over 300 lines because the REST routes, the streams and the tokens share one conversation
  * model and must stay in step; the storage is already outside (directline-store.ts).
+ *
+ * Over 300 lines: the Direct Line 3.0 protocol (conversations, tokens, activities and watermarks over REST and over the stream) in one file, so the protocol can be checked against its specification in one read; storage is behind the DirectLineStore port.
  */
 import type { Activity } from 'botbuilder';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';

@@ -6,6 +6,8 @@
  *  2. button presses and the global words (start again, help, talk to a person);
  *  3. the flow the person is in (triage questions, consent, contact details, reference check);
  *  4. otherwise a question: glossary, then the knowledge base, or an honest "not sure".
+ *
+ * Over 300 lines: the order of a turn (safety first on what was typed, then buttons, commands, intents, the flow in charge, a question) is the product's main safety property, so it is kept in one file where the order can be read at once; the flows are their own files.
  */
 import type { Glossary } from '../knowledge/glossary.js';
 import type { KnowledgeBase } from '../knowledge/load.js';

@@ -4,6 +4,8 @@
  *
  * If the family says no, nothing personal is kept: they get the DEAL phone line and the
  * right articles instead.
+ *
+ * Over 300 lines: consent, contact details and the final check are one small state machine that a family walks through in order; split, its steps would be read out of order.
  */
 import type { ConversationHandoverRequest } from '../handover/from-conversation.js';
 import { type HandoverStory, validate } from '../handover/schema.js';

@@ -4,6 +4,8 @@
  * missing, most decisive first, and stops as soon as no answer could change the route. Before
  * the result it says what it understood, and the family can correct it in one tap or in their
  * own words. Professionals in Teams can instead fill in the same fields as one form.
+ *
+ * Over 300 lines: deciding what to ask next (only what could change the route) and reading each answer share the triage state; the questions and their wording are in triage-questions.ts.
  */
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';

@@ -11,6 +11,8 @@
  * - CSRF: each session has its own random secret; the token is an HMAC of the session's id
  *   hash under that secret, checked in constant time.
  * - Roles: an officer belongs to one locality and sees only its handovers; a lead sees all.
+ *
+ * Over 300 lines: accounts, passwords and sessions are one security boundary, reviewed together; storage is behind the StaffDirectory port.
  */
 import { readFileSync } from 'node:fs';
 import { createHash, createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';

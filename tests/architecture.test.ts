@@ -71,3 +71,13 @@ describe('the layers of the house', () => {
     expect(fromTests.map((e) => `${e.file} imports ${e.spec}`)).toEqual([]);
   });
 });
+
+describe('rooms of a readable size', () => {
+  it('no source file over 300 lines without a reason in its header ("Over 300 lines: …")', () => {
+    const files = sources().filter((file) => top(file) !== 'tests' && top(file) !== 'bench' && !file.startsWith('bin/'));
+    expect(files.length, 'a broken scan would pass this rule').toBeGreaterThan(150);
+    const long = files.map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') })).filter(({ text }) => text.split('\n').length > 300);
+    const unexplained = long.filter(({ text }) => !/^\s*\*\s*Over 300 lines: \S/m.test(text.split('*/')[0]!)).map(({ file }) => file);
+    expect(unexplained).toEqual([]);
+  });
+});
