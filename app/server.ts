@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { FrontDoor } from '../conversation/front-door.js';
+import { LiveChat } from '../conversation/live-chat.js';
+import { OfficeHours } from '../conversation/office-hours.js';
+import { createLiveChannel, linkHandovers } from '../bot/proactive.js';
+import { liveRoutes } from '../staff/live.js';
 import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
@@ -171,7 +175,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     immediateCap: new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
-  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
+  const live = new LiveChat({ kb, hours: OfficeHours.load() }); // an officer in the family's chat (conversation/live-chat.ts)
+  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows, live });
   const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
   const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
   const insight = createInsightRecorder({ store: insightStore, kb, logger });
@@ -180,7 +185,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     storage,
     adapter: httpAdapter,
     hooks: {
-      configure: (application) => configureTeams(application, teamsDeps),
+      configure: (application) => (configureTeams(application, teamsDeps), linkHandovers(application, { storage, embeddedAdapter: localAdapter })),
       onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
       onWelcome: insight.onOpened,
     },
@@ -193,6 +198,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     serviceUrl: config.PUBLIC_URL,
     runTurn: (activity, send) => localAdapter.runTurn(activity, (context) => bot.run(context).then(() => undefined), send),
   });
+  live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
 
   const app = express();
   app.disable('x-powered-by');
@@ -290,7 +296,10 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       eraseConversations: (reference) => storage.eraseMentioning(reference),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
-      extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
+      extraRoutes: {
+        '/live': (tools) => liveRoutes({ ...tools, store, live }),
+        ...(store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {}),
+      },
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));
@@ -344,6 +353,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     },
     async close() {
       clearInterval(purge);
+      live.close();
       directLine.closeStreams();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));

@@ -268,6 +268,18 @@ export class DirectLine {
     await this.deliver(conversation, update);
   }
 
+  /**
+   * Sends an activity no turn asked for (a member of staff in live chat) into a conversation,
+   * only while its stream is open; without an activity, only says whether it is. False: the
+   * family is not connected, and nothing was sent.
+   */
+  sendToConversation(conversationId: string, activity?: Partial<Activity>): boolean {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation?.socket || conversation.socket.readyState !== conversation.socket.OPEN) return false;
+    if (activity) this.append(conversation, { ...activity, from: { id: this.botId, name: 'DEAL', role: 'bot' }, conversation: { id: conversationId } as Activity['conversation'] });
+    return true;
+  }
+
   /** The stored activities after a watermark (all of them without one). */
   private after(conversation: StoredConversation, watermark: unknown): Partial<Activity>[] {
     const parsed = typeof watermark === 'string' && /^\d{1,9}$/.test(watermark) ? Number(watermark) : 0;
