@@ -35,7 +35,7 @@ export type ProactiveDeps = {
   embeddedAdapter: TeamsAdapter;
   /** Sends over the connector (Teams, Azure Direct Line). */
   adapter: TeamsAdapter;
-  /** Without the bot's app id the connector cannot be used: such families count as gone. */
+  /** The bot's app id (none in local development, where the connector is called without a token). */
   botAppId: string | undefined;
 };
 
@@ -100,10 +100,9 @@ export function createLiveChannel(deps: ProactiveDeps): LiveChannel {
         const id = target.address.conversation?.id ?? '';
         return deps.directLine.sendToConversation(id) && activities.every((activity) => deps.directLine.sendToConversation(id, activity));
       }
-      if (!deps.botAppId) return false;
       let failure: unknown;
       try {
-        await deps.adapter.continueConversationAsync(deps.botAppId, target.address, async (context) => {
+        await deps.adapter.continueConversationAsync(deps.botAppId ?? '', target.address, async (context) => {
           try {
             for (const activity of activities) await context.sendActivity(activity as Partial<Activity>);
           } catch (error) {
