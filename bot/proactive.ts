@@ -39,8 +39,21 @@ export type ProactiveDeps = {
   botAppId: string | undefined;
 };
 
-/** Records which conversation a handover reference was given in (see the header). */
+/**
+ * Records which conversation a handover reference was given in (see the header); and while an
+ * officer is in the chat, drops the bot's typing activity (bot/app.ts sends one at the start of
+ * every web chat turn), so the family does not see the assistant "typing" when it will not answer.
+ */
 export function linkHandovers(app: Application<TurnState>, deps: Pick<ProactiveDeps, 'storage' | 'embeddedAdapter'>): void {
+  app.turn('beforeTurn', async (context, state) => {
+    if (!readConversation((state.conversation as unknown as Record<string, unknown>)[STATE_KEY]).live) return true;
+    context.onSendActivities(async (_context, activities, next) => {
+      const kept = activities.filter((activity) => activity.type !== 'typing');
+      activities.splice(0, activities.length, ...kept); // what handlers before this one see as sent
+      return kept.length > 0 ? next() : [];
+    });
+    return true;
+  });
   app.turn('afterTurn', async (context, state) => {
     const scope = state.conversation as unknown as Record<string, unknown>;
     const reference = readConversation(scope[STATE_KEY]).references.at(-1);

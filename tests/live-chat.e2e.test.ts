@@ -44,7 +44,7 @@ async function signIn(page: Page, email: string, password: string) {
 }
 
 /** Activities the family's page received on its Direct Line stream. */
-function streamedActivities(page: Page): { text?: string; channelData?: { deal?: { kind?: string } }; from?: { role?: string } }[] {
+function streamedActivities(page: Page): { type?: string; text?: string; channelData?: { deal?: { kind?: string } }; from?: { role?: string } }[] {
   const activities: ReturnType<typeof streamedActivities> = [];
   page.on('websocket', (ws) =>
     ws.on('framereceived', (frame) => {
@@ -111,18 +111,24 @@ describe('live chat with an officer', () => {
     await staff.getByLabel('Your first name, as the family will see it').fill('Sam');
     await staff.getByRole('button', { name: "Join the family's chat" }).click();
     await sees(chat, 'Sam from the DEAL team has joined this chat');
+    const joinedAt = streamed.length;
 
     // The officer types; the family sees it within a second.
     await staff.getByLabel('Message to the family').fill('Hello Alex, I have your request in front of me.');
+    let started = Date.now();
     await staff.getByRole('button', { name: 'Send' }).click();
     await sees(chat, 'Sam (DEAL team): Hello Alex, I have your request in front of me.');
+    const officerToFamily = Date.now() - started;
     const staffMessage = streamed.find((a) => a.text?.startsWith('Sam (DEAL team): Hello Alex'));
     expect(staffMessage?.channelData?.deal?.kind).toBe('staff-message');
 
     // The family replies; the officer sees it within a second, and the bot says nothing.
     const before = await botBubbles(chat);
+    started = Date.now();
     await say(chat, 'Thank you. Her annual review is next week and I am worried about it');
     await staff.locator('#live-log li.live-family', { hasText: 'Her annual review is next week' }).waitFor({ timeout: 1000 });
+    const familyToOfficer = Date.now() - started;
+    console.log(`live chat in Chromium: officer to family ${officerToFamily} ms, family to officer ${familyToOfficer} ms (each includes typing into the page)`);
     await say(chat, 'what is an ehcp');
     await staff.locator('#live-log li.live-family', { hasText: 'what is an ehcp' }).waitFor({ timeout: 1000 });
     await chat.waitForTimeout(1000);
@@ -133,6 +139,11 @@ describe('live chat with an officer', () => {
     await staff.locator('#live-log li.live-alert').waitFor({ timeout: 1000 });
     expect(await staff.locator('#live-log li.live-alert').innerText()).toMatch(/at risk of harm/);
     await chat.getByText(/call 999/i).last().waitFor();
+
+    // While the officer was in, the bot sent only the safety card: no answers, not even "typing".
+    const whileIn = streamed.slice(joinedAt).filter((a) => a.from?.role === 'bot');
+    expect(whileIn.filter((a) => a.type === 'typing')).toEqual([]);
+    expect(new Set(whileIn.map((a) => a.channelData?.deal?.kind))).toEqual(new Set(['staff-message', 'safety']));
 
     // The officer leaves: the bot says so and answers again.
     await staff.getByRole('button', { name: 'Leave the chat' }).click();
