@@ -11,6 +11,8 @@ import { activity, contactSteps, REFERENCE, SEND, stepOf, TRIAGE_ANSWERS, type T
 import { StaffClient } from './helpers/insight-page.js';
 import { startService, type TestService } from './helpers/service.js';
 import { fakeConnector, TEAMS_SERVICE_URL } from './helpers/teams.js';
+import { handoverCard } from '../bot/teams.js';
+import { loadRouteGuide } from '../triage/engine.js';
 
 let service: TestService;
 let staff: StaffClient;
@@ -73,6 +75,9 @@ describe.each(CHANNELS)('live chat through $name', (channel) => {
   it('sends the officer’s messages with continueConversationAsync and keeps the bot quiet', async () => {
     const reference = await handover(channel);
     const connector = fakeConnector(channel.serviceUrl);
+    // The locality's Teams card links to the live chat page.
+    const card = handoverCard((await service.store.getHandover(reference))!, { publicUrl: service.url, routes: loadRouteGuide() }) as unknown as { actions: { title: string; url?: string }[] };
+    expect(card.actions.find((a) => a.title === 'Join the live chat')?.url).toBe(`${service.url}/staff/live/${reference}`);
 
     expect((await staff.post(`/handovers/${reference}/claim`, {})).status).toBe(303);
     const page = await (await staff.get(`/live/${reference}`)).text();
