@@ -5,6 +5,9 @@
  * get no answer from the bot while the officer is in.
  */
 import nock from 'nock';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { activity, contactSteps, REFERENCE, SEND, stepOf, TRIAGE_ANSWERS, type Turn } from './helpers/bot-turns.js';
@@ -117,5 +120,40 @@ describe('live chat when the connector refuses', () => {
     expect(await join.text()).toMatch(/The family has left the chat. Please phone or email them instead/);
     const still = await turn(channel, { text: 'what is a senco' });
     expect(still.text).toMatch(/"kind":"answer"/); // no one joined: the bot answers
+  });
+});
+
+describe('live chat across a restart', () => {
+  it('keeps the officer in the chat (the state is stored with the conversation) and lets them leave', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deal-live-restart-'));
+    const first = service;
+    try {
+      service = await startService({}, dir);
+      const accounts = new StaffAccounts(service.store, { knownLocalities: ['north', 'south', 'east', 'west'] });
+      await accounts.addStaff('sam.north@example.org', { localityId: 'north', password: 'correct horse battery staple' });
+      const officer = await StaffClient.signIn(`${service.url}/staff`, 'sam.north@example.org', 'correct horse battery staple');
+      const channel = { ...CHANNELS[0]!, conversationId: 'DLrestartFamily3' };
+      const reference = await handover(channel);
+      const connector = fakeConnector(channel.serviceUrl);
+      await officer.post(`/handovers/${reference}/claim`, {});
+      expect((await officer.post(`/live/${reference}/join`, { name: 'Sam' })).status).toBe(303);
+
+      await service.stop();
+      service = await startService({}, dir);
+      const again = await StaffClient.signIn(`${service.url}/staff`, 'sam.north@example.org', 'correct horse battery staple');
+      const quiet = await turn(channel, { text: 'what is a senco' });
+      expect(quiet.activities.filter((a) => (a as { type?: string }).type === 'message')).toEqual([]);
+      expect(await (await again.get(`/live/${reference}`)).text()).toContain('Message to the family');
+      expect((await again.post(`/live/${reference}/leave`, {})).status).toBe(303);
+      expect(connector.posted.map((p) => (p.body as { text?: string }).text)).toEqual([
+        expect.stringMatching(/^Sam from the DEAL team has joined/),
+        expect.stringMatching(/^Sam has left the chat/),
+      ]);
+      expect((await turn(channel, { text: 'what is a senco' })).text).toMatch(/"kind":"answer"/);
+    } finally {
+      await service.stop();
+      service = first;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
