@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { activity, contactSteps, REFERENCE, SEND, stepOf, TRIAGE_ANSWERS, type Turn } from './helpers/bot-turns.js';
 import { StaffClient } from './helpers/insight-page.js';
+import { PG_TEST_URL, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 import { fakeConnector, TEAMS_SERVICE_URL } from './helpers/teams.js';
 import { handoverCard } from '../bot/teams.js';
@@ -123,12 +124,19 @@ describe('live chat when the connector refuses', () => {
   });
 });
 
-describe('live chat across a restart', () => {
+/** SQLite always; PostgreSQL (conversation state and handovers) when PG_TEST_URL is set. */
+const BACKENDS = [
+  { name: 'SQLite', env: {} as Record<string, string> },
+  ...(PG_TEST_URL ? [{ name: 'PostgreSQL', env: { DATABASE_URL: PG_TEST_URL, DATABASE_SCHEMA: testSchema('live') } }] : []),
+];
+
+describe.each(BACKENDS)('live chat across a restart ($name)', ({ env }) => {
   it('keeps the officer in the chat (the state is stored with the conversation) and lets them leave', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deal-live-restart-'));
     const first = service;
     try {
-      service = await startService({}, dir);
+      service = await startService(env, dir);
+      await service.ready;
       const accounts = new StaffAccounts(service.store, { knownLocalities: ['north', 'south', 'east', 'west'] });
       await accounts.addStaff('sam.north@example.org', { localityId: 'north', password: 'correct horse battery staple' });
       const officer = await StaffClient.signIn(`${service.url}/staff`, 'sam.north@example.org', 'correct horse battery staple');
@@ -139,7 +147,8 @@ describe('live chat across a restart', () => {
       expect((await officer.post(`/live/${reference}/join`, { name: 'Sam' })).status).toBe(303);
 
       await service.stop();
-      service = await startService({}, dir);
+      service = await startService(env, dir);
+      await service.ready;
       const again = await StaffClient.signIn(`${service.url}/staff`, 'sam.north@example.org', 'correct horse battery staple');
       const quiet = await turn(channel, { text: 'what is a senco' });
       expect(quiet.activities.filter((a) => (a as { type?: string }).type === 'message')).toEqual([]);
