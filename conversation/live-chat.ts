@@ -39,6 +39,8 @@ export type LiveEvent = {
   kind: 'joined' | 'family' | 'staff' | 'alert' | 'left' | 'family-left';
   text: string;
   at: string;
+  /** On 'left' and 'family-left': whose session ended and when it began (to keep or forget the chat). */
+  session?: { email: string; since: string };
 };
 
 /** A published event with its number in that reference's sequence (a page resumes after the last it has). */
@@ -80,6 +82,11 @@ export class LiveNotifier {
 
   history(reference: string): NumberedEvent[] {
     return this.recent.get(reference) ?? [];
+  }
+
+  /** Drops a reference's lines (a session ended: the chat is kept only as a note, with consent). */
+  forget(reference: string): void {
+    this.recent.delete(reference);
   }
 }
 
@@ -209,21 +216,28 @@ export class LiveChat {
     const link = await this.port.find(reference);
     const live = link ? await this.whoIsIn(reference) : null;
     if (!link || !live || live.email !== officer.email) return false;
-    await this.end(reference, link, 'left', live.name);
+    await this.end(reference, link, 'left');
     return true;
   }
 
-  private async end(reference: string, link: LiveLink, why: 'left' | 'family-left', name = 'The officer'): Promise<void> {
+  private async end(reference: string, link: LiveLink, why: 'left' | 'family-left'): Promise<void> {
     clearInterval(this.watchers.get(reference));
     this.watchers.delete(reference);
-    await this.port.update(link, (s) => void (s.live = null));
+    let ended: ConversationData['live'] = null;
+    await this.port.update(link, (s) => {
+      ended = s.live;
+      s.live = null;
+    });
+    const live = ended as ConversationData['live'];
+    const session = live ? { email: live.email, since: live.since } : undefined;
     const at = this.now().toISOString();
     if (why === 'left') {
+      const name = live?.name ?? 'The officer';
       const text = `${name} has left the chat. I'm the DEAL assistant again: ask me anything, or say "talk to a person" if you need the team again.`;
       await this.port.send(link, [{ kind: 'text', text, deal: { kind: 'staff-message' } }]);
-      this.notifier.publish(reference, { kind: 'left', text: `${name} left the chat. The assistant is answering again.`, at });
+      this.notifier.publish(reference, { kind: 'left', text: `${name} left the chat. The assistant is answering again.`, at, ...(session ? { session } : {}) });
     } else {
-      this.notifier.publish(reference, { kind: 'family-left', text: 'The family has left the chat. Please phone or email them instead.', at });
+      this.notifier.publish(reference, { kind: 'family-left', text: 'The family has left the chat. Please phone or email them instead.', at, ...(session ? { session } : {}) });
     }
   }
 

@@ -48,7 +48,23 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
   live.notifier.onAny((reference, event) => {
     const action = event.kind === 'family' ? 'live-family-message' : event.kind === 'alert' ? 'live-alert' : event.kind === 'family-left' ? 'live-family-left' : null;
     if (action) void tools.audit({ actor: 'live-chat', action, subject: reference, detail: { length: event.text.length } }).catch(() => undefined);
+    if (event.session) void keepOrForget(reference, event.session).catch(() => undefined);
   });
+
+  /**
+   * A session ended (the officer left, or the family went): the chat is added to the request
+   * as the officer's note only when the family agreed to share the chat; either way it leaves memory.
+   */
+  const keepOrForget = async (reference: string, session: { email: string; since: string }) => {
+    const lines = live.notifier.history(reference).filter((e) => e.at >= session.since && ['family', 'staff', 'alert'].includes(e.kind));
+    live.notifier.forget(reference);
+    const handover = await store.getHandover(reference);
+    const staff = await store.getStaff(session.email);
+    if (!handover?.consent.transcriptAgreed || !staff || lines.length === 0) return;
+    const text = ['Live chat:', ...lines.map((e) => `${e.kind === 'family' ? 'Family' : e.kind === 'alert' ? 'Safety alert' : 'DEAL'}: ${e.text}`)].join('\n');
+    const officer = { email: staff.email, role: staff.role, localityId: staff.localityId };
+    await store.addNote(reference, officer, text.length > 2000 ? `${text.slice(0, 1990)}\n(cut)` : text);
+  };
 
   router.get('/live.js', (_req, res) => {
     res.type('application/javascript').sendFile(SCRIPT);
@@ -117,7 +133,7 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
   /** After an action: JSON for the page's script, else back to the page (303), with a notice code. */
   const done = (req: Request, res: Response, reference: string, problem?: keyof typeof REASONS, status = 200) => {
     if (wantsJson(req)) res.status(problem ? status : 200).json(problem ? { ok: false, message: REASONS[problem] } : { ok: true });
-    else res.redirect(303, `${req.baseUrl}/${reference}${problem ? `?notice=${problem}` : ''}`);
+    else res.redirect(303, `${req.baseUrl}/${reference}${problem ? `?notice=${problem}` : ''}#live-log-title`); // back to the messages, where the officer was
   };
 
   router.post('/:reference/join', async (req, res) => {
@@ -151,15 +167,8 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
     const found = await handoverFor(req, res);
     if (!found) return;
     const { handover, principal } = found;
-    const since = (await live.whoIsIn(handover.reference))?.since ?? null;
     if (!(await live.leave(handover.reference, principal))) return done(req, res, handover.reference, 'not-in', 409);
-    await tools.audit({ actor: principal.email, action: 'live-left', subject: handover.reference, detail: { since } });
-    // The chat is kept on the request only when the family agreed to share it.
-    if (handover.consent.transcriptAgreed && since) {
-      const lines = live.notifier.history(handover.reference).filter((e) => e.at >= since && ['family', 'staff', 'alert'].includes(e.kind));
-      const text = ['Live chat:', ...lines.map((e) => `${e.kind === 'family' ? 'Family' : e.kind === 'alert' ? 'Safety alert' : 'DEAL'}: ${e.text}`)].join('\n');
-      if (lines.length > 0) await store.addNote(handover.reference, principal, text.length > 2000 ? `${text.slice(0, 1990)}\n(cut)` : text);
-    }
+    await tools.audit({ actor: principal.email, action: 'live-left', subject: handover.reference, detail: {} });
     done(req, res, handover.reference);
   });
 

@@ -105,6 +105,9 @@ describe.each(CHANNELS)('live chat through $name', (channel) => {
     // The bot answers again.
     const after = await turn(channel, { text: 'what is a senco' });
     expect(after.text).toMatch(/"kind":"answer"/);
+    // The family did not agree to share the chat: it is not kept on the request.
+    expect(await service.store.listNotes(reference, { email: 'sam.north@example.org', role: 'officer', localityId: 'north' })).toEqual([]);
+    expect(await (await staff.get(`/live/${reference}`)).text()).not.toContain('I can help with the assessment');
     const audit = (await service.store.listAudit(reference)).map((e) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['live-joined', 'live-message', 'live-family-message', 'live-left']));
   });
