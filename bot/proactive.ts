@@ -5,8 +5,8 @@
  * - Linking: when a turn leaves a new handover reference in the conversation state (the family
  *   has just been given it), an afterTurn handler stores the conversation's reference under
  *   `deal-live/handovers/<reference>` in the bot's own state storage. No handover table
- *   changes; it expires with idle conversation state, and an erasure (`eraseMentioning`) takes
- *   it too, since the record names the reference.
+ *   changes; it expires with idle conversation state. An erasure deletes the conversation's
+ *   state, so a link left behind leads nowhere (and an erased request is closed: no one joins).
  * - Sending: web chat on the embedded Direct Line gets the activity on its open stream
  *   (`DirectLine.sendToConversation`); Teams and Azure Direct Line get it through the Bot
  *   Framework connector with `continueConversationAsync`.
@@ -26,7 +26,8 @@ const STATE_KEY = 'deal';
 const LINK_PREFIX = 'deal-live/handovers/';
 const LINKED = 'dealLiveLinked';
 
-type StoredLink = { reference: string; where: LiveLink['where']; embedded: boolean; stateKey: string; address: Partial<ConversationReference> };
+/** No reference in the value (only in the key): an erasure's `eraseMentioning` counts conversations, and this is none. */
+type StoredLink = { where: LiveLink['where']; embedded: boolean; stateKey: string; address: Partial<ConversationReference> };
 
 export type ProactiveDeps = {
   storage: Storage;
@@ -61,7 +62,6 @@ export function linkHandovers(app: Application<TurnState>, deps: Pick<ProactiveD
     const activity = context.activity;
     const embedded = context.adapter === deps.embeddedAdapter;
     const link: StoredLink = {
-      reference,
       where: embedded ? 'web chat' : activity.channelId === 'msteams' ? 'Teams' : 'Direct Line',
       embedded,
       stateKey: `${activity.channelId}/${activity.recipient.id}/conversations/${activity.conversation.id}`, // Teams AI's conversation scope key
