@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { LiveChat } from '../conversation/live-chat.js';
+import { OfficeHours } from '../conversation/office-hours.js';
+import { createLiveChannel, linkHandoverHooks, linkHandovers } from '../bot/proactive.js';
 import { FrontDoor } from '../conversation/front-door.js';
 import { createFlows } from '../conversation/flows.js';
 import { createHandoverPort } from '../conversation/handover-port.js';
@@ -57,6 +60,8 @@ export type Core = {
   directLineStore: PgDirectLineStore | undefined;
   /** Sign-in, reference-check and immediate-handover counters shared in PostgreSQL (DATABASE_URL); undefined: per process. */
   attempts: PgAttempts | undefined;
+  /** Live chat: an officer in the family's own chat (conversation/live-chat.ts). */
+  live: LiveChat;
 };
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
@@ -108,7 +113,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     immediateCap: attempts?.windowCounter('immediate-handovers', config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000) ?? new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
-  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows });
+  const live = new LiveChat({ kb, hours: OfficeHours.load() }); // an officer in the family's chat (conversation/live-chat.ts)
+  const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows, live });
   const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
   const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
   const insight = createInsightRecorder({ store: insightStore, kb, logger });
@@ -117,7 +123,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     storage,
     adapter: httpAdapter,
     hooks: {
-      configure: (application) => configureTeams(application, teamsDeps),
+      configure: (application) => (configureTeams(application, teamsDeps), linkHandovers(application, { storage, embeddedAdapter: localAdapter })),
+      turn: linkHandoverHooks({ storage, embeddedAdapter: localAdapter }), // which chat a reference was given in, for live chat
       onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
       onWelcome: insight.onOpened,
     },
@@ -134,5 +141,7 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     runTurn: (activity, send) => localAdapter.runTurn(activity, bot.run, send),
   });
 
-  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts };
+  live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
+
+  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live };
 }

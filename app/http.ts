@@ -21,6 +21,7 @@ import { webRoutes } from '../web/routes.js';
 import { webchatTokenHandler } from '../web/webchat-token.js';
 import { trustedServiceUrl, type Config } from './config.js';
 import { retryingStateConflicts } from '../bot/turn-retry.js';
+import { liveRoutes } from '../staff/live.js';
 import type { Core } from './core.js';
 // Request logs, metrics, readiness and extra rate limits: see each file's comment.
 import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
@@ -121,7 +122,7 @@ const perMinute = (limit: number, message: object, keyGenerator?: (req: Request)
   });
 
 export function buildHttpApp(config: Config, core: Core, logger: Logger): express.Express {
-  const { kb, storage, store, metrics, httpAdapter, bot, directLine, insightStore, directLineStore, attempts } = core;
+  const { kb, storage, store, metrics, httpAdapter, bot, directLine, insightStore, directLineStore, attempts, live } = core;
   const app = express();
   app.disable('x-powered-by');
   // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none), so a client cannot rotate its rate-limit bucket.
@@ -188,7 +189,10 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       attempts: attempts?.backoff,
       eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
-      extraRoutes: store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {},
+      extraRoutes: {
+        '/live': (tools) => liveRoutes({ ...tools, store, live }), // live chat with the family (staff/live.ts)
+        ...(store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {}),
+      },
     }),
   );
   app.use(webRoutes(kb, { retentionDays: config.RETENTION_DAYS }));

@@ -66,6 +66,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
     },
     async close() {
       retention.stop();
+      core.live.close();
       directLine.closeStreams();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));

@@ -30,6 +30,14 @@ export type BotHooks = {
   onWelcome?: (info: { channel: Channel; replies: Reply[]; audience: 'family' | 'professional' }) => void;
   /** Extra Teams behaviour (channel registration, staff card actions); see bot/teams.ts. */
   configure?: (app: Application<TurnState>) => void;
+  /** Around a web chat or Direct Line turn, with its stored conversation scope (live chat's links: bot/proactive.ts). */
+  turn?: TurnHooks;
+};
+
+/** Steps around a plain turn: `before` with the scope as read; `after` with the scope about to be saved, true when it changed it. */
+export type TurnHooks = {
+  before?: (context: TurnContext, scope: Record<string, unknown>) => void;
+  after?: (context: TurnContext, scope: Record<string, unknown>) => Promise<boolean>;
 };
 
 /** Runs one turn; a plain function, so adapters can take it as their turn logic. */
@@ -113,12 +121,16 @@ export function createBot(opts: { frontDoor: FrontDoor; storage: Storage; adapte
     const stored = ((await storage.read([key])) as StoreItems)[key] as Record<string, unknown> | undefined;
     const before = JSON.stringify(stored?.[STATE_KEY]);
     const data = readConversation(stored?.[STATE_KEY]);
+    const scope: Record<string, unknown> = { ...stored };
+    hooks?.turn?.before?.(context, scope);
     if (isMessage) {
       await context.sendActivity({ type: ActivityTypes.Typing }); // web chat shows it until the answer
       await message(context, 'webchat', data);
     } else await welcome(context, 'webchat', data);
     // Written only when it changed, as Teams AI does; the eTag read with it guards against a turn running beside this one.
-    if (JSON.stringify(data) !== before) await storage.write({ [key]: { ...stored, [STATE_KEY]: data } });
+    scope[STATE_KEY] = data;
+    const changedByHooks = (await hooks?.turn?.after?.(context, scope)) ?? false;
+    if (JSON.stringify(data) !== before || changedByHooks) await storage.write({ [key]: scope });
   };
 
   /** Teams: the Teams AI application, built on the first Teams turn (or by warmTeams). */

@@ -287,6 +287,15 @@ export class DirectLine {
     return this.reply(conversationId, undefined, activity);
   }
 
+  /**
+   * Whether the family has this conversation's stream open on this instance (live chat: an officer
+   * can talk to them now). A stream held by another instance is not seen here (README, live chat).
+   */
+  isOnline(conversationId: string): boolean {
+    const stream = this.streamsByConversation.get(conversationId);
+    return stream !== undefined && stream.ws.readyState === stream.ws.OPEN;
+  }
+
   private baseActivity(conversation: StoredConversation): Pick<Activity, 'channelId' | 'serviceUrl' | 'conversation' | 'recipient' | 'from'> {
     return {
       channelId: 'webchat',

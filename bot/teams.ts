@@ -78,6 +78,7 @@ export function handoverCard(handover: Handover, deps: Pick<TeamsDeps, 'publicUr
       ? [open]
       : [
           open,
+          { type: 'Action.OpenUrl', title: 'Join the live chat', url: `${deps.publicUrl}/staff/live/${handover.reference}` }, // live chat (staff/live.ts)
           ...(handover.status === 'received'
             ? [{ type: 'Action.Execute', title: 'Claim', verb: 'handover.claim', data: { reference: handover.reference } }]
             : []),

@@ -31,6 +31,7 @@ import { raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
 import { type ConversationData, freshConversation, remember } from './state.js';
+import type { LiveChat } from './live-chat.js';
 
 export type Channel = 'webchat' | 'teams';
 
@@ -81,6 +82,8 @@ export type FrontDoorDeps = {
   handover: Flow;
   /** "Check my reference". */
   reference: Flow;
+  /** Live chat with an officer (conversation/live-chat.ts); without it the bot always answers. */
+  live?: Pick<LiveChat, 'turn'>;
 };
 
 /** Longest message we read; longer input is cut, never crashes a turn. */
@@ -175,6 +178,9 @@ export class FrontDoor {
     // Answers to a question the bot just asked are judged as answers (see SafetyNet.flags).
     const answering = state.mode !== 'idle' && state.step !== null;
     const safety = this.deps.checkSafety(typed, { answer: answering });
+    // A person from DEAL is in the chat, or the family asks whether one is (conversation/live-chat.ts).
+    const live = this.deps.live?.turn(state, turn, typed, safety);
+    if (live) return live;
     const checkinWasOpen = state.checkinOpen;
     state.checkinOpen = false;
 

@@ -65,6 +65,8 @@ export const ConversationData = z.object({
   checkReference: z.string().nullable().default(null),
   checkAttempts: z.number().int().min(0).default(0),
   references: z.array(z.string()).max(5).default([]),
+  /** A person from DEAL is in this chat (conversation/live-chat.ts): who, since when, for which request; the bot only runs the safety check. */
+  live: z.object({ reference: z.string().max(20), name: z.string().max(40), email: z.string().max(254), since: z.string().max(40) }).nullable().default(null),
 });
 export type ConversationData = z.infer<typeof ConversationData>;
 

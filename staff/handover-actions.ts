@@ -62,7 +62,7 @@ export function claimSection(p: HandoverParts): SafeHtml | null {
       claim = html`<form method="post" action="${action('claim')}" class="inline-form">${csrf}
   <button type="submit">Claim this request</button></form>`;
     } else if (h.claimedBy === me.principal.email) {
-      claim = html`<p>This request is with you.</p>`;
+      claim = html`<p>This request is with you. <a href="${p.ctx.base}/live/${h.reference}">Chat with the family now</a></p>`;
     } else if (me.principal.role !== 'lead') {
       claim = html`<p>${h.claimedBy ?? 'Someone'} has claimed this request. A lead can reassign it.</p>`;
     } else {

@@ -19,6 +19,13 @@ export const AuditAction = z.enum([
   'staff-aad-linked',
   'insight-exported',
   'insight-marked',
+  // Live chat (staff/live.ts): an officer joins, each message either way, safety alerts, leaving, the family going.
+  'live-joined',
+  'live-message',
+  'live-family-message',
+  'live-alert',
+  'live-left',
+  'live-family-left',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
