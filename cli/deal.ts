@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { evaluateQuestions, EvalQuestion, formatEvalReport, readJsonl } from '../knowledge/eval.js';
 import { lintKnowledgeBase } from '../knowledge/lint.js';
+import { OfficeHours } from '../conversation/office-hours.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
 import { evalTriageFile, runTriageJson } from '../triage/eval.js';
@@ -102,6 +103,8 @@ const triageCommand: Command = (args) => {
 const kb: Command = (args) => {
   if (args[0] !== 'lint') return fail('usage: deal kb lint');
   const report = lintKnowledgeBase();
+  // Service data the bot speaks from, beside the articles: office hours must be confirmed before launch.
+  if (!OfficeHours.load().data.confirmed) report.warnings.push('conversation/office-hours.yaml: the office hours are unconfirmed (the service levels\' working hours, not published DEAL hours)');
   for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
   for (const e of report.errors) process.stdout.write(`error: ${e}\n`);
   process.stdout.write(
