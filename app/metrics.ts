@@ -8,7 +8,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Channel } from '../conversation/front-door.js';
-import { outcomeOf } from '../conversation/outcome.js';
+import { outcomeOf } from '../conversation/replies.js';
 import type { Reply } from '../conversation/replies.js';
 import type { ConversationData } from '../conversation/state.js';
 

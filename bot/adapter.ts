@@ -25,7 +25,6 @@ import {
 } from 'botbuilder';
 import type { INodeBuffer, INodeSocket } from 'botframework-streaming';
 import { createRequire } from 'node:module';
-import type { Config } from '../app/config.js';
 import { holdUntilSaved } from './turn-retry.js';
 
 /** Teams AI's user agent, as its TeamsAdapter sends it (read from its package.json: no code of it is loaded). */
@@ -118,7 +117,17 @@ export class HttpAdapter extends TeamsAdapter {
   }
 }
 
-export function createHttpAdapter(config: Config): TeamsAdapter {
+/** The bot's credentials, as app/config.ts reads them from the environment. */
+export type BotCredentials = {
+  MicrosoftAppId?: string | undefined;
+  MicrosoftAppPassword?: string | undefined;
+  MicrosoftAppType: string;
+  MicrosoftAppTenantId?: string | undefined;
+  /** Whether an app id is set (signed Bot Framework traffic only). */
+  authenticated: boolean;
+};
+
+export function createHttpAdapter(config: BotCredentials): TeamsAdapter {
   return new HttpAdapter({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',

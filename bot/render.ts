@@ -8,7 +8,7 @@
  */
 import { type Activity, ActivityTypes, type Attachment, type CardAction } from 'botbuilder';
 import type { Channel } from '../conversation/front-door.js';
-import { outcomeOf } from '../conversation/outcome.js';
+import { outcomeOf } from '../conversation/replies.js';
 import type { Choice, Reply } from '../conversation/replies.js';
 import { STEPS_BY_ID, type StepId } from '../conversation/triage-questions.js';
 import { cardWithTelLinks, telLinks } from './phone-links.js';

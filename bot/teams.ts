@@ -6,6 +6,7 @@
  * (the conversation reference is stored). Cards carry no contact details: staff open the
  * staff page, behind sign-in, for those.
  */
+import { URGENCY_LABELS } from '../triage/schema.js';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { type Attachment, TurnContext, type ConversationReference } from 'botbuilder';
@@ -27,7 +28,6 @@ export type TeamsDeps = {
   serviceTenant: string | null;
 };
 
-const URGENCY_LABEL = { immediate: 'Immediate', priority: 'Priority', routine: 'Routine' } as const;
 
 const cardTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
@@ -59,7 +59,7 @@ export function handoverCard(handover: Handover, deps: Pick<TeamsDeps, 'publicUr
     {
       type: 'FactSet',
       facts: [
-        { title: 'Urgency', value: URGENCY_LABEL[handover.urgency] },
+        { title: 'Urgency', value: URGENCY_LABELS[handover.urgency] },
         { title: 'Due', value: londonTime(handover.dueAt) },
         { title: 'Route', value: routeTitle },
         { title: 'Locality', value: localityName(handover.localityId) },

@@ -31,7 +31,6 @@ import { raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
 import { type ConversationData, freshConversation, remember } from './state.js';
-import type { LiveChat } from './live-chat.js';
 
 export type Channel = 'webchat' | 'teams';
 
@@ -82,8 +81,11 @@ export type FrontDoorDeps = {
   handover: Flow;
   /** "Check my reference". */
   reference: Flow;
-  /** Live chat with an officer (conversation/live-chat.ts); without it the bot always answers. */
-  live?: Pick<LiveChat, 'turn'>;
+  /**
+   * Live chat with an officer (conversation/live-chat.ts implements it): the replies while a person is in, or
+   * to "is someone there?"; null when the front door answers as usual. Without it the bot always answers.
+   */
+  live?: { turn(state: ConversationData, turn: Turn, typed: string, safety: SafetyCheck): Reply[] | null };
 };
 
 /** Longest message we read; longer input is cut, never crashes a turn. */

@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import { TriageResult, Urgency } from '../triage/schema.js';
-import type { Reply } from './replies.js';
 
 export const OutcomeKind = z.enum([
   'welcome',
@@ -39,8 +38,9 @@ export const OutcomeStep = z.enum([
 ]);
 export type OutcomeStep = z.infer<typeof OutcomeStep>;
 
-export const SafetyOutcome = z.enum(['risk-of-harm', 'needs-a-person', 'possible-risk']);
-export type SafetyOutcome = z.infer<typeof SafetyOutcome>;
+import { SafetyOutcome } from '../safety/kind.js';
+
+export { SafetyOutcome };
 
 export const Outcome = z
   .object({
@@ -55,30 +55,3 @@ export const Outcome = z
   })
   .strict();
 export type Outcome = z.infer<typeof Outcome>;
-
-/** The reply's outcome: the one the conversation set, else the one its shape implies. */
-export function outcomeOf(reply: Reply): Outcome {
-  if (reply.deal) return reply.deal;
-  switch (reply.kind) {
-    case 'article':
-      return { kind: 'answer', articles: [reply.articleId] };
-    case 'safety':
-      return { kind: 'safety' };
-    case 'triage-result':
-      return { kind: 'result' };
-    case 'summary':
-      return { kind: 'summary', step: 'confirm' };
-    case 'handover-confirmation':
-      return { kind: 'receipt', reference: reply.reference };
-    case 'triage-form':
-      return { kind: 'question', step: 'form' };
-    case 'text':
-      return { kind: 'welcome' };
-  }
-}
-
-/** Sets a reply's outcome (returns the same reply, for use in expressions). */
-export function withOutcome<R extends Reply>(reply: R, deal: Outcome): R {
-  reply.deal = deal;
-  return reply;
-}

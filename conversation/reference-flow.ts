@@ -3,12 +3,13 @@
  * officer, closed) and nothing else, and only when they give both the reference and the
  * phone number or email they left. A few attempts per conversation, then we stop asking.
  */
+import type { HandoverStatus } from '../handover/schema.js';
 import type { Flow, Turn } from './front-door.js';
 import { referenceIn } from './intents.js';
 import type { Reply } from './replies.js';
 import type { ConversationData } from './state.js';
 
-export type HandoverStatus = 'received' | 'with-officer' | 'closed';
+export type { HandoverStatus };
 
 export type ReferenceFlowDeps = {
   /** Null when the reference and contact detail do not match a handover. */

@@ -60,3 +60,30 @@ type ReplyBody =
     };
 
 export const text = (value: string, choices?: Choice[]): Reply => (choices ? { kind: 'text', text: value, choices } : { kind: 'text', text: value });
+
+/** The reply's outcome: the one the conversation set, else the one its shape implies. */
+export function outcomeOf(reply: Reply): Outcome {
+  if (reply.deal) return reply.deal;
+  switch (reply.kind) {
+    case 'article':
+      return { kind: 'answer', articles: [reply.articleId] };
+    case 'safety':
+      return { kind: 'safety' };
+    case 'triage-result':
+      return { kind: 'result' };
+    case 'summary':
+      return { kind: 'summary', step: 'confirm' };
+    case 'handover-confirmation':
+      return { kind: 'receipt', reference: reply.reference };
+    case 'triage-form':
+      return { kind: 'question', step: 'form' };
+    case 'text':
+      return { kind: 'welcome' };
+  }
+}
+
+/** Sets a reply's outcome (returns the same reply, for use in expressions). */
+export function withOutcome<R extends Reply>(reply: R, deal: Outcome): R {
+  reply.deal = deal;
+  return reply;
+}

@@ -7,7 +7,8 @@
  * unanswered question only after `redact` and only when it is short.
  */
 import type { Channel } from '../conversation/front-door.js';
-import { outcomeOf, type OutcomeKind } from '../conversation/outcome.js';
+import { type OutcomeKind } from '../conversation/outcome.js';
+import { outcomeOf } from '../conversation/replies.js';
 import type { Reply } from '../conversation/replies.js';
 import { hasKnownWord, redact, wordCount } from './redact.js';
 import { InsightRow, type InsightAudience, type InsightEvent } from './schema.js';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFlows } from '../conversation/flows.js';
 import { createHandoverPort } from '../conversation/handover-port.js';
 import { FrontDoor, type Turn } from '../conversation/front-door.js';
-import { outcomeOf } from '../conversation/outcome.js';
+import { outcomeOf } from '../conversation/replies.js';
 import type { Reply } from '../conversation/replies.js';
 import { freshConversation, type ConversationData } from '../conversation/state.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';

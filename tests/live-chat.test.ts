@@ -15,7 +15,7 @@ import { FrontDoor, type Turn } from '../conversation/front-door.js';
 import { createHandoverPort } from '../conversation/handover-port.js';
 import { LiveChat, type LiveChannel, type LiveEvent } from '../conversation/live-chat.js';
 import { OfficeHours } from '../conversation/office-hours.js';
-import { outcomeOf } from '../conversation/outcome.js';
+import { outcomeOf } from '../conversation/replies.js';
 import type { Reply } from '../conversation/replies.js';
 import { freshConversation, readConversation, type ConversationData } from '../conversation/state.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';

@@ -3,6 +3,7 @@
  * node_modules, never a CDN), knowledge articles as readable pages ("read more"), and the
  * privacy notice.
  */
+import { escapeHtml } from '../text/html.js';
 import express, { Router } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,9 +21,6 @@ const WEB_DIR = fileURLToPath(new URL('.//', import.meta.url));
  */
 const WEBCHAT_BUNDLE = join(dirname(dirname(require.resolve('botframework-webchat'))), 'dist', 'webchat.js');
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
