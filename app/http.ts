@@ -10,7 +10,6 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { rateLimit } from 'express-rate-limit';
 import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from '../bot/activity-fields.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
@@ -24,7 +23,7 @@ import { retryingStateConflicts } from '../bot/turn-retry.js';
 import { liveRoutes } from '../staff/live.js';
 import type { Core } from './core.js';
 // Request logs, metrics, readiness and extra rate limits: see each file's comment.
-import { botMessagesPerConversation, directLinePostsPerIp } from './limits.js';
+import { botMessagesPerConversation, directLinePostsPerIp, perMinute } from './limits.js';
 import { activityCorrelation, metricsEndpoint, readinessEndpoint, requestLogging } from './observability.js';
 import { withCaller } from './request-context.js';
 
@@ -110,17 +109,6 @@ function securityHeaders(config: Config) {
 }
 
 /** A per-minute limit with a JSON 429 answer; X-Forwarded-For is believed only per TRUST_PROXY, so no console noise about it. */
-const perMinute = (limit: number, message: object, keyGenerator?: (req: Request) => string) =>
-  rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false },
-    ...(keyGenerator ? { keyGenerator } : {}),
-    message,
-  });
-
 export function buildHttpApp(config: Config, core: Core, logger: Logger): express.Express {
   const { kb, storage, store, metrics, httpAdapter, bot, directLine, insightStore, directLineStore, attempts, live } = core;
   const app = express();
@@ -173,7 +161,7 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
   const activityLimiter = perMinute(
     60,
     { error: { code: 'TooManyRequests', message: 'Too many messages in this conversation. Please wait a minute and try again.' } },
-    (req) => `${req.params.conversationId ?? ''}`,
+    { keyGenerator: (req) => `${req.params.conversationId ?? ''}` },
   );
   app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
   app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter, withCaller());

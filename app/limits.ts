@@ -13,39 +13,46 @@
  *   family's messages from its own few addresses: a per-address limit would throttle all
  *   families at once, and the Bot Framework Service already throttles per bot, so no limit here.
  */
-import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { rateLimit, type Options } from 'express-rate-limit';
+
+/**
+ * A fixed one-minute window of `limit` requests with a JSON 429 `message`, keyed by `keyGenerator`
+ * (default: the client address, believed from X-Forwarded-For only per TRUST_PROXY).
+ */
+export function perMinute(limit: number, message: object, extra: Partial<Pick<Options, 'skip'>> & { keyGenerator?: (req: Request) => string } = {}): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // no console noise: see TRUST_PROXY
+    message,
+    ...extra,
+  });
+}
 
 export const DIRECT_LINE_POSTS_PER_IP_PER_MINUTE = 300;
 export const MESSAGES_PER_CONVERSATION_PER_MINUTE = 120;
 
 export function directLinePostsPerIp(): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: DIRECT_LINE_POSTS_PER_IP_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
-    message: { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } },
-  });
+  return perMinute(DIRECT_LINE_POSTS_PER_IP_PER_MINUTE, { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } });
 }
 
 /** Null when authenticated (see above). Mount after the JSON parser: the key is the activity's conversation id. */
 export function botMessagesPerConversation(authenticated: boolean): RequestHandler | null {
   if (authenticated) return null;
   const conversationOf = (body: unknown) => (body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
-  return rateLimit({
-    windowMs: 60_000,
-    limit: MESSAGES_PER_CONVERSATION_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
-    // Activities without a usable conversation id are rejected by validation straight after.
-    skip: (req) => {
-      const id = conversationOf(req.body);
-      return typeof id !== 'string' || id.length === 0 || id.length > 512;
+  return perMinute(
+    MESSAGES_PER_CONVERSATION_PER_MINUTE,
+    { error: 'too many requests', message: 'Too many messages in this conversation. Please wait a minute and try again.' },
+    {
+      // Activities without a usable conversation id are rejected by validation straight after.
+      skip: (req) => {
+        const id = conversationOf(req.body);
+        return typeof id !== 'string' || id.length === 0 || id.length > 512;
+      },
+      keyGenerator: (req) => `conversation:${String(conversationOf(req.body))}`,
     },
-    keyGenerator: (req) => `conversation:${String(conversationOf(req.body))}`,
-    message: { error: 'too many requests', message: 'Too many messages in this conversation. Please wait a minute and try again.' },
-  });
+  );
 }
