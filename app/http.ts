@@ -138,7 +138,9 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
   // Counts only, no personal data; METRICS_TOKEN (optional) requires a bearer token.
   app.get('/metrics', metricsEndpoint(metrics, config.METRICS_TOKEN));
 
-  const messagesLimiter = botMessagesPerConversation(config.authenticated); // null when authenticated
+  // With DATABASE_URL every limit below is counted in PostgreSQL, so N instances allow no more than one (handover/pg/attempts.ts).
+  const shared = (name: string) => attempts?.rateStore(name);
+  const messagesLimiter = botMessagesPerConversation(config.authenticated, shared('messages-per-conversation')); // null when authenticated
   if (messagesLimiter) app.post('/api/messages', messagesLimiter);
   app.post('/api/messages', withCaller(config.authenticated)); // limits that outlive a conversation (request-context.ts)
   app.post('/api/messages', async (req, res) => {
@@ -156,14 +158,14 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
     await httpAdapter.process(req, genericServerErrors(res), retryingStateConflicts(bot.run)); // an eTag conflict runs the turn again (bot/turn-retry.ts)
   });
 
-  const tokenLimiter = perMinute(30, { error: 'Too many new chats from this network. Please wait a minute and try again.' }); // JSON, like every other 4xx
+  const tokenLimiter = perMinute(30, { error: 'Too many new chats from this network. Please wait a minute and try again.' }, { store: shared('new-chats') }); // JSON, like every other 4xx
   app.post('/api/webchat/token', tokenLimiter, webchatTokenHandler(config, directLine));
   const activityLimiter = perMinute(
     60,
     { error: { code: 'TooManyRequests', message: 'Too many messages in this conversation. Please wait a minute and try again.' } },
-    { keyGenerator: (req) => `${req.params.conversationId ?? ''}` },
+    { keyGenerator: (req) => `${req.params.conversationId ?? ''}`, store: shared('directline-posts-per-conversation') },
   );
-  app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp()); // per address, before per conversation
+  app.post('/v3/directline/conversations/:conversationId/activities', directLinePostsPerIp(shared('directline-posts-per-address'))); // per address, before per conversation
   app.post('/v3/directline/conversations/:conversationId/activities', activityLimiter, withCaller());
   app.use(directLine.router);
   app.use(
@@ -175,6 +177,7 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       publicUrl: config.PUBLIC_URL,
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       attempts: attempts?.backoff,
+      rateStore: attempts && ((name) => attempts.rateStore(name)),
       eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: {

@@ -15,12 +15,19 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
+import type { RateWindowStore } from '../handover/attempt-limiter.js';
 
 /**
  * A fixed one-minute window of `limit` requests with a JSON 429 `message`, keyed by `keyGenerator`
- * (default: the client address, believed from X-Forwarded-For only per TRUST_PROXY).
+ * (default: the client address, believed from X-Forwarded-For only per TRUST_PROXY); `store`: counts shared
+ * by every instance (PostgreSQL with DATABASE_URL, handover/pg/attempts.ts), else this process's memory.
  */
-export function perMinute(limit: number, message: object, extra: Partial<Pick<Options, 'skip'>> & { keyGenerator?: (req: Request) => string } = {}): RequestHandler {
+export function perMinute(
+  limit: number,
+  message: object,
+  extra: Partial<Pick<Options, 'skip'>> & { keyGenerator?: (req: Request) => string; store?: RateWindowStore | undefined } = {},
+): RequestHandler {
+  const { store, ...rest } = extra;
   return rateLimit({
     windowMs: 60_000,
     limit,
@@ -28,19 +35,20 @@ export function perMinute(limit: number, message: object, extra: Partial<Pick<Op
     legacyHeaders: false,
     validate: { xForwardedForHeader: false }, // no console noise: see TRUST_PROXY
     message,
-    ...extra,
+    ...rest,
+    ...(store ? { store } : {}),
   });
 }
 
 export const DIRECT_LINE_POSTS_PER_IP_PER_MINUTE = 300;
 export const MESSAGES_PER_CONVERSATION_PER_MINUTE = 120;
 
-export function directLinePostsPerIp(): RequestHandler {
-  return perMinute(DIRECT_LINE_POSTS_PER_IP_PER_MINUTE, { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } });
+export function directLinePostsPerIp(store?: RateWindowStore): RequestHandler {
+  return perMinute(DIRECT_LINE_POSTS_PER_IP_PER_MINUTE, { error: { code: 'TooManyRequests', message: 'Too many messages from this network. Please wait a minute and try again.' } }, { store });
 }
 
 /** Null when authenticated (see above). Mount after the JSON parser: the key is the activity's conversation id. */
-export function botMessagesPerConversation(authenticated: boolean): RequestHandler | null {
+export function botMessagesPerConversation(authenticated: boolean, store?: RateWindowStore): RequestHandler | null {
   if (authenticated) return null;
   const conversationOf = (body: unknown) => (body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
   return perMinute(
@@ -53,6 +61,7 @@ export function botMessagesPerConversation(authenticated: boolean): RequestHandl
         return typeof id !== 'string' || id.length === 0 || id.length > 512;
       },
       keyGenerator: (req) => `conversation:${String(conversationOf(req.body))}`,
+      store,
     },
   );
 }

@@ -51,6 +51,21 @@ export const memoryAttempts: AttemptsFactory = (_name, options) => {
 };
 
 /** Takes one hit for a key when it is under its limit (see WindowCounter). */
+/**
+ * A fixed-window request counter shared by every instance (express-rate-limit's `Store`, by
+ * shape, so the HTTP limits in app/ can use it without this folder importing express):
+ * `init` gets the limiter's window; `increment` counts one request and says how many there
+ * have been in the current window and when it ends.
+ */
+export interface RateWindowStore {
+  init(options: { windowMs: number }): void;
+  increment(key: string): Promise<{ totalHits: number; resetTime: Date | undefined }>;
+  decrement(key: string): Promise<void>;
+  resetKey(key: string): Promise<void>;
+  /** Counts are shared: express-rate-limit must not assume this process saw every request. */
+  readonly localKeys: false;
+}
+
 export interface HitCounter {
   take(key: string): boolean | Promise<boolean>;
 }

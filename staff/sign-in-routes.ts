@@ -70,6 +70,7 @@ export function addSignIn(router: Router, site: StaffSite): void {
     legacyHeaders: false,
     validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     handler: (req: Request, res: Response) => tooMany(req, res),
+    ...(deps.rateStore ? { store: deps.rateStore('staff-sign-in-per-address') } : {}),
   });
 
   router.get('/login', async (req, res) => {

@@ -4,7 +4,7 @@
  * of each request, cookie options, and how a page is sent. The route modules (sign-in,
  * queue, handover pages, JSON API, guards) take this instead of each reading the settings.
  */
-import type { AttemptsFactory } from '../handover/attempt-limiter.js';
+import type { AttemptsFactory, RateWindowStore } from '../handover/attempt-limiter.js';
 import type { Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { StaffPrincipal } from '../handover/schema.js';
@@ -43,6 +43,8 @@ export interface StaffRouterDeps {
   loginLimits?: { perIp?: number; perEmail?: number; windowMs?: number };
   /** Where failed sign-ins are counted: default this process's memory; with DATABASE_URL, shared (handover/pg/attempts.ts). */
   attempts?: AttemptsFactory;
+  /** Where sign-ins per address are counted: default this process's memory; with DATABASE_URL, shared. */
+  rateStore?: ((name: string) => RateWindowStore) | undefined;
 }
 
 /** What a page mounted through `extraRoutes` gets from the staff site. */

@@ -104,4 +104,31 @@ describe.skipIf(!PG_TEST_URL)('attempt limits shared through PostgreSQL', () => 
       await Promise.all(services.map((s) => s.stop()));
     }
   });
+
+  it('counts new chats and Direct Line posts from one address across two instances (30 new chats a minute in all, not per instance)', { timeout: 60_000 }, async () => {
+    const env = { DATABASE_URL: PG_TEST_URL!, DATABASE_SCHEMA: schema, SESSION_SECRET: 'the same secret on every instance, 32+ chars', TRUST_PROXY: 'loopback' };
+    const services = await Promise.all([startService(env), startService(env)]);
+    try {
+      await Promise.all(services.map((s) => s.ready));
+      const token = (n: number, address: string) =>
+        fetch(`${services[n % 2]!.url}/api/webchat/token`, { method: 'POST', headers: { 'x-forwarded-for': address } }).then((r) => r.status);
+      const statuses: number[] = [];
+      for (let i = 0; i < 32; i++) statuses.push(await token(i, '203.0.113.77'));
+      // Alternating, each instance saw 16: per-instance counts would allow all 32.
+      expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+      expect(statuses.slice(30)).toEqual([429, 429]);
+      expect(await token(0, '203.0.113.78')).toBe(200); // another address is not held back
+
+      const raw = rawPool(schema);
+      try {
+        const keys = (await raw.query<{ key: string }>('SELECT key FROM rate_windows')).rows.map((r) => r.key);
+        expect(keys.length).toBeGreaterThan(0);
+        expect(keys.every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true); // hashes, never the address
+      } finally {
+        await raw.end();
+      }
+    } finally {
+      await Promise.all(services.map((s) => s.stop()));
+    }
+  });
 });

@@ -10,7 +10,7 @@
  * (longer than any wait or memory of a failure) are deleted as failures are counted.
  */
 import { createHash } from 'node:crypto';
-import { failedOnce, forgotten, type Attempts, type AttemptsFactory, type BackoffOptions, type Entry, type HitCounter } from '../attempt-limiter.js';
+import { failedOnce, forgotten, type Attempts, type AttemptsFactory, type BackoffOptions, type Entry, type HitCounter, type RateWindowStore } from '../attempt-limiter.js';
 import { PgBase, type PgStoreOptions } from './base.js';
 import type { PgMigration } from './migrations.js';
 
@@ -31,6 +31,18 @@ export const ATTEMPT_MIGRATIONS: readonly PgMigration[] = [
         at  timestamptz NOT NULL
       );
       CREATE INDEX attempt_hits_by_key ON attempt_hits (key, at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'per-address and per-conversation request limits (new chats, Direct Line posts, messages, sign-in), shared by every instance',
+    sql: `
+      CREATE TABLE rate_windows (
+        key     text PRIMARY KEY CHECK (length(key) = 64),
+        started timestamptz NOT NULL,
+        hits    integer NOT NULL CHECK (hits >= 0)
+      );
+      CREATE INDEX rate_windows_by_age ON rate_windows (started);
     `,
   },
 ];
@@ -93,6 +105,36 @@ export class PgAttempts extends PgBase {
           await c.query('INSERT INTO attempt_hits (key, at) VALUES ($1, $2)', [k, new Date(now)]);
           return true;
         }),
+    };
+  }
+
+  /**
+   * A fixed-window counter for one HTTP limit (`name`), shared: one upsert per request, so two
+   * instances counting the same address at once both count. Keys are hashed like the others.
+   */
+  rateStore(name: string, clock: () => number = Date.now): RateWindowStore {
+    let windowMs = 60_000;
+    let counted = 0;
+    return {
+      localKeys: false,
+      init: (options) => void (windowMs = options.windowMs),
+      increment: async (key) => {
+        const now = new Date(clock());
+        const [row] = await this.query<{ hits: number; started: Date }>(
+          `INSERT INTO rate_windows AS w (key, started, hits) VALUES ($1, $2, 1)
+           ON CONFLICT (key) DO UPDATE SET
+             hits    = CASE WHEN w.started <= $2 - $3 * interval '1 millisecond' THEN 1 ELSE w.hits + 1 END,
+             started = CASE WHEN w.started <= $2 - $3 * interval '1 millisecond' THEN $2 ELSE w.started END
+           RETURNING hits, started`,
+          [hashed(name, key), now, windowMs],
+        );
+        if (++counted % 200 === 0) {
+          await this.query(`DELETE FROM rate_windows WHERE started < $1`, [new Date(now.getTime() - Math.max(windowMs, 3_600_000))]).catch(() => undefined);
+        }
+        return { totalHits: row!.hits, resetTime: new Date(row!.started.getTime() + windowMs) };
+      },
+      decrement: async (key) => void (await this.query('UPDATE rate_windows SET hits = GREATEST(hits - 1, 0) WHERE key = $1', [hashed(name, key)])),
+      resetKey: async (key) => void (await this.query('DELETE FROM rate_windows WHERE key = $1', [hashed(name, key)])),
     };
   }
 }
