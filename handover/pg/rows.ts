@@ -1,37 +1,11 @@
 /** Rows of the PostgreSQL handover tables, and how they become the store's records. */
-import type { Handover, HandoverStatus } from '../schema.js';
+import type { Handover } from '../schema.js';
+import { handoverFromRow, type HandoverColumns, type RowDialect } from '../handover-row.js';
 import type { OutboxKind, OutboxRow } from '../ports/outbox.js';
 import type { SessionRecord, StaffRecord } from '../ports/staff.js';
 
-export interface PgHandoverRow {
-  reference: string;
-  created_at: Date;
-  channel: string;
-  requester: string | null;
-  locality_id: string | null;
-  urgency: string;
-  due_at: Date;
-  status: string;
-  claimed_by: string | null;
-  outcome: string | null;
-  closed_at: Date | null;
-  purged_at: Date | null;
-  consent_version: string;
-  consent_agreed_at: Date;
-  transcript_agreed: boolean;
-  contact_name: string | null;
-  contact_method: string | null;
-  contact_detail: string | null;
-  best_time: string | null;
-  child_name: string | null;
-  child_age: number | null;
-  child_setting: string | null;
-  triage_json: unknown;
-  questions_json: unknown;
-  articles_json: unknown;
-  transcript_json: unknown;
-  story_json: unknown;
-}
+/** Times as timestamptz, JSON as jsonb, yes/no as boolean. */
+export type PgHandoverRow = HandoverColumns<Date, unknown, boolean>;
 
 export interface PgOutboxRow {
   id: number;
@@ -66,40 +40,11 @@ export interface PgSessionRow {
   csrf_secret: string;
 }
 
-const isoOrNull = (d: Date | null) => (d === null ? null : d.toISOString());
+
+const POSTGRES: RowDialect<Date, unknown, boolean> = { iso: (time) => time.toISOString(), json: (value) => value, bool: (value) => value };
 
 export function toHandover(r: PgHandoverRow): Handover {
-  const contact =
-    r.contact_name !== null && r.contact_method !== null && r.contact_detail !== null && r.best_time !== null
-      ? ({ name: r.contact_name, method: r.contact_method, detail: r.contact_detail, bestTime: r.best_time } as Handover['contact'])
-      : null;
-  return {
-    reference: r.reference,
-    createdAt: r.created_at.toISOString(),
-    channel: r.channel as Handover['channel'],
-    requester: r.requester as Handover['requester'],
-    contact,
-    consent: {
-      agreed: true,
-      statementVersion: r.consent_version,
-      agreedAt: r.consent_agreed_at.toISOString(),
-      transcriptAgreed: r.transcript_agreed,
-    },
-    child: { name: r.child_name, age: r.child_age, setting: r.child_setting },
-    localityId: r.locality_id,
-    triage: (r.triage_json ?? null) as Handover['triage'],
-    urgency: r.urgency as Handover['urgency'],
-    dueAt: r.due_at.toISOString(),
-    questionsAsked: (r.questions_json ?? []) as string[],
-    articlesShown: r.articles_json as string[],
-    transcript: (r.transcript_json ?? null) as string[] | null,
-    story: (r.story_json ?? null) as Handover['story'],
-    status: r.status as HandoverStatus,
-    claimedBy: r.claimed_by,
-    outcome: r.outcome as Handover['outcome'],
-    closedAt: isoOrNull(r.closed_at),
-    purgedAt: isoOrNull(r.purged_at),
-  };
+  return handoverFromRow(r, POSTGRES);
 }
 
 export function toOutboxRow(r: PgOutboxRow): OutboxRow {

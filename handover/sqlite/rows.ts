@@ -1,37 +1,11 @@
 /** Rows of the SQLite handover tables (times in epoch ms, JSON as text), and how they become the store's records. */
-import type { Handover, HandoverStatus } from '../schema.js';
+import type { Handover } from '../schema.js';
+import { handoverFromRow, type HandoverColumns, type RowDialect } from '../handover-row.js';
 import type { OutboxKind, OutboxRow } from '../ports/outbox.js';
 import type { SessionRecord, StaffRecord } from '../ports/staff.js';
 
-export interface HandoverRow {
-  reference: string;
-  created_at: number;
-  channel: string;
-  requester: string | null;
-  locality_id: string | null;
-  urgency: string;
-  due_at: number;
-  status: string;
-  claimed_by: string | null;
-  outcome: string | null;
-  closed_at: number | null;
-  purged_at: number | null;
-  consent_version: string;
-  consent_agreed_at: number;
-  transcript_agreed: number;
-  contact_name: string | null;
-  contact_method: string | null;
-  contact_detail: string | null;
-  best_time: string | null;
-  child_name: string | null;
-  child_age: number | null;
-  child_setting: string | null;
-  triage_json: string | null;
-  questions_json: string | null;
-  articles_json: string;
-  transcript_json: string | null;
-  story_json: string | null;
-}
+/** Times in epoch ms, JSON as text, yes/no as 0 or 1. */
+export type HandoverRow = HandoverColumns<number, string, number>;
 
 export interface OutboxDbRow {
   id: number;
@@ -67,41 +41,12 @@ export interface SessionDbRow {
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
-export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 export const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+const SQLITE: RowDialect<number, string, number> = { iso, json: (text) => JSON.parse(text) as unknown, bool: (value) => value === 1 };
+
 export function toHandover(r: HandoverRow): Handover {
-  const contact =
-    r.contact_name !== null && r.contact_method !== null && r.contact_detail !== null && r.best_time !== null
-      ? ({ name: r.contact_name, method: r.contact_method, detail: r.contact_detail, bestTime: r.best_time } as Handover['contact'])
-      : null;
-  return {
-    reference: r.reference,
-    createdAt: iso(r.created_at),
-    channel: r.channel as Handover['channel'],
-    requester: r.requester as Handover['requester'],
-    contact,
-    consent: {
-      agreed: true,
-      statementVersion: r.consent_version,
-      agreedAt: iso(r.consent_agreed_at),
-      transcriptAgreed: r.transcript_agreed === 1,
-    },
-    child: { name: r.child_name, age: r.child_age, setting: r.child_setting },
-    localityId: r.locality_id,
-    triage: r.triage_json === null ? null : (JSON.parse(r.triage_json) as Handover['triage']),
-    urgency: r.urgency as Handover['urgency'],
-    dueAt: iso(r.due_at),
-    questionsAsked: r.questions_json === null ? [] : (JSON.parse(r.questions_json) as string[]),
-    articlesShown: JSON.parse(r.articles_json) as string[],
-    transcript: r.transcript_json === null ? null : (JSON.parse(r.transcript_json) as string[]),
-    story: r.story_json === null ? null : (JSON.parse(r.story_json) as Handover['story']),
-    status: r.status as HandoverStatus,
-    claimedBy: r.claimed_by,
-    outcome: r.outcome as Handover['outcome'],
-    closedAt: isoOrNull(r.closed_at),
-    purgedAt: isoOrNull(r.purged_at),
-  };
+  return handoverFromRow(r, SQLITE);
 }
 
 export function toOutboxRow(r: OutboxDbRow): OutboxRow {
