@@ -34,10 +34,13 @@ export type BotHooks = {
   turn?: TurnHooks;
 };
 
-/** Steps around a plain turn: `before` with the scope as read; `after` with the scope about to be saved, true when it changed it. */
+/**
+ * Steps around a plain turn, given the conversation as read (validated once by the turn): `before`
+ * ahead of the front door; `after` with the stored scope about to be saved, true when it changed it.
+ */
 export type TurnHooks = {
-  before?: (context: TurnContext, scope: Record<string, unknown>) => void;
-  after?: (context: TurnContext, scope: Record<string, unknown>) => Promise<boolean>;
+  before?: (context: TurnContext, data: Readonly<ConversationData>) => void;
+  after?: (context: TurnContext, data: Readonly<ConversationData>, scope: Record<string, unknown>) => Promise<boolean>;
 };
 
 /** Runs one turn; a plain function, so adapters can take it as their turn logic. */
@@ -122,14 +125,14 @@ export function createBot(opts: { frontDoor: FrontDoor; storage: Storage; adapte
     const before = JSON.stringify(stored?.[STATE_KEY]);
     const data = readConversation(stored?.[STATE_KEY]);
     const scope: Record<string, unknown> = { ...stored };
-    hooks?.turn?.before?.(context, scope);
+    hooks?.turn?.before?.(context, data);
     if (isMessage) {
       await context.sendActivity({ type: ActivityTypes.Typing }); // web chat shows it until the answer
       await message(context, 'webchat', data);
     } else await welcome(context, 'webchat', data);
     // Written only when it changed, as Teams AI does; the eTag read with it guards against a turn running beside this one.
     scope[STATE_KEY] = data;
-    const changedByHooks = (await hooks?.turn?.after?.(context, scope)) ?? false;
+    const changedByHooks = (await hooks?.turn?.after?.(context, data, scope)) ?? false;
     if (JSON.stringify(data) !== before || changedByHooks) await storage.write({ [key]: scope });
   };
 

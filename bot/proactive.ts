@@ -42,8 +42,8 @@ export type ProactiveDeps = {
 };
 
 /** While an officer is in the chat, the bot's typing activity is dropped (the family would see the assistant "typing" when it will not answer). */
-function dropTypingWhileLive(context: TurnContext, scope: Record<string, unknown>): void {
-  if (!readConversation(scope[STATE_KEY]).live) return;
+function dropTypingWhileLive(context: TurnContext, data: Readonly<ConversationData>): void {
+  if (!data.live) return;
   context.onSendActivities(async (_context, activities, next) => {
     const kept = activities.filter((activity) => activity.type !== 'typing');
     activities.splice(0, activities.length, ...kept); // what handlers before this one see as sent
@@ -52,8 +52,13 @@ function dropTypingWhileLive(context: TurnContext, scope: Record<string, unknown
 }
 
 /** After a turn that gave the family a new reference, records which conversation it was given in (see the header); true when `scope` changed. */
-async function linkNewReference(context: TurnContext, scope: Record<string, unknown>, deps: Pick<ProactiveDeps, 'storage' | 'embeddedAdapter'>): Promise<boolean> {
-  const reference = readConversation(scope[STATE_KEY]).references.at(-1);
+async function linkNewReference(
+  context: TurnContext,
+  data: Readonly<ConversationData>,
+  scope: Record<string, unknown>,
+  deps: Pick<ProactiveDeps, 'storage' | 'embeddedAdapter'>,
+): Promise<boolean> {
+  const reference = data.references.at(-1);
   if (!reference || scope[LINKED] === reference) return false;
   const activity = context.activity;
   const embedded = context.adapter === deps.embeddedAdapter;
@@ -71,13 +76,14 @@ async function linkNewReference(context: TurnContext, scope: Record<string, unkn
 /** The same two steps around a Teams turn (Teams AI's Application). */
 export function linkHandovers(app: Application<TurnState>, deps: Pick<ProactiveDeps, 'storage' | 'embeddedAdapter'>): void {
   const scopeOf = (state: TurnState) => state.conversation as unknown as Record<string, unknown>;
-  app.turn('beforeTurn', async (context, state) => (dropTypingWhileLive(context, scopeOf(state)), true));
-  app.turn('afterTurn', async (context, state) => (await linkNewReference(context, scopeOf(state), deps), true));
+  const dataOf = (state: TurnState) => readConversation(scopeOf(state)[STATE_KEY]);
+  app.turn('beforeTurn', async (context, state) => (dropTypingWhileLive(context, dataOf(state)), true));
+  app.turn('afterTurn', async (context, state) => (await linkNewReference(context, dataOf(state), scopeOf(state), deps), true));
 }
 
 /** The same two steps around a web chat or Direct Line turn (bot/app.ts's plain turn). */
 export function linkHandoverHooks(deps: Pick<ProactiveDeps, 'storage' | 'embeddedAdapter'>): TurnHooks {
-  return { before: dropTypingWhileLive, after: (context, scope) => linkNewReference(context, scope, deps) };
+  return { before: dropTypingWhileLive, after: (context, data, scope) => linkNewReference(context, data, scope, deps) };
 }
 
 const isConflict = (error: unknown) => error instanceof Error && /eTag/i.test(error.message);
