@@ -37,7 +37,12 @@ export interface HandoverColumns<Time, Json, Bool> {
 }
 
 /** How one store keeps a time, a JSON value and a yes/no. */
-export type RowDialect<Time, Json, Bool> = { iso(time: Time): string; json(value: Json): unknown; bool(value: Bool): boolean };
+export type RowDialect<Time, Json, Bool> = {
+  iso(time: Time): string;
+  date(time: Time): Date;
+  json(value: Json): unknown;
+  bool(value: Bool): boolean;
+};
 
 export function handoverFromRow<Time, Json, Bool>(r: HandoverColumns<Time, Json, Bool>, d: RowDialect<Time, Json, Bool>): Handover {
   const contact =
