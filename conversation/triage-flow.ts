@@ -139,6 +139,9 @@ const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
 /** What decides a route for the family: primary, urgency, whether a person calls, and whether a team is known. */
 const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
 
+/** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
+const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
+
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
 
@@ -330,6 +333,11 @@ export class TriageFlow implements Flow {
     }
     const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
     this.absorb(state, heard, false);
+    if (answer === undefined && DONT_KNOW.test(turn.text)) {
+      // "I don't know, nobody has said anything about that" is the family's "not sure": never asked again.
+      this.record(state, s, undefined);
+      return [this.ask(state)];
+    }
     if (answer === undefined) {
       return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
     }
