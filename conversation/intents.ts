@@ -130,6 +130,15 @@ function asksAboutReference(t: string): boolean {
   return t.split(' ').length <= 16 && REFERENCE_WORDS.test(t) && PROGRESS_WORDS.test(t);
 }
 
+/**
+ * More than a request: two sentences or more, or a long one ("…she can't get out of the car.
+ * Can you help me work out what to do?"). The story is what the officer reads, even when its
+ * last sentence is a request for help.
+ */
+export function isStory(text: string): boolean {
+  return sentencesOf(text).length >= 2 || text.trim().split(/\s+/).length > 16;
+}
+
 /** A message's sentences, in order, each with a letter in it. */
 function sentencesOf(text: string): string[] {
   return text

@@ -13,7 +13,7 @@ import { type FactName, understand, type Understood } from '../understanding/und
 import { escalate } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
-import { intentOf } from './intents.js';
+import { intentOf, isStory } from './intents.js';
 import type { OutcomeStep } from './outcome.js';
 import type { Choice, Fact, Reply } from './replies.js';
 import type { ConversationData, TriageAnswers } from './state.js';
@@ -393,7 +393,7 @@ export class TriageFlow implements Flow {
   /** The family's own words, kept as the concern the officer reads (bounded); `minWords` leaves out short replies. */
   private addToStory(state: ConversationData, text: string, minWords = 4): void {
     const words = text.trim();
-    if (words.split(/\s+/).length < minWords || intentOf(words)) return;
+    if (words.split(/\s+/).length < minWords || (intentOf(words) && !isStory(words))) return;
     const story = state.triage.concern ? `${state.triage.concern}\n${words}` : words;
     state.triage.concern = story.slice(-MAX_STORY);
   }
