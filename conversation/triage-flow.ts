@@ -302,6 +302,9 @@ export class TriageFlow implements Flow {
       this.record(state, s, undefined);
       return [this.ask(state)];
     }
+    // "Yes I want help please" while the questions are already running asks for what is happening, not
+    // "yes" to this question (it would have recorded an EHC plan): ask this question again.
+    if (intent === 'start-triage' && !isStory(turn.text)) return [this.askStep(state, s)];
     if (s.multi && value.done) {
       if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
