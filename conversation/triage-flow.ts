@@ -415,7 +415,10 @@ export class TriageFlow implements Flow {
   private record(state: ConversationData, s: Step, value: unknown): void {
     if (s.id !== 'place') {
       const answers = state.triage as Record<string, unknown>;
-      if (value === undefined) delete answers[s.id];
+      // Skipping "what is happening?" keeps what the family already told us: the story is theirs.
+      if (value === undefined) {
+        if (s.id !== 'concern') delete answers[s.id];
+      }
       else answers[s.id] = value;
     }
     if (!state.history.includes(s.id)) state.history.push(s.id);
