@@ -304,7 +304,8 @@ export class TriageFlow implements Flow {
     }
     // "Yes I want help please" while the questions are already running asks for what is happening, not
     // "yes" to this question (it would have recorded an EHC plan): ask this question again.
-    if (intent === 'start-triage' && !isStory(turn.text)) return [this.askStep(state, s)];
+    // Never on the safety question: there, any "yes" is a disclosure.
+    if (intent === 'start-triage' && s.id !== 'safetyConcern' && !isStory(turn.text)) return [this.askStep(state, s)];
     if (s.multi && value.done) {
       if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
