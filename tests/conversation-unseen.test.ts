@@ -148,4 +148,21 @@ describe('the story and the answers, in the words families type', () => {
     expect(result?.primary).toBe('attendance-and-exclusion');
     expect(JSON.stringify(result?.routes), JSON.stringify(result)).toMatch(/part-time/);
   });
+  it('reads thin support described in words as an answer about SEN support ("a TA has done a few sessions", "on the register but no plan")', async () => {
+    for (const reply of ['a TA has done a few sessions with him', "he's on the register but I've never seen a plan", 'they said he is on a list for some extra help']) {
+      const id = `unseen-${++n}`;
+      await openChat(service.url, id);
+      let last = await chat(service.url, id, 'My son is 7 and in Year 2 at a primary school in Sherborne. He is still not reading and the teacher is worried. What should I do?');
+      let step = '';
+      for (let i = 0; i < 10; i++) {
+        step = [...last].reverse().find((x) => x.step)?.step ?? '';
+        if (step === 'senSupport' || step === 'confirm' || !step) break;
+        last = await chat(service.url, id, step === 'ehcp' ? 'no' : { value: { action: 'triage-answer', step, skip: true } });
+      }
+      expect(step, reply).toBe('senSupport');
+      const after = await chat(service.url, id, reply);
+      expect(after.map((x) => x.step), reply).not.toContain('senSupport');
+    }
+  });
 });
+
