@@ -49,7 +49,7 @@ const PATTERNS: [Intent, RegExp][] = [
   ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
   [
     'talk-to-person',
-    /^(i (want|would like|need) to )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|adviser|advisor|officer|real person|member of staff|team)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
+    /^(i (want|would like|need) to |(can|could|may) (i|we) |is there (someone|somebody|anyone|a person) (i|we) (can|could) )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|anyone|adviser|advisor|officer|real person|member of staff|team)|^is there (someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
   ],
   [
     'start-triage',
@@ -73,13 +73,14 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
     'someone somebody anyone need needs i we you to the a an do does can could should would shall what who where how help helps talk speak contact ' +
     'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
     'there available advise advice recommend triage push ask options doing be work figure find out decide understand for school ' +
+    'lost im i\'m here from idea no support done any appreciated grateful welcome thank thanks ideas suggestions tips son daughter child kid grandson granddaughter ' +
     // Times say when, not what about: "what should we be doing before september".
     'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
   ).split(' '),
@@ -157,10 +158,12 @@ const CONTACT_ASKS = [
   "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
   "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person)) to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
   '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
+  "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you) (?:please )?get in touch\\b",
+  "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
 ];
 const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${CONTACT_ASKS.join('|')})`);
 function asksToBeContacted(text: string): boolean {
-  if (!/\b(call|ring|phone|contact|email|touch)\b/i.test(text)) return false;
+  if (!/\b(call|ring|phone|contact|email|touch|callback)/i.test(text)) return false;
   return text
     .split(/[.!?;,\n]+|\s[-–]\s/)
     .map((clause) => wordsOf(clause))
@@ -196,6 +199,8 @@ function looksAsked(text: string): boolean {
 function endsWithHelpRequest(text: string): boolean {
   const sentences = sentencesOf(text);
   if (sentences.length < 2) return false;
+  // "Is there a number I can ring? No idea where to start": the earlier question is answered first.
+  if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
   const last = sentences.at(-1)!;
   const t = wordsOf(last);
   return HELP_REQUEST.test(t) || isHelpRequest(last);

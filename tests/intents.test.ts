@@ -48,5 +48,13 @@ describe('a typed request for help', () => {
     expect(intentOf('any update on my reference?')).toBe('check-reference');
     expect(intentOf('is there a reference list of SEND terms')).toBeNull();
   });
+  it('knows more ways of asking for guidance or a call, and leaves a story whose earlier question has its own topic', () => {
+    for (const text of ['im lost, where do i go from here', 'any advice?', 'where can i get help', 'what support is available for her', 'He is 8 and has ADHD and the school keep sending him home. Any advice?']) {
+      expect(intentOf(text), text).toBe('start-triage');
+    }
+    for (const text of ['can i speak to someone', 'could someone get in touch', 'can i get a call back']) expect(intentOf(text), text).toBe('talk-to-person');
+    expect(intentOf('Is there a number I can ring about SEN? No idea where to start')).toBeNull();
+    expect(intentOf('what support is available for autism')).toBeNull();
+  });
 });
 
