@@ -253,6 +253,8 @@ export class FrontDoor {
     if (command?.name === 'ask' && !command.question) return [...replies, askWhatReply()];
     if (intent === 'help') return [...replies, helpReply(turn.channel)];
     if (intent === 'talk-to-person' && state.mode !== 'consent' && state.mode !== 'contact') {
+      // "…can someone ring me back?" at the end of a story: the story is kept, so nothing is asked twice.
+      if (state.mode === 'idle') this.deps.triage.note?.(state, turn);
       return [...replies, ...(await this.deps.handover.start(state, turn, 'asked'))];
     }
 

@@ -33,7 +33,11 @@ const HELP_ASKS = [
   "(?:can|could) you (?:please )?help me (?:to )?(?:work out|find out|figure out|understand|know) what (?:help |support )?(?:he|she|they|my \\w+) (?:needs?|should get|can get|could get)",
   '(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?',
   '(?:please )?help me what to do(?: next| now)?',
-  "i (?:want|would like|need) (?:some )?(?:help|advice|support)(?: please)?",
+  "(?:i |we )?(?:want|would like|need|needs?) (?:some )?(?:help|advice|support)(?: please)?",
+  '(?:please )?help(?: needed)?(?: please)?',
+  "what should (?:i|we) (?:be )?doing(?: now| next)?",
+  // "can u help me get an ehcp for him": help to get help for a child is what triage is for.
+  '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help (?:me|us) (?:to )?get (?:an? |some |the )?(?:ehcp|ehc plan|plan|assessment|needs assessment|diagnosis|help|support|extra help|school place)(?: for (?:him|her|them|my \\w+))?(?: please)?',
   "(?:i|we) don't know what to do(?: next| now)?",
 ];
 const HELP_REQUEST = new RegExp(`^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})[.!?]*$`);
@@ -45,7 +49,7 @@ const PATTERNS: [Intent, RegExp][] = [
   ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
   [
     'talk-to-person',
-    /^(i (want|would like|need) to )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|adviser|advisor|officer|real person|member of staff|team)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
+    /^(i (want|would like|need) to |(can|could|may) (i|we) |is there (someone|somebody|anyone|a person) (i|we) (can|could) )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|anyone|adviser|advisor|officer|real person|member of staff|team)|^is there (someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
   ],
   [
     'start-triage',
@@ -69,13 +73,16 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
     'someone somebody anyone need needs i we you to the a an do does can could should would shall what who where how help helps talk speak contact ' +
     'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
-    'there available advise advice recommend triage push ask options doing'
+    'there available advise advice recommend triage push ask options doing be work figure find out decide understand for school ' +
+    'lost im i\'m here from idea no support done any appreciated grateful welcome thank thanks ideas suggestions tips son daughter child kid grandson granddaughter ' +
+    // Times say when, not what about: "what should we be doing before september".
+    'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
   ).split(' '),
 );
 export function isHelpRequest(text: string): boolean {
@@ -109,7 +116,77 @@ function wordsOf(text: string, punctuation = /[,;:]/g): string {
 export function intentOf(text: string): Intent | null {
   const t = wordsOf(text);
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
-  return isHelpRequest(text) || endsWithHelpRequest(text) ? 'start-triage' : null;
+  if (asksAboutReference(t)) return 'check-reference';
+  if (asksToBeContacted(text)) return 'talk-to-person';
+  return isHelpRequest(text) || endsWithHelpRequest(text) || opensWithHelpRequest(text) ? 'start-triage' : null;
+}
+
+/**
+ * A short message about the progress of "my reference" in any words ("can you check where my
+ * reference is up to", "any update on my ref?"): the reference check, not a search.
+ */
+const REFERENCE_WORDS = /\b(?:my|our|the|a) (?:deal )?(?:reference|ref)(?: number)?\b/;
+const PROGRESS_WORDS = /\b(?:check|checking|track|status|progress|update|updates|where|up to|happening|chase|chasing|heard|news)\b/;
+function asksAboutReference(t: string): boolean {
+  return t.split(' ').length <= 16 && REFERENCE_WORDS.test(t) && PROGRESS_WORDS.test(t);
+}
+
+/**
+ * More than a request: two sentences or more, or a long one ("…she can't get out of the car.
+ * Can you help me work out what to do?"). The story is what the officer reads, even when its
+ * last sentence is a request for help.
+ */
+export function isStory(text: string): boolean {
+  return sentencesOf(text).length >= 2 || text.trim().split(/\s+/).length > 16;
+}
+
+/** A message's sentences, in order, each with a letter in it. */
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((x) => x.trim())
+    .filter((x) => /[a-z]/i.test(x));
+}
+
+/**
+ * A clause that asks for a person to get in touch, anywhere in the message ("please can someone
+ * ring me, I don't understand these letters", "…can someone from SEND call her today?", "I'd
+ * like someone to ring me back"): the family asked for a person, so the front door offers one
+ * (after the few questions that route it), rather than handing them an article.
+ */
+const CONTACT_ASKS = [
+  "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
+  "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person)) to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
+  '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
+  "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you) (?:please )?get in touch\\b",
+  "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
+];
+const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${CONTACT_ASKS.join('|')})`);
+function asksToBeContacted(text: string): boolean {
+  if (!/\b(call|ring|phone|contact|email|touch|callback)/i.test(text)) return false;
+  return text
+    .split(/[.!?;,\n]+|\s[-–]\s/)
+    .map((clause) => wordsOf(clause))
+    .some((clause) => CONTACT_ASK.test(clause));
+}
+
+/**
+ * A message that opens by asking for help and then tells the story ("need help. dd 10 getting
+ * bullied because of her stammer and now wont talk at school"): triage, reading the story. If
+ * the story asks a question of its own, that question is answered instead.
+ */
+function opensWithHelpRequest(text: string): boolean {
+  const sentences = sentencesOf(text);
+  if (sentences.length < 2) return false;
+  const rest = sentences.slice(1).join(' ');
+  if (/\?/.test(rest) || looksAsked(rest)) return false;
+  const first = sentences[0]!;
+  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first);
+}
+
+/** Starts like a question ("what is...", "can they...") though it has no question mark. */
+function looksAsked(text: string): boolean {
+  return sentencesOf(text).some((s) => /^(what|whats|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/i.test(s));
 }
 
 /**
@@ -120,11 +197,10 @@ export function intentOf(text: string): Intent | null {
  * its own ("…what do I do about transport?") is still answered.
  */
 function endsWithHelpRequest(text: string): boolean {
-  const sentences = text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((x) => x.trim())
-    .filter((x) => /[a-z]/i.test(x));
+  const sentences = sentencesOf(text);
   if (sentences.length < 2) return false;
+  // "Is there a number I can ring? No idea where to start": the earlier question is answered first.
+  if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
   const last = sentences.at(-1)!;
   const t = wordsOf(last);
   return HELP_REQUEST.test(t) || isHelpRequest(last);

@@ -13,7 +13,7 @@ import { type FactName, understand, type Understood } from '../understanding/und
 import { escalate } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
-import { intentOf } from './intents.js';
+import { intentOf, isStory } from './intents.js';
 import type { OutcomeStep } from './outcome.js';
 import type { Choice, Fact, Reply } from './replies.js';
 import type { ConversationData, TriageAnswers } from './state.js';
@@ -138,6 +138,9 @@ const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
 
 /** What decides a route for the family: primary, urgency, whether a person calls, and whether a team is known. */
 const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
+
+/** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
+const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
 
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
@@ -299,6 +302,10 @@ export class TriageFlow implements Flow {
       this.record(state, s, undefined);
       return [this.ask(state)];
     }
+    // "Yes I want help please" while the questions are already running asks for what is happening, not
+    // "yes" to this question (it would have recorded an EHC plan): ask this question again.
+    // Never on the safety question: there, any "yes" is a disclosure.
+    if (intent === 'start-triage' && s.id !== 'safetyConcern' && !isStory(turn.text)) return [this.askStep(state, s)];
     if (s.multi && value.done) {
       if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
@@ -330,6 +337,11 @@ export class TriageFlow implements Flow {
     }
     const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
     this.absorb(state, heard, false);
+    if (answer === undefined && DONT_KNOW.test(turn.text)) {
+      // "I don't know, nobody has said anything about that" is the family's "not sure": never asked again.
+      this.record(state, s, undefined);
+      return [this.ask(state)];
+    }
     if (answer === undefined) {
       return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
     }
@@ -385,7 +397,7 @@ export class TriageFlow implements Flow {
   /** The family's own words, kept as the concern the officer reads (bounded); `minWords` leaves out short replies. */
   private addToStory(state: ConversationData, text: string, minWords = 4): void {
     const words = text.trim();
-    if (words.split(/\s+/).length < minWords || intentOf(words)) return;
+    if (words.split(/\s+/).length < minWords || (intentOf(words) && !isStory(words))) return;
     const story = state.triage.concern ? `${state.triage.concern}\n${words}` : words;
     state.triage.concern = story.slice(-MAX_STORY);
   }
@@ -404,7 +416,10 @@ export class TriageFlow implements Flow {
   private record(state: ConversationData, s: Step, value: unknown): void {
     if (s.id !== 'place') {
       const answers = state.triage as Record<string, unknown>;
-      if (value === undefined) delete answers[s.id];
+      // Skipping "what is happening?" keeps what the family already told us: the story is theirs.
+      if (value === undefined) {
+        if (s.id !== 'concern') delete answers[s.id];
+      }
       else answers[s.id] = value;
     }
     if (!state.history.includes(s.id)) state.history.push(s.id);

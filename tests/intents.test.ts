@@ -36,4 +36,25 @@ describe('a typed request for help', () => {
       expect(intentOf(text), text).toBeNull();
     }
   });
+  it('starts triage when the message opens by asking for help and tells the story, but answers a question in it', () => {
+    expect(intentOf('need help. my daughter is 9 and gets bullied and now will not speak in class')).toBe('start-triage');
+    expect(intentOf('we need help')).toBe('start-triage');
+    expect(intentOf('need help. what is an ehcp')).toBeNull();
+  });
+  it('offers a person when a clause asks to be called, and checks a reference asked about in any words', () => {
+    expect(intentOf('hi, i run a nursery, the mum is really worried, could someone from the SEND team phone her this week?')).toBe('talk-to-person');
+    expect(intentOf("I've tried the school twice. I would like someone to call me back please.")).toBe('talk-to-person');
+    expect(intentOf('can the school call me if he is ill?')).toBeNull();
+    expect(intentOf('any update on my reference?')).toBe('check-reference');
+    expect(intentOf('is there a reference list of SEND terms')).toBeNull();
+  });
+  it('knows more ways of asking for guidance or a call, and leaves a story whose earlier question has its own topic', () => {
+    for (const text of ['im lost, where do i go from here', 'any advice?', 'where can i get help', 'what support is available for her', 'He is 8 and has ADHD and the school keep sending him home. Any advice?']) {
+      expect(intentOf(text), text).toBe('start-triage');
+    }
+    for (const text of ['can i speak to someone', 'could someone get in touch', 'can i get a call back']) expect(intentOf(text), text).toBe('talk-to-person');
+    expect(intentOf('Is there a number I can ring about SEN? No idea where to start')).toBeNull();
+    expect(intentOf('what support is available for autism')).toBeNull();
+  });
 });
+

@@ -126,7 +126,7 @@ const CASES: Record<string, { flags: string[]; ordinary: string[] }> = {
     ordinary: ['the teacher pushed for an EHCP', 'his TA holds his hand', 'the teacher really hurt his confidence', 'is the school allowed to restrain him?'],
   },
   'crisis-learning-disability-autism': {
-    flags: ['my autistic son is at risk of being sectioned', 'they want a tier 4 bed', 'we are at breaking point', 'the placement is breaking down'],
+    flags: ['my autistic son is at risk of being sectioned', 'they want a tier 4 bed', 'we are at breaking point and cannot cope any more', 'the placement is breaking down'],
     ordinary: ['the cost of living crisis', 'our family is struggling to cope with his behaviour', 'can we get short breaks'],
   },
   'out-of-school-no-education': {

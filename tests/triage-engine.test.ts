@@ -45,6 +45,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'setting-home-educated': { setting: 'home-educated' },
   'setting-alternative-provision': { setting: 'alternative-provision' },
   'school-age-without-a-setting': { setting: 'none', childAge: 9 },
+  'part-time-timetable-in-words': { concern: 'he is on a reduced timetable, two hours a day', childAge: 9 },
   'exclusion-in-words': { concern: 'He was excluded for three days last week' },
   'not-attending-in-words': { concern: "She hasn't been to school since Easter" },
   'home-education-in-words': { concern: 'We are thinking about home educating' },

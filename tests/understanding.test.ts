@@ -134,6 +134,18 @@ describe('SEN support, advice, EHCP, diagnosis', () => {
     ['he is autistic', '', { needs: ['communication-interaction'], diagnosis: 'diagnosed' }],
     ['on the waiting list for ADHD', '', { needs: ['semh'], diagnosis: 'waiting' }],
     ['no diagnosis', '', { diagnosis: 'none' }],
+    // Held-out conversations 3 (2026-12-01): what a school's plan is, text-speak, support in families' words.
+    ['the teacher has a plan for him I believe', 'senSupport', { senSupport: 'starting' }],
+    ['we have a plan for the summer holidays', '', {}],
+    ['sch have had him on sen support since last yr', '', { senSupport: 'established' }],
+    ['a TA has done a few sessions with her', 'senSupport', { senSupport: 'starting' }],
+    ["she's on the SEN register but I've never seen a plan", 'senSupport', { senSupport: 'starting' }],
+    ['they said she is on a list for some extra help', 'senSupport', { senSupport: 'none' }],
+    ['the school keep saying talk to the senco', 'senSupport', {}],
+    ['he has had a QTVI visiting once a term', '', { senSupport: 'established', externalAdvice: true }],
+    ['BSILA visited once', 'externalAdvice', { externalAdvice: true }],
+    ['my ds is 9 and in yr 4', '', { childAge: 9, requester: 'parent', setting: 'mainstream-school' }],
+    ['boy aged 3y 4m', '', { childAge: 3 }],
   ]);
 });
 

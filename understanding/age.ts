@@ -104,7 +104,7 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const before = t.slice(Math.max(0, start - 40), start);
     if (/(?<![a-z])(?:year|yr|y|yrs) ?$/.test(before)) continue; // a year group, read below
     let after = t.slice(end);
-    if (/^[a-z]/.test(after) && !/^(yo|yrs?|years?|months?|mths?|mo|weeks?|y o)(?![a-z])/.test(after)) continue; // "7ab", "3rd"
+    if (/^[a-z]/.test(after) && !/^(yo|yrs?|years?|months?|mths?|mo|weeks?|y o|y)(?![a-z])/.test(after)) continue; // "7ab", "3rd"
     if (p.notAfter.test(after)) continue;
     let unit: 'years' | 'months' | 'weeks' = 'years';
     let explicit = false;
