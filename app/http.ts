@@ -178,7 +178,7 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       attempts: attempts?.backoff,
       rateStore: attempts && ((name) => attempts.rateStore(name)),
-      eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
+      eraseConversations: async (reference) => (await core.liveEvents?.erase(reference), (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0)), // live chat lines are no conversation: not counted
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: {
         '/live': (tools) => liveRoutes({ ...tools, store, live }), // live chat with the family (staff/live.ts)

@@ -79,6 +79,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       await storage.close();
       await directLine.store.close();
       await core.attempts?.close();
+      await Promise.all([core.liveEvents?.close(), core.listener?.close()]);
       insightStore.close();
       await store.close();
     },
