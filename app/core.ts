@@ -36,7 +36,11 @@ import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { localityData } from '../triage/locality.js';
 import { createInsightRecorder } from '../insight/recorder.js';
-import { InsightStore } from '../insight/store.js';
+import { InsightStore, type OutcomeStore } from '../insight/store.js';
+import { PgInsightStore } from '../insight/pg-store.js';
+import type { HandoverFactsSource } from '../insight/figures.js';
+import { handoverFacts } from '../insight/handover-figures.js';
+import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { Config } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -51,7 +55,10 @@ export type Core = {
   ready: Promise<void>;
   outbox: OutboxWorker | null;
   metrics: Metrics;
-  insightStore: InsightStore;
+  /** Anonymous outcomes: PostgreSQL with DATABASE_URL (every instance's turns), else insight.sqlite under DATA_DIR. */
+  insightStore: OutcomeStore;
+  /** The handover figures for insight, from the same database as the handovers. */
+  insightFacts: HandoverFactsSource;
   /** The adapter behind /api/messages (checks Bot Framework tokens when authenticated). */
   httpAdapter: ReturnType<typeof createHttpAdapter>;
   /** The adapter the embedded Direct Line runs its turns on. */
@@ -89,10 +96,11 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   const listener = pgOptions && new PgListener(pgOptions);
   const directLineStore = pgOptions && new PgDirectLineStore({ ...pgOptions, listener, onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') });
   const liveEvents = pgOptions && new PgLiveEvents({ ...pgOptions, listener, onPoolError: (error) => logger.warn({ err: error }, 'live chat connection lost') });
+  const pgInsight = pgOptions && new PgInsightStore({ ...pgOptions, onPoolError: (error) => logger.warn({ err: error }, 'insight connection lost') });
   // Sign-in and reference-check back-off, immediate-handover caps: shared in PostgreSQL with DATABASE_URL, else per process.
   const attempts = pgOptions && new PgAttempts(pgOptions);
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready, liveEvents?.ready]).then(() => undefined);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready, liveEvents?.ready, pgInsight?.ready]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -124,7 +132,11 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   const live = new LiveChat({ kb, hours: OfficeHours.load(), ...(liveEvents ? { events: liveEvents } : {}) }); // an officer in the family's chat (conversation/live-chat.ts)
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows, live });
   const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
-  const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
+  // Anonymous outcomes for /staff/insight (insight/), and the handover figures beside them.
+  const insightStore: OutcomeStore = pgInsight ?? new InsightStore({ dataDir: config.DATA_DIR });
+  const insightFacts: HandoverFactsSource = pgInsight
+    ? (start, end) => pgInsight.handoverFacts(start, end)
+    : (start, end) => (store instanceof SqliteHandoverStore ? handoverFacts(store.db, start, end) : []);
   const insight = createInsightRecorder({ store: insightStore, kb, logger });
   const bot = createBot({
     frontDoor,
@@ -151,5 +163,5 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
 
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
 
-  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };
+  return { kb, search, storage, store, ready, outbox, metrics, insightStore, insightFacts, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };
 }

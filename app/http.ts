@@ -11,7 +11,6 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from '../bot/activity-fields.js';
-import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { insightRoutes } from '../insight/router.js';
 import { staffRouter } from '../staff/router.js';
@@ -182,7 +181,7 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: {
         '/live': (tools) => liveRoutes({ ...tools, store, live }), // live chat with the family (staff/live.ts)
-        ...(store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {}),
+        '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handoverFacts: core.insightFacts, kb }), // SQLite or PostgreSQL (app/core.ts)
       },
     }),
   );

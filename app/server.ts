@@ -80,7 +80,7 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       await directLine.store.close();
       await core.attempts?.close();
       await Promise.all([core.liveEvents?.close(), core.listener?.close()]);
-      insightStore.close();
+      await insightStore.close();
       await store.close();
     },
   };
