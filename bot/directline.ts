@@ -121,6 +121,7 @@ export class DirectLine {
   private readonly creating = new Map<string, Promise<void>>();
   private keepAlive: NodeJS.Timeout | null = null;
   private lastEviction = 0;
+  private presenceQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DirectLineOptions) {
     this.now = options.now ?? Date.now;
@@ -297,6 +298,11 @@ export class DirectLine {
     return this.store.streamOpen(conversationId, this.now());
   }
 
+  /** Presence writes in order (a stream that closes at once is not left marked open by a late hold). */
+  private presence(write: () => Promise<void>): void {
+    this.presenceQueue = this.presenceQueue.then(write).catch(() => undefined);
+  }
+
   /** How long a stream's presence lasts without a keep-alive renewing it: three keep-alives. */
   private get presenceMs(): number {
     return 3 * (this.options.keepAliveMs ?? 15_000);
@@ -401,7 +407,7 @@ export class DirectLine {
     this.streamsByConversation.set(conversationId, { ws, sent: parseWatermark(watermark), queue: Promise.resolve() });
     if (previous && previous.ws !== ws) previous.ws.close(1000, 'replaced by a newer connection');
     this.store.publish({ kind: 'opened', conversationId }); // one socket per conversation, across instances too
-    this.store.holdStreams([conversationId], this.now() + this.presenceMs).catch(() => undefined);
+    this.presence(() => this.store.holdStreams([conversationId], this.now() + this.presenceMs));
     const alive = ws as WebSocket & { alive?: boolean };
     alive.alive = true;
     ws.on('pong', () => {
@@ -413,7 +419,7 @@ export class DirectLine {
     ws.on('close', () => {
       if (this.streamsByConversation.get(conversationId)?.ws !== ws) return;
       this.streamsByConversation.delete(conversationId);
-      this.store.releaseStream(conversationId).catch(() => undefined);
+      this.presence(() => this.store.releaseStream(conversationId));
     });
     // Everything after the watermark, then live: all through the stream's one queue, so nothing falls between.
     this.catchUp(conversationId);
@@ -424,7 +430,7 @@ export class DirectLine {
     this.keepAlive = setInterval(() => {
       // An open stream keeps its conversation from being dropped as idle, on every instance.
       this.store.touch([...this.streamsByConversation.keys()], this.now()).catch(() => undefined);
-      this.store.holdStreams([...this.streamsByConversation.keys()], this.now() + this.presenceMs).catch(() => undefined);
+      this.presence(() => this.store.holdStreams([...this.streamsByConversation.keys()], this.now() + this.presenceMs));
       for (const ws of this.sockets.clients) {
         const alive = ws as WebSocket & { alive?: boolean };
         if (alive.alive === false) {
