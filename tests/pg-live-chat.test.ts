@@ -4,7 +4,8 @@
  * page is served by instance B. Through the real surfaces (Direct Line REST and WebSocket,
  * the staff pages and their server-sent events): B sees the family online, joins, and its
  * messages reach the stream on A; the family's messages on A reach the page on B (each
- * audited once); when the family's stream closes, B notices they left.
+ * audited once); when the family's stream closes, B notices they left, and the chat's lines
+ * (not shared by the family) leave the database.
  * Skipped, with a message, when PG_TEST_URL is not set.
  */
 import WebSocket from 'ws';
@@ -134,6 +135,13 @@ describe.skipIf(!PG_TEST_URL)('live chat across two instances on PostgreSQL', ()
     } finally {
       page.stop();
       ws.terminate();
+    }
+    // The family did not agree to share the chat: once the session ended, its lines are gone from the database too.
+    const pool = rawPool(schema);
+    try {
+      await until(async () => (await pool.query('SELECT n FROM live_events WHERE reference = $1', [reference])).rowCount, (n) => n === 0, 'the lines forgotten');
+    } finally {
+      await pool.end();
     }
     const audit = (await b.store.listAudit(reference)).map((e) => e.action);
     expect(audit.filter((x) => x === 'live-family-message')).toHaveLength(1); // heard on both instances, audited once
