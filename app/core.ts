@@ -28,13 +28,19 @@ import { DEFAULT_TEAMS_LINKS_FILE, loadTeamsLinks } from '../bot/teams-links.js'
 import { ReferenceCheckLimiter, WindowCounter } from '../handover/attempt-limiter.js';
 import { PgAttempts } from '../handover/pg/attempts.js';
 import { PgDirectLineStore } from '../bot/directline-pg-store.js';
+import { PgListener } from '../handover/pg/listener.js';
+import { PgLiveEvents } from '../handover/pg/live-events.js';
 import { DEFAULT_BACKOFF, OutboxWorker } from '../handover/outbox-worker.js';
 import { createHandoverStore, storeReady } from '../handover/store-factory.js';
 import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { localityData } from '../triage/locality.js';
 import { createInsightRecorder } from '../insight/recorder.js';
-import { InsightStore } from '../insight/store.js';
+import { InsightStore, type OutcomeStore } from '../insight/store.js';
+import { PgInsightStore } from '../insight/pg-store.js';
+import type { HandoverFactsSource } from '../insight/figures.js';
+import { handoverFacts } from '../insight/handover-figures.js';
+import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { Config } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -49,7 +55,10 @@ export type Core = {
   ready: Promise<void>;
   outbox: OutboxWorker | null;
   metrics: Metrics;
-  insightStore: InsightStore;
+  /** Anonymous outcomes: PostgreSQL with DATABASE_URL (every instance's turns), else insight.sqlite under DATA_DIR. */
+  insightStore: OutcomeStore;
+  /** The handover figures for insight, from the same database as the handovers. */
+  insightFacts: HandoverFactsSource;
   /** The adapter behind /api/messages (checks Bot Framework tokens when authenticated). */
   httpAdapter: ReturnType<typeof createHttpAdapter>;
   /** The adapter the embedded Direct Line runs its turns on. */
@@ -62,6 +71,10 @@ export type Core = {
   attempts: PgAttempts | undefined;
   /** Live chat: an officer in the family's own chat (conversation/live-chat.ts). */
   live: LiveChat;
+  /** Live chat's events shared in PostgreSQL (DATABASE_URL): a staff page on one instance hears a family on another; undefined: in memory. */
+  liveEvents: PgLiveEvents | undefined;
+  /** The one connection that LISTENs for the Direct Line and live chat (DATABASE_URL). */
+  listener: PgListener | undefined;
 };
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
@@ -80,11 +93,14 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     : new SqliteStorage(join(config.DATA_DIR, 'conversations.sqlite'));
   // Web chat conversations (embedded Direct Line): in PostgreSQL with DATABASE_URL, so any instance serves any family; else in memory.
   const pgOptions = config.DATABASE_URL ? { connectionString: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) } : undefined;
-  const directLineStore = pgOptions && new PgDirectLineStore({ ...pgOptions, onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') });
+  const listener = pgOptions && new PgListener(pgOptions);
+  const directLineStore = pgOptions && new PgDirectLineStore({ ...pgOptions, listener, onPoolError: (error) => logger.warn({ err: error }, 'web chat connection lost') });
+  const liveEvents = pgOptions && new PgLiveEvents({ ...pgOptions, listener, onPoolError: (error) => logger.warn({ err: error }, 'live chat connection lost') });
+  const pgInsight = pgOptions && new PgInsightStore({ ...pgOptions, onPoolError: (error) => logger.warn({ err: error }, 'insight connection lost') });
   // Sign-in and reference-check back-off, immediate-handover caps: shared in PostgreSQL with DATABASE_URL, else per process.
   const attempts = pgOptions && new PgAttempts(pgOptions);
   const store = createHandoverStore(config, { onPoolError: (error) => logger.warn({ err: error }, 'handover database connection lost') });
-  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready]).then(() => undefined);
+  const ready = Promise.all([storeReady(store), storage instanceof PgStorage ? storage.ready : undefined, directLineStore?.ready, attempts?.ready, liveEvents?.ready, pgInsight?.ready]).then(() => undefined);
   ready.catch(() => {}); // reported by main.ts, /readyz and the first request that needs it
   const routes = loadRouteGuide();
 
@@ -113,10 +129,14 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     immediateCap: attempts?.windowCounter('immediate-handovers', config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000) ?? new WindowCounter(config.IMMEDIATE_HANDOVERS_PER_HOUR, 3_600_000),
   });
   const flows = createFlows({ kb, publicUrl: config.PUBLIC_URL, handovers });
-  const live = new LiveChat({ kb, hours: OfficeHours.load() }); // an officer in the family's chat (conversation/live-chat.ts)
+  const live = new LiveChat({ kb, hours: OfficeHours.load(), ...(liveEvents ? { events: liveEvents } : {}) }); // an officer in the family's chat (conversation/live-chat.ts)
   const frontDoor = new FrontDoor({ kb, search, glossary, checkSafety: checkMessage, publicUrl: config.PUBLIC_URL, ...flows, live });
   const metrics = createMetrics({ outboxStats: () => store.outboxStats() });
-  const insightStore = new InsightStore({ dataDir: config.DATA_DIR }); // anonymous outcomes for /staff/insight (insight/)
+  // Anonymous outcomes for /staff/insight (insight/), and the handover figures beside them.
+  const insightStore: OutcomeStore = pgInsight ?? new InsightStore({ dataDir: config.DATA_DIR });
+  const insightFacts: HandoverFactsSource = pgInsight
+    ? (start, end) => pgInsight.handoverFacts(start, end)
+    : (start, end) => (store instanceof SqliteHandoverStore ? handoverFacts(store.db, start, end) : []);
   const insight = createInsightRecorder({ store: insightStore, kb, logger });
   const bot = createBot({
     frontDoor,
@@ -143,5 +163,5 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
 
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
 
-  return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live };
+  return { kb, search, storage, store, ready, outbox, metrics, insightStore, insightFacts, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };
 }

@@ -11,7 +11,6 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ActivityEntity, ActivityId, ChannelAccount, ConversationAccount } from '../bot/activity-fields.js';
-import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { insightRoutes } from '../insight/router.js';
 import { staffRouter } from '../staff/router.js';
@@ -178,11 +177,11 @@ export function buildHttpApp(config: Config, core: Core, logger: Logger): expres
       secureCookies: config.PUBLIC_URL.startsWith('https://'),
       attempts: attempts?.backoff,
       rateStore: attempts && ((name) => attempts.rateStore(name)),
-      eraseConversations: async (reference) => (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0),
+      eraseConversations: async (reference) => (await core.liveEvents?.erase(reference), (await storage.eraseMentioning(reference)) + ((await directLineStore?.eraseMentioning(reference)) ?? 0)), // live chat lines are no conversation: not counted
       // The insight figures read the handover tables in SQL; on PostgreSQL the page is not offered yet (README, Insight).
       extraRoutes: {
         '/live': (tools) => liveRoutes({ ...tools, store, live }), // live chat with the family (staff/live.ts)
-        ...(store instanceof SqliteHandoverStore ? { '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handovers: store, kb }) } : {}),
+        '/insight': (tools) => insightRoutes({ ...tools, insight: insightStore, handoverFacts: core.insightFacts, kb }), // SQLite or PostgreSQL (app/core.ts)
       },
     }),
   );

@@ -17,27 +17,38 @@ import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { RateWindowStore } from '../handover/attempt-limiter.js';
 
+export type RequestLimitOptions = Partial<Pick<Options, 'skip' | 'skipSuccessfulRequests' | 'handler' | 'message'>> & {
+  /** The fixed window, ms. */
+  windowMs: number;
+  keyGenerator?: (req: Request) => string;
+  store?: RateWindowStore | undefined;
+};
+
 /**
- * A fixed one-minute window of `limit` requests with a JSON 429 `message`, keyed by `keyGenerator`
+ * A fixed window of `limit` requests, answered 429 with `message` (or by `handler`), keyed by `keyGenerator`
  * (default: the client address, believed from X-Forwarded-For only per TRUST_PROXY); `store`: counts shared
  * by every instance (PostgreSQL with DATABASE_URL, handover/pg/attempts.ts), else this process's memory.
+ * Every request limit of the service is one of these (the staff sign-in one too, staff/sign-in-routes.ts).
  */
+export function requestLimit(limit: number, options: RequestLimitOptions): RequestHandler {
+  const { store, ...rest } = options;
+  return rateLimit({
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false }, // no console noise: see TRUST_PROXY
+    ...rest,
+    ...(store ? { store } : {}),
+  });
+}
+
+/** `requestLimit` over one minute with a JSON 429 `message`. */
 export function perMinute(
   limit: number,
   message: object,
   extra: Partial<Pick<Options, 'skip'>> & { keyGenerator?: (req: Request) => string; store?: RateWindowStore | undefined } = {},
 ): RequestHandler {
-  const { store, ...rest } = extra;
-  return rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false }, // no console noise: see TRUST_PROXY
-    message,
-    ...rest,
-    ...(store ? { store } : {}),
-  });
+  return requestLimit(limit, { windowMs: 60_000, message, ...extra });
 }
 
 export const DIRECT_LINE_POSTS_PER_IP_PER_MINUTE = 300;

@@ -17,7 +17,7 @@ export function startRetention(config: Config, core: Pick<Core, 'storage' | 'sto
     const conversations = await storage.purgeIdle(config.CONVERSATION_TTL_HOURS * 3_600_000, now.getTime()); // SQLite: also checkpoints the WAL
     const handovers = await store.purgeResolvedOlderThan(config.RETENTION_DAYS, now);
     await store.purgeExpiredSessions(now);
-    insightStore.purgeOlderThan(config.INSIGHT_RETENTION_DAYS, now);
+    await insightStore.purgeOlderThan(config.INSIGHT_RETENTION_DAYS, now);
     if (conversations || handovers) logger.info({ conversations, handovers }, 'retention: deleted old personal data');
   };
   const timer = setInterval(() => void housekeeping().catch((error: Error) => logger.error({ err: error.message }, 'retention failed')), RETENTION_EVERY_MS);

@@ -79,7 +79,8 @@ export function createService(config: Config, opts: { logger?: Logger; knowledge
       await storage.close();
       await directLine.store.close();
       await core.attempts?.close();
-      insightStore.close();
+      await Promise.all([core.liveEvents?.close(), core.listener?.close()]);
+      await insightStore.close();
       await store.close();
     },
   };

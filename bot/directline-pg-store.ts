@@ -10,6 +10,10 @@
  *   connection of its own (reconnected when lost, then every stream catches up from the
  *   table, so nothing missed meanwhile is lost). The payload carries only ids (and typing,
  *   which is never stored), well under NOTIFY's 8000 bytes; an activity is read from the table.
+ * - Whether a family's stream is open (live chat's "is the family online") is a row's
+ *   `stream_owner`/`stream_until`: set when a stream opens and on every keep-alive of the
+ *   instance holding it, cleared when it closes; an instance that dies stops renewing it, so
+ *   the presence runs out within three keep-alives.
  * - Tables come from their own versioned migrations (`directline_migrations`), run under the
  *   same advisory lock as the handover schema, so two instances starting at once both come up.
  *
@@ -18,8 +22,8 @@
  */
 import type { Activity } from 'botbuilder';
 import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { PgBase, type PgStoreOptions } from '../handover/pg/base.js';
+import { PgListener } from '../handover/pg/listener.js';
 import type { PgMigration } from '../handover/pg/migrations.js';
 import type { ActivitySet, DirectLineEvent, DirectLineStore, StoredConversation, TranscriptLimits } from './directline-store.js';
 
@@ -46,6 +50,13 @@ export const DIRECTLINE_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'which instance holds a conversation\'s stream, and until when (live chat asks whether the family is online)',
+    sql: `
+      ALTER TABLE directline_conversations ADD COLUMN stream_owner text CHECK (length(stream_owner) <= 64), ADD COLUMN stream_until timestamptz;
+    `,
+  },
 ];
 
 /** A conversation's last_active is written at most this often (not on every poll). */
@@ -59,14 +70,18 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
   /** Who this instance is in notifications (it ignores its own). */
   private readonly origin = randomUUID();
   private readonly channel: string;
-  private listener: pg.Client | null = null;
+  /** The instance's LISTENing connection: shared (given), or this store's own. */
+  private readonly listener: PgListener;
+  private readonly ownListener: boolean;
   private stopped = false;
   private counted = 0;
 
-  constructor(private readonly pgOptions: PgStoreOptions) {
+  constructor(pgOptions: PgStoreOptions & { listener?: PgListener }) {
     super({ maxConnections: 5, ...pgOptions, extraMigrations: { steps: DIRECTLINE_MIGRATIONS, table: 'directline_migrations' } });
     this.channel = `deal_dl_${createHash('sha256').update(this.schema).digest('hex').slice(0, 16)}`;
-    this.ready.then(() => this.listen()).catch(() => undefined);
+    this.ownListener = !pgOptions.listener;
+    this.listener = pgOptions.listener ?? new PgListener(pgOptions);
+    this.ready.then(() => this.listener.on(this.channel, (payload) => this.onNotification(payload), () => this.emit({ kind: 'resync' }))).catch(() => undefined);
   }
 
   get size(): number {
@@ -145,6 +160,18 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
     return rows.map((r) => r.id);
   }
 
+  async holdStreams(ids: readonly string[], until: number): Promise<void> {
+    if (ids.length) await this.query('UPDATE directline_conversations SET stream_owner = $2, stream_until = $3 WHERE id = ANY($1::text[])', [ids, this.origin, new Date(until)]);
+  }
+
+  async releaseStream(id: string): Promise<void> {
+    await this.query('UPDATE directline_conversations SET stream_owner = NULL, stream_until = NULL WHERE id = $1 AND stream_owner = $2', [id, this.origin]);
+  }
+
+  async streamOpen(id: string, now: number): Promise<boolean> {
+    return (await this.query('SELECT 1 FROM directline_conversations WHERE id = $1 AND stream_until > $2', [id, new Date(now)])).length > 0;
+  }
+
   /** Deletes every conversation whose transcript mentions `reference` (an erasure request); returns how many. */
   async eraseMentioning(reference: string): Promise<number> {
     if (!/^DEAL-[0-9A-Z]{6}$/.test(reference)) return 0;
@@ -157,9 +184,7 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
 
   override async close(): Promise<void> {
     this.stopped = true;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    if (this.ownListener) await this.listener.close();
     await super.close();
   }
 
@@ -167,38 +192,10 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** One connection LISTENs; when it is lost, another is opened and every stream catches up. */
-  private async listen(delayMs = 0): Promise<void> {
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.pgOptions.connectionString, connectionTimeoutMillis: this.pgOptions.connectTimeoutMs ?? 5000, application_name: 'deal-front-door' });
-    let lost = false;
-    const again = () => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => undefined);
-      if (!this.stopped) void this.listen(Math.min(10_000, Math.max(500, delayMs * 2)));
-    };
-    client.on('error', again);
-    client.on('end', again);
-    client.on('notification', (message) => this.onNotification(message.payload));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
-    } catch {
-      again();
-      return;
-    }
-    if (this.stopped) return void client.end().catch(() => undefined);
-    this.listener = client;
-    if (delayMs) this.emit({ kind: 'resync' }); // a reconnection: anything may have been missed
-  }
-
-  private onNotification(payload: string | undefined): void {
+  private onNotification(payload: string): void {
     let notice: Notice;
     try {
-      notice = JSON.parse(payload ?? '') as Notice;
+      notice = JSON.parse(payload) as Notice;
     } catch {
       return;
     }

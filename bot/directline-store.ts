@@ -46,6 +46,12 @@ export interface DirectLineStore {
   subscribe(listener: (event: DirectLineEvent) => void): void;
   /** Marks conversations active (those with a stream open here, so that no instance drops them). */
   touch(ids: readonly string[], now: number): Promise<void>;
+  /** Marks streams as open on this instance until `until` (ms since the epoch); renewed on every keep-alive. */
+  holdStreams(ids: readonly string[], until: number): Promise<void>;
+  /** This instance's stream for the conversation closed (another instance's newer one is left as it is). */
+  releaseStream(id: string): Promise<void>;
+  /** Whether any instance holds an open stream for the conversation (memory: none but this one, which the Direct Line knows itself). */
+  streamOpen(id: string, now: number): Promise<boolean>;
   /** Drops conversations idle since before `cutoff` (and, in memory, the oldest beyond `max`), except those in `keep`; returns the ids dropped. */
   evict(cutoff: number, max: number, keep: ReadonlySet<string>): Promise<string[]>;
   /** Conversations held (in memory: exactly; PostgreSQL: those this instance created or read). */
@@ -111,6 +117,14 @@ export class MemoryDirectLineStore implements DirectLineStore {
       const c = this.conversations.get(id);
       if (c) c.lastActive = now;
     }
+  }
+
+  async holdStreams(): Promise<void> {}
+
+  async releaseStream(): Promise<void> {}
+
+  async streamOpen(): Promise<boolean> {
+    return false;
   }
 
   async evict(cutoff: number, max: number, keep: ReadonlySet<string>): Promise<string[]> {

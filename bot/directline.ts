@@ -121,6 +121,7 @@ export class DirectLine {
   private readonly creating = new Map<string, Promise<void>>();
   private keepAlive: NodeJS.Timeout | null = null;
   private lastEviction = 0;
+  private presenceQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DirectLineOptions) {
     this.now = options.now ?? Date.now;
@@ -288,12 +289,23 @@ export class DirectLine {
   }
 
   /**
-   * Whether the family has this conversation's stream open on this instance (live chat: an officer
-   * can talk to them now). A stream held by another instance is not seen here (README, live chat).
+   * Whether the family has this conversation's stream open (live chat: an officer can talk to
+   * them now): on this instance, or (PostgreSQL) on another, by the presence it keeps renewing.
    */
-  isOnline(conversationId: string): boolean {
+  async isOnline(conversationId: string): Promise<boolean> {
     const stream = this.streamsByConversation.get(conversationId);
-    return stream !== undefined && stream.ws.readyState === stream.ws.OPEN;
+    if (stream) return stream.ws.readyState === stream.ws.OPEN;
+    return this.store.streamOpen(conversationId, this.now());
+  }
+
+  /** Presence writes in order (a stream that closes at once is not left marked open by a late hold). */
+  private presence(write: () => Promise<void>): void {
+    this.presenceQueue = this.presenceQueue.then(write).catch(() => undefined);
+  }
+
+  /** How long a stream's presence lasts without a keep-alive renewing it: three keep-alives. */
+  private get presenceMs(): number {
+    return 3 * (this.options.keepAliveMs ?? 15_000);
   }
 
   private baseActivity(conversation: StoredConversation): Pick<Activity, 'channelId' | 'serviceUrl' | 'conversation' | 'recipient' | 'from'> {
@@ -395,6 +407,7 @@ export class DirectLine {
     this.streamsByConversation.set(conversationId, { ws, sent: parseWatermark(watermark), queue: Promise.resolve() });
     if (previous && previous.ws !== ws) previous.ws.close(1000, 'replaced by a newer connection');
     this.store.publish({ kind: 'opened', conversationId }); // one socket per conversation, across instances too
+    this.presence(() => this.store.holdStreams([conversationId], this.now() + this.presenceMs));
     const alive = ws as WebSocket & { alive?: boolean };
     alive.alive = true;
     ws.on('pong', () => {
@@ -404,7 +417,9 @@ export class DirectLine {
     ws.on('message', () => void this.store.get(conversationId, this.now()).catch(() => undefined));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      if (this.streamsByConversation.get(conversationId)?.ws === ws) this.streamsByConversation.delete(conversationId);
+      if (this.streamsByConversation.get(conversationId)?.ws !== ws) return;
+      this.streamsByConversation.delete(conversationId);
+      this.presence(() => this.store.releaseStream(conversationId));
     });
     // Everything after the watermark, then live: all through the stream's one queue, so nothing falls between.
     this.catchUp(conversationId);
@@ -415,6 +430,7 @@ export class DirectLine {
     this.keepAlive = setInterval(() => {
       // An open stream keeps its conversation from being dropped as idle, on every instance.
       this.store.touch([...this.streamsByConversation.keys()], this.now()).catch(() => undefined);
+      this.presence(() => this.store.holdStreams([...this.streamsByConversation.keys()], this.now() + this.presenceMs));
       for (const ws of this.sockets.clients) {
         const alive = ws as WebSocket & { alive?: boolean };
         if (alive.alive === false) {

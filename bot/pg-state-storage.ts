@@ -4,7 +4,9 @@
  * turn and the next can land on different instances.
  *
  * Optimistic concurrency: each write of a key carries the eTag it read; one statement writes
- * it only when the stored eTag is still that one (or the key is new), and bumps it. When two
+ * it only when the stored eTag is still that one, and bumps it. A write without an eTag (the
+ * key did not exist when read: a brand-new conversation's first turn) only creates: when
+ * another turn has created the key meanwhile, it is a conflict too. `'*'` overwrites. When two
  * instances run turns of one conversation at once, the second write fails with an eTag
  * conflict instead of silently overwriting the first turn's state, as on SQLite.
  *
@@ -40,8 +42,8 @@ export class PgStorage extends PgBase implements Storage {
     await this.tx(async (c) => {
       for (const [key, item] of entries) {
         const { eTag, ...value } = (item ?? {}) as { eTag?: string };
-        // null: write whatever is there ('*' or no eTag); otherwise only over that version (-1 never matches).
-        const expected = !eTag || eTag === '*' ? null : /^\d+$/.test(eTag) ? Number(eTag) : -1;
+        // null: write whatever is there ('*'); otherwise only over that version (-1 never matches: no eTag creates only).
+        const expected = eTag === '*' ? null : eTag && /^\d+$/.test(eTag) ? Number(eTag) : -1;
         const written = await c.query(
           `INSERT INTO bot_state (key, value, etag, updated_at) VALUES ($1, $2, 1, $4)
            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = bot_state.etag + 1, updated_at = excluded.updated_at

@@ -124,7 +124,7 @@ export function createLiveChannel(deps: ProactiveDeps): LiveChannel {
       const activities = replies.map((reply) => renderReply(reply, channel));
       if (target.embedded) {
         const id = target.address.conversation?.id ?? '';
-        if (!deps.directLine.isOnline(id)) return false;
+        if (!(await deps.directLine.isOnline(id))) return false; // on any instance: the activity reaches its stream through the store
         for (const activity of activities) if ((await deps.directLine.sendToConversation(id, activity)) === null) return false;
         return true;
       }
@@ -143,7 +143,7 @@ export function createLiveChannel(deps: ProactiveDeps): LiveChannel {
       return failure === undefined;
     },
 
-    online(link) {
+    async online(link) {
       const target = stored(link);
       return target.embedded ? deps.directLine.isOnline(target.address.conversation?.id ?? '') : null;
     },

@@ -2,7 +2,8 @@
  * Conversation state in SQLite, behind botbuilder's `Storage` interface.
  *
  * State survives a restart or a killed process, so a family mid-way through triage carries
- * on where they were. Optimistic concurrency uses eTags as botbuilder expects. Rows idle
+ * on where they were. Optimistic concurrency uses eTags as botbuilder expects, and a write
+ * without one only creates (a new conversation's first turn cannot overwrite another's). Rows idle
  * longer than the configured time are deleted: we keep a conversation only as long as needed.
  * The file is private (0600, with its -wal and -shm) and `secure_delete` is on; after deletes
  * the WAL is checkpointed and truncated, so what a family typed does not linger in the bytes.
@@ -51,7 +52,8 @@ export class SqliteStorage implements Storage {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...value } = (item ?? {}) as { eTag?: string };
         const current = this.selectOne.get(key);
-        if (current && eTag && eTag !== '*' && eTag !== String(current.etag)) {
+        // No eTag: the key did not exist when read (a new conversation's first turn), so it only creates; '*' overwrites.
+        if (current && eTag !== '*' && eTag !== String(current.etag)) {
           throw new Error(`Storage: the state for this conversation changed in another turn (eTag conflict)`);
         }
         this.upsert.run(key, JSON.stringify(value), (current?.etag ?? 0) + 1, now);

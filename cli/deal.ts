@@ -184,11 +184,11 @@ const staff: Command = async (args) => {
   return 0;
 };
 
-const insight: Command = (args) => {
+const insight: Command = async (args) => {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, 'as-of': { type: 'string' } } });
   const asOf = values['as-of'] ? new Date(values['as-of']) : null;
   if (asOf && Number.isNaN(asOf.getTime())) return fail('insight: --as-of must be a date and time, e.g. 2027-06-01T09:00:00Z');
-  process.stdout.write(insightReport(values, asOf ? { now: () => asOf } : {}));
+  process.stdout.write(await insightReport(values, asOf ? { now: () => asOf } : {}));
   return 0;
 };
 

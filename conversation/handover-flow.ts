@@ -7,6 +7,7 @@
  *
  * Over 300 lines: consent, contact details and the final check are one small state machine that a family walks through in order; split, its steps would be read out of order.
  */
+import { randomBytes } from 'node:crypto';
 import type { ConversationHandoverRequest } from '../handover/from-conversation.js';
 import { type HandoverStory, validate } from '../handover/schema.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
@@ -227,6 +228,7 @@ export class HandoverFlow implements Flow {
       if (!agree) return this.declined(state);
       state.mode = 'contact';
       state.consentAt = (this.deps.now?.() ?? new Date()).toISOString();
+      state.sendKey = randomBytes(16).toString('hex'); // a new request: a new key (see ConversationData.sendKey)
       return [this.ask(state, 'name', 'Thank you.')];
     }
 
@@ -304,6 +306,7 @@ export class HandoverFlow implements Flow {
         shown: state.shown,
         transcript: contact.transcript ? state.transcript : null,
         story: storyOf(state),
+        submissionKey: state.sendKey,
       });
     } catch (error) {
       const deal = this.deps.kb.contacts.get('deal');
@@ -321,6 +324,7 @@ export class HandoverFlow implements Flow {
     }
     // Stored: only now is the family told the reference. Personal details leave the conversation state.
     state.references = [...state.references, receipt.reference].slice(-5);
+    state.sendKey = null;
     state.mode = 'idle';
     state.step = null;
     // Stored: what the family told us now lives only in the handover, not in the conversation.

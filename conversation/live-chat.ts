@@ -5,7 +5,8 @@
  * is in (`ConversationData.live`, stored with the conversation so it survives a restart) the
  * bot says nothing, except the safety check, which still runs on every family message: the
  * family gets the safety card as always and the officer an alert. The family's messages go to
- * the officer through an in-process notifier (one instance; the staff page listens to it).
+ * the officer through a notifier the staff page listens to (conversation/live-events.ts: in
+ * memory, or shared by every instance through PostgreSQL).
  *
  * The channel is a port (`LiveChannel`): bot/proactive.ts finds the family's conversation for a
  * handover, changes its stored state and sends into it (embedded Direct Line, or the Bot
@@ -18,6 +19,9 @@ import type { SafetyCheck, Turn } from './front-door.js';
 import type { OfficeHours } from './office-hours.js';
 import type { Reply } from './replies.js';
 import type { ConversationData } from './state.js';
+import { LiveNotifier, type LiveEvent, type SharedLiveEvents } from './live-events.js';
+
+export { LiveNotifier, type LiveEvent, type NumberedEvent, type SharedLiveEvents } from './live-events.js';
 
 /** Where a handover's chat is, as bot/proactive.ts linked it when the family got the reference. */
 export type LiveLink = { reference: string; where: 'web chat' | 'Teams' | 'Direct Line'; address: unknown };
@@ -31,63 +35,8 @@ export interface LiveChannel {
   update(link: LiveLink, change: (state: ConversationData) => void): Promise<ConversationData | null>;
   /** Sends into the family's chat now; false when they are not connected (nothing sent). */
   send(link: LiveLink, replies: Reply[]): Promise<boolean>;
-  /** Whether the family's chat is open now; null when the channel cannot tell. */
-  online(link: LiveLink): boolean | null;
-}
-
-export type LiveEvent = {
-  kind: 'joined' | 'family' | 'staff' | 'alert' | 'left' | 'family-left';
-  text: string;
-  at: string;
-  /** On 'left' and 'family-left': whose session ended and when it began (to keep or forget the chat). */
-  session?: { email: string; since: string };
-};
-
-/** A published event with its number in that reference's sequence (a page resumes after the last it has). */
-export type NumberedEvent = LiveEvent & { n: number };
-
-/** One reference's listeners and recent lines (memory only: the page shows what it missed on a reconnect). */
-export class LiveNotifier {
-  private readonly listeners = new Map<string, Set<(event: NumberedEvent) => void>>();
-  private readonly recent = new Map<string, NumberedEvent[]>();
-  private readonly counts = new Map<string, number>();
-  private readonly everything = new Set<(reference: string, event: NumberedEvent) => void>();
-
-  subscribe(reference: string, listener: (event: NumberedEvent) => void): () => void {
-    const set = this.listeners.get(reference) ?? new Set();
-    set.add(listener);
-    this.listeners.set(reference, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(reference);
-    };
-  }
-
-  /** Every event of every reference (the audit log). */
-  onAny(listener: (reference: string, event: NumberedEvent) => void): void {
-    this.everything.add(listener);
-  }
-
-  publish(reference: string, event: LiveEvent): void {
-    const n = this.counts.get(reference) ?? 0;
-    this.counts.set(reference, n + 1);
-    const numbered = { ...event, n };
-    const lines = [...(this.recent.get(reference) ?? []), numbered].slice(-100);
-    this.recent.delete(reference);
-    this.recent.set(reference, lines); // newest last, so the oldest chat is the first to go
-    if (this.recent.size > 500) this.recent.delete(this.recent.keys().next().value!);
-    for (const listener of this.everything) listener(reference, numbered);
-    for (const listener of this.listeners.get(reference) ?? []) listener(numbered);
-  }
-
-  history(reference: string): NumberedEvent[] {
-    return this.recent.get(reference) ?? [];
-  }
-
-  /** Drops a reference's lines (a session ended: the chat is kept only as a note, with consent). */
-  forget(reference: string): void {
-    this.recent.delete(reference);
-  }
+  /** Whether the family's chat is open now (on any instance); null when the channel cannot tell. */
+  online(link: LiveLink): Promise<boolean | null>;
 }
 
 /** "Is someone there?", "am I talking to a real person?", "are you a bot?" */
@@ -99,15 +48,16 @@ const normalised = (text: string) => text.toLowerCase().replace(/[^a-z' ]+/g, ' 
 export type JoinResult = { ok: true; where: LiveLink['where']; online: boolean | null } | { ok: false; reason: 'not-linked' | 'family-left' | 'busy' };
 
 export class LiveChat {
-  readonly notifier = new LiveNotifier();
+  readonly notifier: LiveNotifier;
   private channel: LiveChannel | null = null;
   private readonly watchers = new Map<string, NodeJS.Timeout>();
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: { kb: KnowledgeBase; hours: OfficeHours; now?: () => Date; watchMs?: number },
+    private readonly deps: { kb: KnowledgeBase; hours: OfficeHours; now?: () => Date; watchMs?: number; events?: SharedLiveEvents },
   ) {
     this.now = deps.now ?? (() => new Date());
+    this.notifier = new LiveNotifier(deps.events);
   }
 
   /** The channel is made after the bot (it needs the Direct Line), so it is connected late. */
@@ -122,6 +72,11 @@ export class LiveChat {
 
   // ---- the family's side (the front door's hook) -------------------------------------------
 
+  /** Publishes without waiting (the family's turn does not wait for the officer's page); a failure to share it is dropped. */
+  private tell(reference: string, event: LiveEvent): void {
+    this.notifier.publish(reference, event).catch(() => undefined);
+  }
+
   /**
    * Runs after the safety check of every family message. Returns the replies when live chat
    * decides the turn (an officer is in: only a safety card, or nothing; or "is someone there?"),
@@ -131,15 +86,15 @@ export class LiveChat {
     if (state.live) {
       const reference = state.live.reference;
       const at = this.now().toISOString();
-      this.notifier.publish(reference, { kind: 'family', text: typed || turn.text || '(pressed a button)', at });
+      this.tell(reference, { kind: 'family', text: typed || turn.text || '(pressed a button)', at });
       if (safety.flagged && safety.kind) {
         raiseAlarm(state, { kind: safety.kind, categories: safety.categories, words: typed });
-        this.notifier.publish(reference, { kind: 'alert', text: `Safety check: this message may mean ${safety.kind === 'risk-of-harm' ? 'a child is at risk of harm' : 'the family needs a person urgently'}. They have been shown the safety card (999, Childline, the NSPCC).`, at });
+        this.tell(reference, { kind: 'alert', text: `Safety check: this message may mean ${safety.kind === 'risk-of-harm' ? 'a child is at risk of harm' : 'the family needs a person urgently'}. They have been shown the safety card (999, Childline, the NSPCC).`, at });
         return [safetyReply(this.deps.kb, safety.kind)];
       }
       if (safety.possibleRisk) {
         raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });
-        this.notifier.publish(reference, { kind: 'alert', text: 'Safety check: this message might be a worry about safety. Please check in with the family.', at });
+        this.tell(reference, { kind: 'alert', text: 'Safety check: this message might be a worry about safety. Please check in with the family.', at });
       }
       return [];
     }
@@ -163,7 +118,7 @@ export class LiveChat {
   async join(reference: string, officer: { email: string; name: string }): Promise<JoinResult> {
     const link = await this.port.find(reference);
     if (!link) return { ok: false, reason: 'not-linked' };
-    const online = this.port.online(link);
+    const online = await this.port.online(link);
     if (online === false) return { ok: false, reason: 'family-left' };
     let busy = false;
     const since = this.now().toISOString();
@@ -178,7 +133,7 @@ export class LiveChat {
       await this.port.update(link, (s) => void (s.live = null));
       return { ok: false, reason: 'family-left' };
     }
-    this.notifier.publish(reference, { kind: 'joined', text: `${officer.name} joined the chat.`, at: since });
+    await this.notifier.publish(reference, { kind: 'joined', text: `${officer.name} joined the chat.`, at: since });
     this.watch(reference, link);
     return { ok: true, where: link.where, online };
   }
@@ -194,7 +149,7 @@ export class LiveChat {
   /** Whether the handover came from a chat we can reach, where, and whether it is open now (null: the channel cannot tell). */
   async presence(reference: string): Promise<{ linked: false } | { linked: true; where: LiveLink['where']; online: boolean | null }> {
     const link = await this.port.find(reference);
-    return link ? { linked: true, where: link.where, online: this.port.online(link) } : { linked: false };
+    return link ? { linked: true, where: link.where, online: await this.port.online(link) } : { linked: false };
   }
 
   /** The officer's message, into the family's chat. False: the family has gone (the session ends). */
@@ -207,7 +162,7 @@ export class LiveChat {
       await this.end(reference, link, 'family-left');
       return 'family-left';
     }
-    this.notifier.publish(reference, { kind: 'staff', text, at: this.now().toISOString() });
+    await this.notifier.publish(reference, { kind: 'staff', text, at: this.now().toISOString() });
     return 'sent';
   }
 
@@ -235,9 +190,9 @@ export class LiveChat {
       const name = live?.name ?? 'The officer';
       const text = `${name} has left the chat. I'm the DEAL assistant again: ask me anything, or say "talk to a person" if you need the team again.`;
       await this.port.send(link, [{ kind: 'text', text, deal: { kind: 'staff-message' } }]);
-      this.notifier.publish(reference, { kind: 'left', text: `${name} left the chat. The assistant is answering again.`, at, ...(session ? { session } : {}) });
+      await this.notifier.publish(reference, { kind: 'left', text: `${name} left the chat. The assistant is answering again.`, at, ...(session ? { session } : {}) });
     } else {
-      this.notifier.publish(reference, { kind: 'family-left', text: 'The family has left the chat. Please phone or email them instead.', at, ...(session ? { session } : {}) });
+      await this.notifier.publish(reference, { kind: 'family-left', text: 'The family has left the chat. Please phone or email them instead.', at, ...(session ? { session } : {}) });
     }
   }
 
@@ -245,9 +200,18 @@ export class LiveChat {
   private watch(reference: string, link: LiveLink): void {
     clearInterval(this.watchers.get(reference));
     let missed = 0;
+    let checking = false;
     const timer = setInterval(() => {
-      missed = this.port.online(link) === false ? missed + 1 : 0;
-      if (missed >= 2) void this.end(reference, link, 'family-left').catch(() => undefined);
+      if (checking) return;
+      checking = true;
+      void this.port
+        .online(link)
+        .then((online) => {
+          missed = online === false ? missed + 1 : 0;
+          if (missed >= 2) return this.end(reference, link, 'family-left');
+        })
+        .catch(() => undefined)
+        .finally(() => (checking = false));
     }, this.deps.watchMs ?? 2000);
     timer.unref();
     this.watchers.set(reference, timer);

@@ -40,6 +40,11 @@ export const ConversationData = z.object({
   handoverReason: z.enum(['triage', 'asked', 'safety', 'checkin']).nullable().default(null),
   consentAt: z.string().nullable().default(null),
   /**
+   * A random key for this request, from consent to Send: two turns sending the same request (an
+   * eTag race between instances, a retried turn) store one handover (handover_submission_key).
+   */
+  sendKey: z.string().regex(/^[0-9a-f]{32}$/).nullable().default(null),
+  /**
    * Set when a message got a safety response (conversation/alarm.ts): its kind, the pattern
    * categories, and the family's words that raised it, so a handover keeps its urgency and says why.
    */

@@ -9,7 +9,7 @@ import type { AcceptedDraft } from './store-rules.js';
 export const NEW_HANDOVER_COLUMNS = `reference, created_at, channel, requester, locality_id, urgency, due_at, status,
   consent_version, consent_agreed_at, transcript_agreed,
   contact_name, contact_method, contact_detail, best_time, child_name, child_age, child_setting,
-  triage_json, questions_json, articles_json, transcript_json, story_json`;
+  triage_json, questions_json, articles_json, transcript_json, story_json, submission_key`;
 
 /** The personal and JSON columns of a new handover. */
 export function draftColumns(draft: HandoverDraft): (string | number | null)[] {
@@ -26,6 +26,7 @@ export function draftColumns(draft: HandoverDraft): (string | number | null)[] {
     JSON.stringify(draft.articlesShown),
     draft.transcript === null ? null : JSON.stringify(draft.transcript),
     draft.story === null ? null : JSON.stringify(draft.story),
+    draft.submissionKey,
   ];
 }
 

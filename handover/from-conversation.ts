@@ -25,6 +25,8 @@ export interface ConversationHandoverRequest {
   transcript: string[] | null;
   /** What the family told us, understood (facts, their words, a safety response), or null. */
   story: HandoverStory | null;
+  /** The request's key (ConversationData.sendKey): the same request sent twice is stored once; null: not known. */
+  submissionKey?: string | null;
 }
 
 export function draftFromConversation(request: ConversationHandoverRequest): HandoverDraftInput {
@@ -45,5 +47,6 @@ export function draftFromConversation(request: ConversationHandoverRequest): Han
     articlesShown: request.shown.slice(-20),
     transcript: request.transcript === null ? null : request.transcript.slice(-30),
     story: request.story,
+    submissionKey: request.submissionKey ?? null,
   };
 }

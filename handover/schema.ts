@@ -304,6 +304,8 @@ export const HandoverDraft = z
     transcript: Transcript.nullable().default(null),
     /** What the family told us, understood (HandoverStory); null when nothing was understood. */
     story: HandoverStory.nullable().default(null),
+    /** The conversation's key for this request: a second createHandover with it returns the first handover (a retried or raced Send). */
+    submissionKey: z.string().regex(/^[0-9a-f]{32}$/).nullable().default(null),
   })
   .strict()
   .refine((d) => d.transcript === null || d.consent.transcriptAgreed, {

@@ -2,14 +2,16 @@
  * Every insight figure for a period, computed once: the page, its CSV files and
  * `deal insight --json` all print this object, so they cannot disagree.
  */
-import type { SqliteDatabase } from '../handover/sqlite-driver.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { cluster } from './cluster.js';
-import { handoverFacts, median, type HandoverFact } from './handover-figures.js';
+import { median, type HandoverFact } from './handover-figures.js';
 import { daysOf, londonDayOf, periodBounds } from './period.js';
 import { UNANSWERED_KINDS } from './record.js';
 import { Figures, type InsightRow, type Period } from './schema.js';
-import type { InsightStore } from './store.js';
+import type { OutcomeStore } from './store.js';
+
+/** The handovers created in [start, end): from the SQLite file (`handoverFacts`) or PostgreSQL (`PgInsightStore.handoverFacts`). */
+export type HandoverFactsSource = (start: number, end: number) => HandoverFact[] | Promise<HandoverFact[]>;
 
 export const ALL_LOCALITIES = 'all';
 export const NO_LOCALITY = 'none';
@@ -42,11 +44,11 @@ function serviceLevelRow(locality: string, facts: readonly HandoverFact[], now: 
   };
 }
 
-export function computeFigures(opts: { insight: InsightStore; handoversDb: SqliteDatabase; kb: KnowledgeBase; period: Period; now: Date }): Figures {
+export async function computeFigures(opts: { insight: OutcomeStore; handoverFacts: HandoverFactsSource; kb: KnowledgeBase; period: Period; now: Date }): Promise<Figures> {
   const { period, kb } = opts;
   const now = opts.now.getTime();
   const { start, end } = periodBounds(period);
-  const rows = opts.insight.rows(start, end);
+  const rows = await opts.insight.rows(start, end);
   const messages = rows.filter((r) => r.event === 'message');
   const opened = rows.filter((r) => r.event === 'opened');
 
@@ -63,7 +65,7 @@ export function computeFigures(opts: { insight: InsightStore; handoversDb: Sqlit
   }));
 
   const kinds = countBy(messages, (r) => r.kind);
-  const markers = opts.insight.markers();
+  const markers = await opts.insight.markers();
   const unansweredRows = messages.filter((r) => r.question !== null && (UNANSWERED_KINDS as readonly string[]).includes(r.kind));
   const unanswered = cluster(unansweredRows, (r) => r.question!)
     .slice(0, TOP_UNANSWERED)
@@ -88,7 +90,7 @@ export function computeFigures(opts: { insight: InsightStore; handoversDb: Sqlit
     })
     .sort((a, b) => a.locality.localeCompare(b.locality) || b.count - a.count || a.route.localeCompare(b.route));
 
-  const facts = handoverFacts(opts.handoversDb, start, end);
+  const facts = await opts.handoverFacts(start, end);
   const localityOf = (f: HandoverFact) => f.localityId ?? NO_LOCALITY;
   const handoversByLocality = [...countBy(facts, (f) => `${localityOf(f)}|${f.urgency}`).entries()]
     .map(([key, count]) => {

@@ -10,7 +10,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import { STOPWORDS } from '../knowledge/text.js';
 import { localityData } from '../triage/locality.js';
 import { rowForTurn, type TurnForInsight } from './record.js';
-import type { InsightStore } from './store.js';
+import type { OutcomeStore } from './store.js';
 
 export type InsightRecorder = {
   /** For `hooks.onTurn`: a message turn. */
@@ -34,14 +34,16 @@ export function knownWordsOf(kb: KnowledgeBase): Set<string> {
   return known;
 }
 
-export function createInsightRecorder(opts: { store: InsightStore; kb: KnowledgeBase; logger: Logger; now?: () => Date }): InsightRecorder {
+export function createInsightRecorder(opts: { store: OutcomeStore; kb: KnowledgeBase; logger: Logger; now?: () => Date }): InsightRecorder {
   const known = knownWordsOf(opts.kb);
   const now = opts.now ?? (() => new Date());
+  const failed = (error: unknown) => opts.logger.error({ err: { name: (error as Error).name } }, 'insight: could not record a turn');
   const record = (turn: TurnForInsight) => {
     try {
-      opts.store.add(rowForTurn(turn, now(), known));
+      const added = opts.store.add(rowForTurn(turn, now(), known));
+      if (added) added.catch(failed); // PostgreSQL: written in the background, never holding up the turn
     } catch (error) {
-      opts.logger.error({ err: { name: (error as Error).name } }, 'insight: could not record a turn');
+      failed(error);
     }
   };
   return {

@@ -6,19 +6,19 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { StaffRouteTools } from '../staff/router.js';
 import { html } from '../staff/html.js';
 import { renderCharts } from './charts.js';
-import { computeFigures } from './figures.js';
+import { computeFigures, type HandoverFactsSource } from './figures.js';
 import { insightBody } from './page.js';
 import { defaultPeriod, parsePeriod } from './period.js';
 import { MarkerVerdict } from './schema.js';
-import type { InsightStore } from './store.js';
+import type { OutcomeStore } from './store.js';
 import { defaultLabels, TABLE_IDS, tablesOf, toCsv, type TableId } from './tables.js';
 
-export type InsightRouteDeps = StaffRouteTools & { insight: InsightStore; handovers: Pick<SqliteHandoverStore, 'db'>; kb: KnowledgeBase };
+/** `insight` and `handoverFacts`: SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL (app/core.ts). */
+export type InsightRouteDeps = StaffRouteTools & { insight: OutcomeStore; handoverFacts: HandoverFactsSource; kb: KnowledgeBase };
 
 const MarkerForm = z.object({
   signature: z.string().min(1).max(300),
@@ -36,15 +36,15 @@ export function insightRoutes(deps: InsightRouteDeps): Router {
     res.status(403).type('html').send(deps.layout(req, 'Not allowed', html`<h1>Not allowed</h1><p>The insight page is for front-door leads.</p>`));
   });
 
-  const figuresFor = (req: Request) => {
+  const figuresFor = async (req: Request) => {
     const parsed = parsePeriod({ from: req.query.from, to: req.query.to }, deps.now());
     const period = parsed.ok ? parsed.period : defaultPeriod(deps.now());
-    const figures = computeFigures({ insight: deps.insight, handoversDb: deps.handovers.db, kb: deps.kb, period, now: deps.now() });
+    const figures = await computeFigures({ insight: deps.insight, handoverFacts: deps.handoverFacts, kb: deps.kb, period, now: deps.now() });
     return { period, figures, errors: parsed.ok ? [] : parsed.errors };
   };
 
   const page = async (req: Request, res: Response, status = 200, flash?: string) => {
-    const { period, figures, errors } = figuresFor(req);
+    const { period, figures, errors } = await figuresFor(req);
     const tables = tablesOf(figures, labels);
     const charts = await renderCharts(figures, labels);
     const body = insightBody({ base: `${req.baseUrl}`, period, figures, tables, charts, csrfToken: deps.csrfToken(req), articles, errors, ...(flash ? { flash } : {}) });
@@ -61,7 +61,7 @@ export function insightRoutes(deps: InsightRouteDeps): Router {
       res.status(404).type('text').send('no such table');
       return;
     }
-    const { period, figures, errors } = figuresFor(req);
+    const { period, figures, errors } = await figuresFor(req);
     if (errors.length) {
       res.status(400).type('text').send(errors.join('\n'));
       return;
@@ -80,7 +80,7 @@ export function insightRoutes(deps: InsightRouteDeps): Router {
       res.status(400).type('html').send(deps.layout(req, 'There is a problem', html`<h1>There is a problem</h1><p>Choose an article that covers the question, or mark it as needing an article.</p><p><a href="${req.baseUrl}">Back to insight</a></p>`));
       return;
     }
-    const marker = deps.insight.setMarker(form.data.signature, form.data.verdict, form.data.verdict === 'covered' ? articleId : null, deps.now());
+    const marker = await deps.insight.setMarker(form.data.signature, form.data.verdict, form.data.verdict === 'covered' ? articleId : null, deps.now());
     await deps.audit({ actor: deps.principalOf(req).email, action: 'insight-marked', subject: null, detail: { verdict: marker.verdict, articleId: marker.articleId } });
     const parsed = parsePeriod({ from: req.query.from, to: req.query.to }, deps.now());
     const back = parsed.ok ? `?from=${parsed.period.from}&to=${parsed.period.to}&done=marked` : '?done=marked';

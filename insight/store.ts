@@ -55,7 +55,22 @@ export const INSIGHT_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-interface OutcomeDbRow {
+/**
+ * What insight reads and writes, on either database: this SQLite file, or PostgreSQL with
+ * DATABASE_URL (insight/pg-store.ts). SQLite answers at once, PostgreSQL with a promise;
+ * callers await both. Both validate every row against `InsightRow` before it is written.
+ */
+export interface OutcomeStore {
+  add(input: z.input<typeof InsightRow>): void | Promise<void>;
+  rows(fromMs: number, toMs: number): InsightRow[] | Promise<InsightRow[]>;
+  setMarker(signature: string, verdict: z.infer<typeof MarkerVerdict>, articleId: string | null, now: Date): Marker | Promise<Marker>;
+  markers(): Map<string, Marker> | Promise<Map<string, Marker>>;
+  purgeOlderThan(days: number, now: Date): number | Promise<number>;
+  close(): void | Promise<void>;
+}
+
+/** One row as both databases keep it (JSON as text, the flag as 0 or 1). */
+export interface OutcomeDbRow {
   hour: number;
   event: string;
   channel: string;
@@ -70,7 +85,40 @@ interface OutcomeDbRow {
   question_too_long: number;
 }
 
-export class InsightStore {
+/** The columns after `id`, in the order both stores insert them, from a validated row. */
+export function outcomeValues(input: z.input<typeof InsightRow>): unknown[] {
+  const row = InsightRow.parse(input);
+  return [
+    row.hour, row.event, row.channel, row.audience, row.kind, JSON.stringify(row.articles), JSON.stringify(row.routes),
+    row.locality, row.urgency, row.safety, row.question, row.questionTooLong ? 1 : 0,
+  ];
+}
+
+export function outcomeOfRow(r: OutcomeDbRow): InsightRow {
+  return InsightRow.parse({
+    hour: r.hour,
+    event: r.event,
+    channel: r.channel,
+    audience: r.audience,
+    kind: r.kind,
+    articles: JSON.parse(r.articles) as unknown,
+    routes: JSON.parse(r.routes) as unknown,
+    locality: r.locality,
+    urgency: r.urgency,
+    safety: r.safety,
+    question: r.question,
+    questionTooLong: r.question_too_long === 1,
+  });
+}
+
+export const markerOf = (signature: string, verdict: z.infer<typeof MarkerVerdict>, articleId: string | null, now: Date): Marker =>
+  Marker.parse({ signature, verdict, articleId: verdict === 'covered' ? articleId : null, at: now.toISOString() });
+
+export const checkRetentionDays = (days: number) => {
+  if (!Number.isFinite(days) || days < 1) throw new Error('insight retention must be at least one day');
+};
+
+export class InsightStore implements OutcomeStore {
   readonly db: SqliteDatabase;
   readonly file: string;
   private readonly insert: SqliteStatement<unknown[]>;
@@ -96,11 +144,7 @@ export class InsightStore {
 
   /** Stores one row (validated again here: nothing else can reach the file). */
   add(input: z.input<typeof InsightRow>): void {
-    const row = InsightRow.parse(input);
-    const values = [
-      row.hour, row.event, row.channel, row.audience, row.kind, JSON.stringify(row.articles), JSON.stringify(row.routes),
-      row.locality, row.urgency, row.safety, row.question, row.questionTooLong ? 1 : 0,
-    ];
+    const values = outcomeValues(input);
     for (let attempt = 0; ; attempt++) {
       try {
         this.insert.run(randomInt(1, 2 ** 47), ...values);
@@ -114,26 +158,11 @@ export class InsightStore {
   /** Rows whose hour is in [fromMs, toMs). */
   rows(fromMs: number, toMs: number): InsightRow[] {
     const rows = this.db.prepare('SELECT * FROM outcomes WHERE hour >= ? AND hour < ? ORDER BY hour').all(fromMs, toMs) as OutcomeDbRow[];
-    return rows.map((r) =>
-      InsightRow.parse({
-        hour: r.hour,
-        event: r.event,
-        channel: r.channel,
-        audience: r.audience,
-        kind: r.kind,
-        articles: JSON.parse(r.articles) as unknown,
-        routes: JSON.parse(r.routes) as unknown,
-        locality: r.locality,
-        urgency: r.urgency,
-        safety: r.safety,
-        question: r.question,
-        questionTooLong: r.question_too_long === 1,
-      }),
-    );
+    return rows.map(outcomeOfRow);
   }
 
   setMarker(signature: string, verdict: z.infer<typeof MarkerVerdict>, articleId: string | null, now: Date): Marker {
-    const marker = Marker.parse({ signature, verdict, articleId: verdict === 'covered' ? articleId : null, at: now.toISOString() });
+    const marker = markerOf(signature, verdict, articleId, now);
     this.db
       .prepare(
         `INSERT INTO markers (signature, verdict, article_id, at) VALUES (?, ?, ?, ?)
@@ -150,7 +179,7 @@ export class InsightStore {
 
   /** Deletes rows older than `days` days (the retention timer calls this); returns how many. */
   purgeOlderThan(days: number, now: Date): number {
-    if (!Number.isFinite(days) || days < 1) throw new Error('insight retention must be at least one day');
+    checkRetentionDays(days);
     const cutoff = now.getTime() - days * 86_400_000;
     const deleted = this.db.prepare('DELETE FROM outcomes WHERE hour < ?').run(cutoff).changes;
     if (deleted > 0) checkpointTruncate(this.db);

@@ -8,7 +8,7 @@
  * way), safety alert, leave and departure is in the audit log, with ids and lengths only.
  *
  * Real time: `GET /:reference/events` is a server-sent events stream of the live chat's
- * notifier, authenticated by the staff session cookie like any other staff page. The chat
+ * notifier (with DATABASE_URL, fed by every instance: the family's turn may run on another), authenticated by the staff session cookie like any other staff page. The chat
  * itself is kept on the handover (as a note) only when the family agreed to share the chat.
  */
 import { Router, type Request, type Response } from 'express';
@@ -56,8 +56,8 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
    * as the officer's note only when the family agreed to share the chat; either way it leaves memory.
    */
   const keepOrForget = async (reference: string, session: { email: string; since: string }) => {
-    const lines = live.notifier.history(reference).filter((e) => e.at >= session.since && ['family', 'staff', 'alert'].includes(e.kind));
-    live.notifier.forget(reference);
+    const lines = (await live.notifier.history(reference)).filter((e) => e.at >= session.since && ['family', 'staff', 'alert'].includes(e.kind));
+    await live.notifier.forget(reference);
     const handover = await store.getHandover(reference);
     const staff = await store.getStaff(session.email);
     if (!handover?.consent.transcriptAgreed || !staff || lines.length === 0) return;
@@ -98,7 +98,7 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
       online: presence.linked ? presence.online : false,
       linked: presence.linked,
       where: presence.linked ? presence.where : null,
-      history: live.notifier.history(handover.reference),
+      history: await live.notifier.history(handover.reference),
       ...(notice ? { notice } : {}),
       suggestedName: firstName(principal.email),
     });
@@ -117,12 +117,18 @@ export function liveRoutes(tools: StaffRouteTools & { store: HandoverStore; live
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     const after = Number(req.query.after ?? -1);
+    const sent = new Set<number>(); // listening starts before the history is read: an event in both goes once
     const send = (event: NumberedEvent) => {
-      if (event.n <= after) return;
+      if (event.n <= after || sent.has(event.n)) return;
+      sent.add(event.n);
       res.write(`id: ${event.n}\ndata: ${JSON.stringify({ ...event, who: LIVE_WHO[event.kind] })}\n\n`);
     };
-    live.notifier.history(reference).forEach(send);
-    const unsubscribe = live.notifier.subscribe(reference, send);
+    let held: NumberedEvent[] | null = []; // what arrives while the history is read goes after it
+    const unsubscribe = live.notifier.subscribe(reference, (event) => (held ? held.push(event) : send(event)));
+    (await live.notifier.history(reference).catch(() => [])).forEach(send);
+    held.forEach(send);
+    held = null;
+    if (req.socket.destroyed) return unsubscribe(); // the page went while the history was read
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(keepAlive);

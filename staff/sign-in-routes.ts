@@ -10,9 +10,9 @@
  * generic error, and the same scrypt work for unknown addresses.
  */
 import type { Request, Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { requestLimit } from '../app/limits.js';
 import { memoryAttempts } from '../handover/attempt-limiter.js';
 import { SAFE_NEXT } from './guards.js';
 import { field, parseCookies, sameSecret } from './request.js';
@@ -62,15 +62,11 @@ export function addSignIn(router: Router, site: StaffSite): void {
     const { account, pair } = loginKeys(req);
     return Math.max(await atAddress.wait(pair), (await atAddress.failures(pair)) > 0 ? await perAccount.wait(account) : 0);
   };
-  const perIp = rateLimit({
+  const perIp = requestLimit(deps.loginLimits?.perIp ?? 20, {
     windowMs,
-    limit: deps.loginLimits?.perIp ?? 20,
     skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    validate: { xForwardedForHeader: false }, // X-Forwarded-For is believed only per TRUST_PROXY; no console noise
     handler: (req: Request, res: Response) => tooMany(req, res),
-    ...(deps.rateStore ? { store: deps.rateStore('staff-sign-in-per-address') } : {}),
+    store: deps.rateStore?.('staff-sign-in-per-address'),
   });
 
   router.get('/login', async (req, res) => {

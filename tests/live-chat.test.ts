@@ -109,7 +109,7 @@ function memoryChannel(state: { data: ConversationData }) {
     read: async () => readConversation(JSON.parse(JSON.stringify(state.data))),
     update: async (_link, change) => (change(state.data), state.data),
     send: async (_link, replies) => (sent.push(...replies), true),
-    online: () => true,
+    online: async () => true,
   };
   return { channel, sent };
 }

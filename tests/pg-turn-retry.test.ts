@@ -3,7 +3,8 @@
  * other instance saved (bot/turn-retry.ts, bot/pg-state-storage.ts), and the family sees the
  * retried turn's reply once, never the lost attempt's. The bot's web chat turn on PgStorage, run by
  * the in-process adapter as the embedded Direct Line runs it; the "other instance" is
- * a second PgStorage on the same schema that saves between this turn's read and its write.
+ * a second PgStorage on the same schema that saves between this turn's read and its write,
+ * on a conversation's first turn too (a write without an eTag only creates).
  * Skipped, with a message, when PG_TEST_URL is not set.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,13 +89,27 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
     expect((saved['webchat/deal-front-door/conversations/race'] as { deal: ConversationData }).deal.triage.childAge).toBe(12);
   });
 
+  it('races on the first turn of a brand-new conversation too: its write only creates, so it runs again', async () => {
+    let interfere = true;
+    const b = bot(async (key) => {
+      if (!interfere) return;
+      interfere = false;
+      await otherInstanceSaves(key); // the other instance's first turn creates the state first
+    });
+    const { sent, error } = await b.turn('brand-new');
+    expect(error).toBeNull();
+    expect(b.attempts()).toBe(2);
+    // The lost attempt said "count 1" on an empty state; the retry saw the other instance's 10.
+    expect(sent.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['count 11']);
+    const saved = await mine!.read(['webchat/deal-front-door/conversations/brand-new']);
+    expect((saved['webchat/deal-front-door/conversations/brand-new'] as { deal: ConversationData }).deal.triage.childAge).toBe(11);
+  });
+
   it(`gives up after ${TURN_ATTEMPTS} lost races, and sends none of the lost attempts' replies`, async () => {
     const b = bot(otherInstanceSaves);
-    expect((await b.turn('always')).error).toBeNull(); // the first turn creates the state (no eTag to race on)
-    const before = b.attempts();
-    const { sent, error } = await b.turn('always');
+    const { sent, error } = await b.turn('always'); // every attempt loses, the first (create-only) ones too
     expect(error?.name).toBe('StorageConflictError');
-    expect(b.attempts() - before).toBe(TURN_ATTEMPTS);
+    expect(b.attempts()).toBe(TURN_ATTEMPTS);
     expect(sent.filter((a) => a.type === 'message' && /^count/.test(a.text ?? ''))).toEqual([]);
   });
 });

@@ -90,6 +90,15 @@ function describeStorage(name: string, make: () => StorageHarness): void {
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     });
 
+    it('a write without an eTag only creates: two first turns of a new conversation at once, exactly one wins', async () => {
+      const results = await Promise.allSettled([a.write({ 'conv/new': { n: 1 } }), b.write({ 'conv/new': { n: 2 } })]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(/eTag conflict/);
+      const kept = (await a.read(['conv/new']))['conv/new'] as { n: number };
+      await expect(a.write({ 'conv/new': { n: 3 } })).rejects.toThrow(/eTag conflict/); // later too: it exists
+      expect((await b.read(['conv/new']))['conv/new']).toMatchObject({ n: kept.n });
+    });
+
     it('deletes, purges idle state and erases what mentions a reference', async () => {
       await a.write({ 'conv/1': { ref: 'DEAL-7K3F9Q' }, 'conv/2': { ref: 'DEAL-22222Z' }, 'conv/3': { x: 1 } });
       expect(await a.eraseMentioning('DEAL-7K3F9Q')).toBe(1);

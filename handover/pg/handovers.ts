@@ -35,13 +35,17 @@ export class PgHandovers extends HandoverTablesBase implements HandoverIntake, H
       const row = await this.t.tx(async (c) => {
         const inserted = await c.query<PgHandoverRow>(
           `INSERT INTO handovers (${NEW_HANDOVER_COLUMNS})
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-           ON CONFLICT (reference) DO NOTHING
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+           ON CONFLICT DO NOTHING
            RETURNING *`,
           newHandoverValues(reference, accepted, (d) => d, (b) => b),
         );
         const stored = inserted.rows[0];
-        if (!stored) return null; // the reference is taken: draw another
+        if (!stored) {
+          // This request is already stored (a retried or raced Send: the other insert waited for it to commit), or the reference is taken: draw another.
+          const same = draft.submissionKey ? (await c.query<PgHandoverRow>('SELECT * FROM handovers WHERE submission_key = $1', [draft.submissionKey])).rows[0] : undefined;
+          return same ?? null;
+        }
         await logEvent(c, reference, 'created', `bot:${draft.channel}`, createdAt, createdDetail(accepted));
         await c.query(
           `INSERT INTO outbox (reference, kind, target, payload, dedupe_key, attempts, next_attempt_at, created_at)

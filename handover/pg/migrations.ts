@@ -178,6 +178,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX bot_state_by_age ON bot_state (updated_at);
     `,
   },
+  {
+    version: 5,
+    name: "the conversation's key for a request: the same Send twice (a retried or raced turn) stores one handover",
+    sql: `
+      ALTER TABLE handovers ADD COLUMN submission_key text CHECK (submission_key IS NULL OR length(submission_key) = 32);
+      CREATE UNIQUE INDEX handovers_by_submission ON handovers (submission_key) WHERE submission_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** The advisory-lock key for one schema's migrations (all instances agree on it). */

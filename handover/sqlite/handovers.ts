@@ -31,10 +31,13 @@ export class SqliteHandovers extends HandoverTablesBase implements HandoverIntak
       const reference = this.newReference();
       const notice = noticeFor(reference, accepted);
       try {
-        this.t.write(() => {
+        const same = this.t.write(() => {
+          // This request is already stored (a retried or raced Send): the same handover, not a second one.
+          const stored = draft.submissionKey ? (this.t.db.prepare('SELECT * FROM handovers WHERE submission_key = ?').get(draft.submissionKey) as Parameters<typeof toHandover>[0] | undefined) : undefined;
+          if (stored) return stored;
           if (this.t.byReference.get(reference)) throw new ReferenceTaken();
           this.t.db
-            .prepare(`INSERT INTO handovers (${NEW_HANDOVER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+            .prepare(`INSERT INTO handovers (${NEW_HANDOVER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
             .run(...newHandoverValues(reference, accepted, (d) => d.getTime(), (b) => (b ? 1 : 0)));
           this.t.event(reference, 'created', `bot:${draft.channel}`, createdAt, createdDetail(accepted));
           this.t.db
@@ -43,7 +46,9 @@ export class SqliteHandovers extends HandoverTablesBase implements HandoverIntak
                VALUES (?, 'teams-card', ?, ?, ?, 0, ?, ?)`,
             )
             .run(reference, notificationTarget(localityId), JSON.stringify(notice), `teams-card:${reference}`, createdAt, createdAt);
+          return undefined;
         });
+        if (same) return toHandover(same);
       } catch (error) {
         if (error instanceof ReferenceTaken) continue;
         throw error;

@@ -151,6 +151,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE handovers ADD COLUMN story_json TEXT CHECK (story_json IS NULL OR (json_valid(story_json) AND length(story_json) <= 20000));
     `,
   },
+  {
+    version: 4,
+    name: "the conversation's key for a request: the same Send twice (a retried or raced turn) stores one handover",
+    sql: `
+      ALTER TABLE handovers ADD COLUMN submission_key TEXT CHECK (submission_key IS NULL OR length(submission_key) = 32);
+      CREATE UNIQUE INDEX handovers_by_submission ON handovers (submission_key) WHERE submission_key IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,6 @@
 /** A signed-in staff browser-less client, and readers for the insight page's tables and CSV files. */
 export class StaffClient {
-  private constructor(private readonly base: string, readonly cookie: string, private csrf: string) {}
+  private constructor(readonly base: string, readonly cookie: string, private csrf: string) {}
 
   static async signIn(base: string, email: string, password: string): Promise<StaffClient> {
     const login = await fetch(`${base}/login`);

@@ -205,5 +205,26 @@ export function describeIntakeContract(name: string, makeHarness: () => Promise<
         expect(withChat).toMatchObject({ transcript: ['You: hello'], consent: { transcriptAgreed: true } });
       });
     });
+
+    describe('the same request twice', () => {
+      it('stores one handover for one submission key, even from two stores at once (a raced or retried Send)', async () => {
+        const key = 'a'.repeat(32);
+        const other = await t.open();
+        try {
+          const [first, second] = await Promise.all([t.store.createHandover(sampleDraft({ submissionKey: key })), other.createHandover(sampleDraft({ submissionKey: key }))]);
+          expect(second.reference).toBe(first.reference);
+          expect(await t.store.createHandover(sampleDraft({ submissionKey: key }))).toEqual(first);
+          const rows = await t.harness.query('SELECT reference FROM handovers');
+          expect(rows).toEqual([{ reference: first.reference }]);
+          expect(await t.harness.query("SELECT reference FROM outbox")).toEqual([{ reference: first.reference }]); // one card
+          // Another key, or none, is another request.
+          const next = await t.store.createHandover(sampleDraft({ submissionKey: 'b'.repeat(32) }));
+          const keyless = await t.store.createHandover(sampleDraft());
+          expect(new Set([first.reference, next.reference, keyless.reference]).size).toBe(3);
+        } finally {
+          await other.close();
+        }
+      });
+    });
   });
 }
