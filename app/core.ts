@@ -34,6 +34,7 @@ import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { localityData } from '../triage/locality.js';
 import { createInsightRecorder } from '../insight/recorder.js';
+import { warmRecognizers } from '../understanding/recognizers.js';
 import { InsightStore } from '../insight/store.js';
 import type { Config } from './config.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -63,6 +64,9 @@ export type Core = {
   /** Live chat: an officer in the family's own chat (conversation/live-chat.ts). */
   live: LiveChat;
 };
+
+/** How long after start-up the recognizers are loaded, in the background. */
+const RECOGNIZERS_AFTER_MS = 2_000;
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
@@ -142,6 +146,9 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   });
 
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
+  // Microsoft's recognizers (0.3 s of CPU to load) read numbers in words and short yes/no replies, which the first
+  // answers rarely need: load them once the server is up, not before it answers (understanding/recognizers.ts).
+  setTimeout(warmRecognizers, RECOGNIZERS_AFTER_MS).unref();
 
   return { kb, search, storage, store, ready, outbox, metrics, insightStore, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live };
 }
