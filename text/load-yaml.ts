@@ -16,8 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import type { z } from 'zod';
 import { issueLines, type IssueOptions } from './zod-issues.js';
 
@@ -38,6 +38,10 @@ export function shownPath(file: string | URL): string {
   const path = typeof file === 'string' ? file : fileURLToPath(file);
   return path.startsWith(PROJECT) ? path.slice(PROJECT.length) : path;
 }
+
+/** The YAML parser, loaded on first use: a built server may never need it (below). */
+let yamlParse: ((text: string) => unknown) | undefined;
+const parse = (text: string): unknown => (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse)(text);
 
 /** YAML that `npm run build` parsed already (bin/build.js), by the sha1 of its text; each used once. Absent when running the sources. */
 const BUILT_FILE = new URL('./yaml-parsed.json', import.meta.url);
