@@ -36,6 +36,7 @@ import type { HandoverStore } from '../handover/store.js';
 import { loadRouteGuide } from '../triage/engine.js';
 import { localityData } from '../triage/locality.js';
 import { createInsightRecorder } from '../insight/recorder.js';
+import { warmRecognizers } from '../understanding/recognizers.js';
 import { InsightStore, type OutcomeStore } from '../insight/store.js';
 import { PgInsightStore } from '../insight/pg-store.js';
 import type { HandoverFactsSource } from '../insight/figures.js';
@@ -76,6 +77,9 @@ export type Core = {
   /** The one connection that LISTENs for the Direct Line and live chat (DATABASE_URL). */
   listener: PgListener | undefined;
 };
+
+/** How long after start-up the recognizers are loaded, in the background. */
+const RECOGNIZERS_AFTER_MS = 2_000;
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
@@ -162,6 +166,9 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   });
 
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
+  // Microsoft's recognizers (0.3 s of CPU to load) read numbers in words and short yes/no replies, which the first
+  // answers rarely need: load them once the server is up, not before it answers (understanding/recognizers.ts).
+  setTimeout(warmRecognizers, RECOGNIZERS_AFTER_MS).unref();
 
   return { kb, search, storage, store, ready, outbox, metrics, insightStore, insightFacts, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };
 }

@@ -54,13 +54,14 @@ const FIRST_TURN = JSON.stringify({
 /**
  * Starts `node [--import tsx] script` and waits for its first answer on /api/messages, polling
  * every 10 ms: the cold start is from spawning the process to that answer. `script` is a .ts
- * file (run through tsx) or a .js file (plain Node, as `npm start` runs the built dist/).
+ * file (run through tsx) or a .js file (plain Node, as `npm start` runs the built dist/); `cwd`:
+ * the checkout it runs in (another one for bench/cold-start.ts's baseline).
  */
-export async function startChild(name: string, script: string, port: number, env: Record<string, string>): Promise<Child> {
+export async function startChild(name: string, script: string, port: number, env: Record<string, string>, cwd: string = ROOT): Promise<Child> {
   const spawnedAt = performance.now();
   const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

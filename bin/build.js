@@ -9,18 +9,29 @@
  * folders (articles, YAML, word lists, CSS, the web page) is copied beside it, so the paths that
  * modules build from `import.meta.url` still find their files. No type check here: `npm test`
  * does that. It takes about a second; `npm start` runs it first, so a fresh clone needs nothing else.
+ *
+ * The YAML is parsed here too, once: every .yaml file and every article's front matter, kept in
+ * dist/text/yaml-parsed.json by a hash of its text. Parsing YAML was the largest part of the
+ * server's start-up (about 0.3 s of CPU); text/load-yaml.ts uses a parsed value only for the very
+ * text it was parsed from (an edited file misses and is parsed as before) and checks it with zod
+ * as always. Only values that JSON keeps exactly are stored.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What `app/main.ts` runs on, and the load benchmark's echo bot (bench/echo-bot.ts), which must start the same way. */
 const FOLDERS = ['app', 'bot', 'conversation', 'handover', 'insight', 'knowledge', 'safety', 'staff', 'text', 'triage', 'understanding', 'web'];
 const BENCH_FILES = ['bench/echo-bot.ts'];
-const OUT = join(ROOT, 'dist');
-const NEXT = join(ROOT, `dist.next-${process.pid}`);
+/** `--out DIR`: build somewhere else (tests build into .tmp/, beside node_modules, so as not to swap a dist/ in use). */
+const outArg = process.argv.indexOf('--out');
+const OUT = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(ROOT, 'dist');
+const NEXT = `${OUT}.next-${process.pid}`;
 
 const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
 const esbuild = requireFromTsx('esbuild');
@@ -35,9 +46,29 @@ async function* filesUnder(dir) {
   }
 }
 
+/** An article's front matter, as knowledge/load.ts finds it. */
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+/** Parsed YAML by the sha1 of its text (the same key text/load-yaml.ts computes). */
+const parsedYaml = {};
+
+async function rememberYaml(source) {
+  const text = await readFile(source, 'utf8');
+  const yaml = /\.ya?ml$/.test(source) ? text : source.endsWith('.md') ? FRONT_MATTER.exec(text)?.[1] : undefined;
+  if (yaml === undefined) return;
+  let value;
+  try {
+    value = parseYaml(yaml);
+  } catch {
+    return; // the server reports it, as before
+  }
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(value) ?? 'null'), value)) return;
+  parsedYaml[createHash('sha1').update(yaml).digest('base64')] = value;
+}
+
 async function emit(source) {
   const target = join(NEXT, relative(ROOT, source));
   await mkdir(dirname(target), { recursive: true });
+  if (/\.(ya?ml|md)$/.test(source)) await rememberYaml(source);
   if (!source.endsWith('.ts') || source.endsWith('.d.ts')) return copyFile(source, target);
   const { code } = await esbuild.transform(await readFile(source, 'utf8'), {
     loader: 'ts',
@@ -54,6 +85,7 @@ const sources = BENCH_FILES.map((f) => join(ROOT, f));
 for (const folder of FOLDERS) for await (const file of filesUnder(join(ROOT, folder))) sources.push(file);
 try {
   await Promise.all(sources.map(emit));
+  await writeFile(join(NEXT, 'text', 'yaml-parsed.json'), JSON.stringify(parsedYaml));
   // Swap whole, so a server never starts from half a build.
   await rm(OUT, { recursive: true, force: true });
   await rename(NEXT, OUT);

@@ -39,7 +39,21 @@ export function normaliseWith(text: string, patterns: Respelling): string {
     .replace(/(?<![a-z0-9])(him|her|my|them|your|our|their|his) (self|selves)(?![a-z0-9])(?! (?:harm|injur|mutilat|destruct|esteem|confidence|care|worth|image|regulat|belief))/g, '$1$2');
 }
 
+/** Each word's fuzzy match, per list, remembered: the same words recur in every message (and in the net's examples). */
+const fuzzyCache = new WeakMap<readonly FuzzyWord[], Map<string, string | null>>();
+
 function fuzzyMatch(w: string, fuzzy: readonly FuzzyWord[]): string | undefined {
+  let cache = fuzzyCache.get(fuzzy);
+  if (!cache) fuzzyCache.set(fuzzy, (cache = new Map()));
+  let found = cache.get(w);
+  if (found === undefined) {
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(w, (found = closest(w, fuzzy) ?? null));
+  }
+  return found ?? undefined;
+}
+
+function closest(w: string, fuzzy: readonly FuzzyWord[]): string | undefined {
   for (const f of fuzzy) {
     if (f.word === w) return undefined;
     if (f.word.charCodeAt(0) !== w.charCodeAt(0) || Math.abs(f.word.length - w.length) > f.maxEdits) continue;

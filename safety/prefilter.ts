@@ -157,45 +157,56 @@ export class Scanner {
   private stamp = 0;
 
   constructor(literals: readonly string[]) {
+    // One flat table, grown as the trie grows (an array per state made start-up slow: about 10,000 states).
     const A = 37;
     const sym = (c: number) => (c === 32 ? 36 : c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
-    const trie: number[][] = [new Array<number>(A).fill(-1)];
-    const outs: number[][] = [[]];
+    let goto = new Int32Array(1024 * A).fill(-1);
+    let states = 1;
+    const own: (number[] | undefined)[] = [];
     literals.forEach((lit, id) => {
       let st = 0;
       for (let k = 0; k < lit.length; k++) {
         const x = sym(lit.charCodeAt(k));
         if (x < 0) return; // cannot occur in normalised text
-        if (trie[st]![x]! < 0) {
-          trie[st]![x] = trie.length;
-          trie.push(new Array<number>(A).fill(-1));
-          outs.push([]);
+        if (goto[st * A + x]! < 0) {
+          if ((states + 1) * A > goto.length) {
+            const grown = new Int32Array(goto.length * 2).fill(-1);
+            grown.set(goto);
+            goto = grown;
+          }
+          goto[st * A + x] = states++;
         }
-        st = trie[st]![x]!;
+        st = goto[st * A + x]!;
       }
-      outs[st]!.push(id);
+      (own[st] ??= []).push(id);
     });
-    const fail = new Array<number>(trie.length).fill(0);
-    const queue: number[] = [];
+    const fail = new Int32Array(states);
+    const queue = new Int32Array(states);
+    let tail = 0;
+    const none = new Int32Array(0);
+    const out: Int32Array[] = new Array<Int32Array>(states).fill(none);
+    if (own[0]) out[0] = Int32Array.from(new Set(own[0]));
     for (let x = 0; x < A; x++) {
-      const nx = trie[0]![x]!;
-      if (nx < 0) trie[0]![x] = 0;
-      else queue.push(nx);
+      const nx = goto[x]!;
+      if (nx < 0) goto[x] = 0;
+      else queue[tail++] = nx;
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const st = queue[head]!;
-      outs[st]!.push(...outs[fail[st]!]!);
+      const mine = own[st];
+      const inherited = out[fail[st]!]!;
+      out[st] = mine ? Int32Array.from(new Set([...mine, ...inherited])) : inherited;
       for (let x = 0; x < A; x++) {
-        const nx = trie[st]![x]!;
-        if (nx < 0) trie[st]![x] = trie[fail[st]!]![x]!;
+        const nx = goto[st * A + x]!;
+        if (nx < 0) goto[st * A + x] = goto[fail[st]! * A + x]!;
         else {
-          fail[nx] = trie[fail[st]!]![x]!;
-          queue.push(nx);
+          fail[nx] = goto[fail[st]! * A + x]!;
+          queue[tail++] = nx;
         }
       }
     }
-    this.goto = Int32Array.from(trie.flat());
-    this.out = outs.map((o) => Int32Array.from(new Set(o)));
+    this.goto = goto.slice(0, states * A);
+    this.out = out;
     this.seen = new Uint32Array(literals.length);
   }
 

@@ -9,12 +9,15 @@
  *   `DataFileError`. `file` is a path or a `file:` URL; the message shows it from the project
  *   folder (e.g. `understanding/vocabulary/needs.yaml`), a file elsewhere by its full path.
  * - `parseYaml(text, schema, where)` does the same for text already in hand.
+ * - `parseYamlText(text)` only parses (the triage rules check their file their own way).
+ * A built server (bin/build.js) finds the YAML already parsed, by a hash of its text.
  * - `checkYaml` / `checkYamlFile` return the problems instead of throwing, for loaders that
  *   report every problem of many files at once (the knowledge base).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import type { z } from 'zod';
 import { issueLines, type IssueOptions } from './zod-issues.js';
 
@@ -36,12 +39,29 @@ export function shownPath(file: string | URL): string {
   return path.startsWith(PROJECT) ? path.slice(PROJECT.length) : path;
 }
 
+/** The YAML parser, loaded on first use: a built server may never need it (below). */
+let yamlParse: ((text: string) => unknown) | undefined;
+const parse = (text: string): unknown => (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse)(text);
+
+/** YAML that `npm run build` parsed already (bin/build.js), by the sha1 of its text; each used once. Absent when running the sources. */
+const BUILT_FILE = new URL('./yaml-parsed.json', import.meta.url);
+const built = new Map<string, unknown>(existsSync(BUILT_FILE) ? Object.entries(JSON.parse(readFileSync(BUILT_FILE, 'utf8')) as Record<string, unknown>) : []);
+/** YAML text as `yaml`'s `parse` reads it (the built value when there is one): for loaders with checks of their own. */
+export function parseYamlText(text: string): unknown {
+  if (built.size === 0) return parse(text);
+  const key = createHash('sha1').update(text).digest('base64');
+  const value = built.get(key);
+  if (value === undefined) return parse(text);
+  built.delete(key); // a second load of the same text gets a fresh value
+  return value;
+}
+
 type Found<T> = { ok: true; data: T } | { ok: false; where: string; lines: string[] };
 
 function check<S extends z.ZodTypeAny>(text: string, schema: S, where: string, options: YamlOptions): Found<z.output<S>> {
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = parseYamlText(text);
   } catch (error) {
     return { ok: false, where, lines: [`cannot read: ${firstLine(error)}`] };
   }

@@ -43,11 +43,23 @@ export {
 export { computeFacts, type FactsAndContext } from './facts.js';
 export { loadRouteGuide, type RouteGuide, type RouteGuideEntry } from './route-guide.js';
 
+/** A reason template split at its `{value}`s once: literal text at even places, value names at odd. */
+const templates = new Map<string, string[]>();
+/** Rendered reasons: a case has few distinct values (an age, a setting, a council), and the conversation asks the engine about many cases at once. */
+const rendered = new Map<string, string>();
+
 function render(template: string, values: TemplateValues): string {
-  return template
-    .replace(/\{(\w+)\}/g, (_, key: keyof TemplateValues) => values[key] ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let parts = templates.get(template);
+  if (!parts) templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  let key = template;
+  for (let i = 1; i < parts.length; i += 2) key += `\u0000${values[parts[i] as keyof TemplateValues] ?? ''}`;
+  let text = rendered.get(key);
+  if (text === undefined) {
+    text = parts.map((part, i) => (i % 2 === 0 ? part : (values[part as keyof TemplateValues] ?? ''))).join('').replace(/\s+/g, ' ').trim();
+    if (rendered.size >= 20_000) rendered.clear();
+    rendered.set(key, text);
+  }
+  return text;
 }
 
 const URGENCY_RANK: Record<Urgency, number> = { routine: 0, priority: 1, immediate: 2 };

@@ -46,10 +46,33 @@ function safetyOfConcern(concern: string): ConcernCheck {
   return lastSafety.check;
 }
 
+/**
+ * The rules' text signals of the last concern text seen, for the same reason: each is a few
+ * regular expressions over the whole story, and the story does not change between those runs.
+ */
+let lastSignals: { concern: string; rules: RuleSet; signals: Record<string, boolean> } | null = null;
+function signalsOfConcern(concern: string, rules: RuleSet): Record<string, boolean> {
+  if (lastSignals?.concern !== concern || lastSignals.rules !== rules) {
+    const signals: Record<string, boolean> = {};
+    for (const signal of rules.textSignals) signals[signal.name] = signal.patterns.some((p) => p.test(concern));
+    lastSignals = { concern, rules, signals };
+  }
+  return lastSignals.signals;
+}
+
+/** The locality of the last place seen: the runs that choose a question change other answers, not the place. */
+let lastLocality: { postcode: string | undefined; town: string | undefined; locality: LocalityResolution } | null = null;
+function localityOf(postcode: string | undefined, town: string | undefined): LocalityResolution {
+  if (!lastLocality || lastLocality.postcode !== postcode || lastLocality.town !== town) {
+    lastLocality = { postcode, town, locality: resolveLocality({ postcode, town }) };
+  }
+  return lastLocality.locality;
+}
+
 /** Works out every fact the rules can use (see the top of rules.yaml). */
 export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience: TriageAudience = 'family'): FactsAndContext {
   const safety = safetyOfConcern(c.concern);
-  const locality = resolveLocality({ postcode: c.postcode, town: c.town });
+  const locality = localityOf(c.postcode, c.town);
   const facts = {
     requester: c.requester,
     childAge: c.childAge,
@@ -68,9 +91,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience
       council: locality.status === 'out-of-area' ? locality.council : null,
     },
   } as TriageFacts;
-  for (const signal of rules.textSignals) {
-    facts[signal.name as `textMentions${string}`] = signal.patterns.some((p) => p.test(c.concern));
-  }
+  Object.assign(facts, signalsOfConcern(c.concern, rules));
   // "suicidal thoughts; a child who is missing": the safety categories' plain labels.
   const labels = safety.categories.length > 0 ? new Map(safetyCategories().map((x) => [x.id, x.label])) : undefined;
   const categories = safety.categories

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parseYamlText as parse } from '../text/load-yaml.js';
 import { z } from 'zod';
 import { RuleError } from './conditions.js';
 import { Id, issues, PARENT_WORDS } from './rules.js';

@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { parseYamlText } from '../text/load-yaml.js';
 import { compileCondition, isRecord, RuleError, type Condition, type Test } from './conditions.js';
 import { FACT_CATALOGUE } from './fact-catalogue.js';
 import { RouteId, Urgency } from './schema.js';
@@ -124,7 +124,7 @@ export function loadRules(path: string | URL = RULES_PATH): RuleSet {
   };
   let raw: unknown;
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    raw = parseYamlText(readFileSync(file, 'utf8'));
   } catch (error) {
     fail(`cannot read: ${(error as Error).message}`);
   }

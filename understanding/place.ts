@@ -16,21 +16,38 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
 
-type TownIndex = { byWords: Map<string, string>; longest: number };
+/** Towns by their normalised name; `firstWords`: the first word of every name, so most words are passed over at once. */
+type TownIndex = { byWords: Map<string, string>; firstWords: Set<string>; longest: number };
 const indexCache = new WeakMap<LocalityData, TownIndex>();
 function townIndex(data: LocalityData): TownIndex {
   let index = indexCache.get(data);
   if (!index) {
     const byWords = new Map<string, string>();
+    const firstWords = new Set<string>();
     let longest = 1;
     for (const [key, { name }] of data.towns) {
       byWords.set(key, name);
+      firstWords.add(key.split(' ')[0]!);
       longest = Math.max(longest, key.split(' ').length);
     }
-    index = { byWords, longest };
+    index = { byWords, firstWords, longest };
     indexCache.set(data, index);
   }
   return index;
+}
+
+/**
+ * One word as normaliseTown writes it, remembered (words repeat from message to message): for
+ * words of [a-z0-9] joined by single spaces, normalising word by word is normalising the run.
+ */
+const townWords = new Map<string, string>();
+function townWord(word: string): string {
+  let w = townWords.get(word);
+  if (w === undefined) {
+    if (townWords.size >= 50_000) townWords.clear();
+    townWords.set(word, (w = normaliseTown(word)));
+  }
+  return w;
 }
 
 const POSTCODE = /(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)(?: ?(\d[a-z]{2}))?(?![a-z0-9])/g;
@@ -55,11 +72,12 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
 
   // Towns: word sequences of the message that are a town's name exactly.
   const index = townIndex(data);
-  const words = [...t.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+  const words = [...t.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: townWord(m[0]), start: m.index, end: m.index + m[0].length }));
   outer: for (let i = 0; i < words.length; i++) {
+    if (!index.firstWords.has(words[i]!.word)) continue; // no town's name starts with this word
     for (let n = Math.min(index.longest, words.length - i); n >= 1; n--) {
       const run = words.slice(i, i + n);
-      const key = normaliseTown(run.map((w) => w.word).join(' '));
+      const key = run.map((w) => w.word).join(' ');
       const name = index.byWords.get(key);
       if (!name) continue;
       const start = run[0]!.start;

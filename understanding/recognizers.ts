@@ -4,11 +4,16 @@
  * (bench/understanding.ts --latency), so each is called only when a quick regular expression
  * says it can find something: a number word for the number recognizer, "old" after a number
  * for the age recognizer, a short reply to a yes/no question for the choice recognizer.
- * They are CommonJS packages; Node's ESM loader gives us their named exports.
+ * They are CommonJS packages, loaded on first use (`require`, synchronous): loading the three
+ * costs about 0.3 s of CPU, which the server's start and most messages do not need
+ * (`warmRecognizers` loads them after start-up, before a family needs them).
  */
-import { ChoiceRecognizer } from '@microsoft/recognizers-text-choice';
-import { NumberRecognizer } from '@microsoft/recognizers-text-number';
-import { NumberWithUnitRecognizer } from '@microsoft/recognizers-text-number-with-unit';
+import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+type ChoiceModule = typeof import('@microsoft/recognizers-text-choice');
+type NumberModule = typeof import('@microsoft/recognizers-text-number');
+type UnitModule = typeof import('@microsoft/recognizers-text-number-with-unit');
 
 const CULTURE = 'en-us';
 
@@ -18,9 +23,19 @@ type Model = { parse(text: string): { start: number; end: number; text: string; 
 let numberModel: Model | undefined;
 let ageModel: Model | undefined;
 let booleanModel: Model | undefined;
-const numbers = (): Model => (numberModel ??= new NumberRecognizer(CULTURE).getNumberModel(CULTURE) as Model);
-const ages = (): Model => (ageModel ??= new NumberWithUnitRecognizer(CULTURE).getAgeModel(CULTURE) as Model);
-const booleans = (): Model => (booleanModel ??= new ChoiceRecognizer(CULTURE).getBooleanModel(CULTURE) as Model);
+const numbers = (): Model =>
+  (numberModel ??= new (load('@microsoft/recognizers-text-number') as NumberModule).NumberRecognizer(CULTURE).getNumberModel(CULTURE) as Model);
+const ages = (): Model =>
+  (ageModel ??= new (load('@microsoft/recognizers-text-number-with-unit') as UnitModule).NumberWithUnitRecognizer(CULTURE).getAgeModel(CULTURE) as Model);
+const booleans = (): Model =>
+  (booleanModel ??= new (load('@microsoft/recognizers-text-choice') as ChoiceModule).ChoiceRecognizer(CULTURE).getBooleanModel(CULTURE) as Model);
+
+/** Loads the three recognizers and builds their models now (the server calls it once it is answering). */
+export function warmRecognizers(): void {
+  numbers();
+  ages();
+  booleans();
+}
 
 const WORD = '(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|half|dozen)';
 /** A run of number words ("twenty one", "two and a half"): only these few words go to the recognizer. */

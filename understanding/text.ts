@@ -4,6 +4,8 @@
  * apostrophes dropped ("won't" -> "wont", "he's" -> "hes"), runs of spaces collapsed and
  * common misspellings fixed (vocabulary/spelling.yaml); none of that ever shows in a source.
  */
+import { mayMatch, registerPhrase } from './prefilter.js';
+
 export type Span = { start: number; end: number };
 
 export class Message {
@@ -73,8 +75,12 @@ function respell(text: string, map: number[], spelling: ReadonlyMap<string, stri
   return [out, positions];
 }
 
-/** A phrase from a vocabulary file as a regular expression over `Message.text`. */
+/** A phrase from a vocabulary file as a regular expression over `Message.text` (with its prefilter: prefilter.ts). */
 export function compilePhrase(phrase: string): RegExp {
+  return registerPhrase(phraseRegex(phrase));
+}
+
+function phraseRegex(phrase: string): RegExp {
   const regex = /^\/(.*)\/$/s.exec(phrase);
   if (regex) return new RegExp(`(?<![a-z0-9])(?:${regex[1]})(?![a-z0-9])`, 'g');
   const words = phrase
@@ -90,14 +96,16 @@ export function compilePhrase(phrase: string): RegExp {
 /** Is `phrase` a valid phrase (a plain phrase, or a regular expression written /like this/)? */
 export function phraseProblem(phrase: string): string | null {
   try {
-    compilePhrase(phrase);
+    phraseRegex(phrase);
     return null;
   } catch (error) {
     return `not a valid regular expression: ${(error as Error).message}`;
   }
 }
 
+/** Every match of `pattern` in `text` (none, without running it, when its prefilter says it cannot match). */
 export function* matches(pattern: RegExp, text: string): Generator<Span> {
+  if (!mayMatch(pattern, text)) return;
   pattern.lastIndex = 0;
   for (const m of text.matchAll(pattern)) yield { start: m.index, end: m.index + m[0].length };
 }

@@ -5,7 +5,7 @@
  * also ordinary verbs ("they want to send dad home" is not about SEND).
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlText as parseYaml } from '../../text/load-yaml.js';
 import { z } from 'zod';
 import { KnowledgeError } from '../load.js';
 import { normalise } from '../text.js';
