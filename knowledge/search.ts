@@ -24,7 +24,7 @@ import type { Article, Audience, OutOfScopeTopic } from './schema.js';
 import { Passages, type Passage } from './search/passages.js';
 import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
-import { Ranker } from './search/ranker.js';
+import { Ranker, type Query } from './search/ranker.js';
 import { Scope } from './search/scope.js';
 import { sentencesOf } from './search/sentences.js';
 import { DEFAULT_SETTINGS, type SearchSettings } from './search/settings.js';
@@ -71,7 +71,26 @@ export type SearchOptions = {
   audience?: Audience;
 };
 
-type Candidate = { result: SearchResult; article: Article; score: number; coverage: number; specific: boolean };
+/** One article considered for a message, with the parts of its score (for the answer/ask-back decision and `npm run bench`). */
+export type Candidate = {
+  result: SearchResult;
+  article: Article;
+  /** The combined score the candidates are ranked by. */
+  score: number;
+  /** Its BM25 score as a share of the best BM25 score (0 to 1). */
+  bm25: number;
+  /** How well it covers the one sentence of a long message it covers best (0 to 1; 0 for a short one). */
+  sentence: number;
+  /** The example-question model's probability for it (0 to 1). */
+  model: number;
+  coverage: number;
+  specific: boolean;
+};
+
+/** What `rank` found: the candidates best first, or why there are none. */
+export type Ranked =
+  | { query: Query; long: boolean; candidates: Candidate[] }
+  | { none: 'out-of-scope-topic' | 'empty' | 'no-match'; topic?: OutOfScopeTopic };
 
 export class KnowledgeSearch {
   readonly settings: SearchSettings;
@@ -97,25 +116,19 @@ export class KnowledgeSearch {
     this.passages = s.passages ? new Passages(kb.articles) : null;
   }
 
-  search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
-    const options = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
+  /**
+   * The articles considered for a message, best first, with the parts of their scores; or why
+   * none were (out of scope, no search words, nothing found). For `search` and for calibration.
+   */
+  rank(question: string, options: SearchOptions = {}): Ranked {
     const s = this.settings;
-    const limit = options.limit ?? s.limit;
     const text = this.rewriter ? this.rewriter.rewrite(question.slice(0, 20_000)) : question;
     const topic = this.scope.topicOf(normalise(text));
-    const none = (kind: SearchAnswer['kind'], reason: SearchAnswer['reason'], coverage = 0): SearchAnswer => ({
-      kind,
-      answered: false,
-      results: [],
-      coverage,
-      reason,
-      ...(topic ? { topic } : {}),
-    });
-    if (topic) return none('out-of-scope', 'out-of-scope-topic');
+    if (topic) return { none: 'out-of-scope-topic', topic };
     const query = this.ranker.prepare(text);
-    if (query.typed.size === 0) return none('not-sure', 'empty');
+    if (query.typed.size === 0) return { none: 'empty' };
     const results = this.ranker.search(query);
-    if (results.length === 0) return none('not-sure', 'no-match');
+    if (results.length === 0) return { none: 'no-match' };
 
     const long = query.typed.size >= s.longQuestionTerms;
     const sentences =
@@ -137,9 +150,27 @@ export class KnowledgeSearch {
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
       const score = (result.score / top + s.sentenceWeight * sentence + s.modelWeight * p) * fit * only;
-      return { result, article, score, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
+      return { result, article, score, bm25: result.score / top, sentence, model: p, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
     });
     candidates.sort((a, b) => b.score - a.score);
+    return { query, long, candidates };
+  }
+
+  search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
+    const options = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
+    const s = this.settings;
+    const limit = options.limit ?? s.limit;
+    const ranked = this.rank(question, options);
+    const none = (kind: SearchAnswer['kind'], reason: SearchAnswer['reason'], coverage = 0): SearchAnswer => ({
+      kind,
+      answered: false,
+      results: [],
+      coverage,
+      reason,
+      ...('topic' in ranked && ranked.topic ? { topic: ranked.topic } : {}),
+    });
+    if ('none' in ranked) return none(ranked.none === 'out-of-scope-topic' ? 'out-of-scope' : 'not-sure', ranked.none);
+    const { query, long, candidates } = ranked;
     const best = candidates[0]!;
     const hit = (c: Candidate): SearchHit => ({ id: c.article.id, title: c.article.title, score: Math.round(c.score * 1000) / 1000 });
     const coverage = Math.round(best.coverage * 1000) / 1000;
