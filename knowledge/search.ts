@@ -21,6 +21,7 @@
 import type { SearchResult } from 'minisearch';
 import type { KnowledgeBase } from './load.js';
 import type { Article, Audience, OutOfScopeTopic } from './schema.js';
+import { choicesOf, decide } from './search/clarify.js';
 import { Passages, type Passage } from './search/passages.js';
 import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
@@ -62,6 +63,11 @@ export type SearchAnswer = {
   topic?: OutOfScopeTopic;
   /** The section of the answer's article that answers the question, when it does better than the summary. */
   passage?: Passage;
+  /**
+   * For kind `answer` that is not clearly right: the runners-up (one or two, best first) scoring
+   * at least `alternativeShare` of it, offered beside the answer as choices.
+   */
+  alternatives?: SearchHit[];
 };
 
 export type SearchOptions = {
@@ -175,26 +181,24 @@ export class KnowledgeSearch {
     const hit = (c: Candidate): SearchHit => ({ id: c.article.id, title: c.article.title, score: Math.round(c.score * 1000) / 1000 });
     const coverage = Math.round(best.coverage * 1000) / 1000;
 
-    const bar = long ? s.minCoverageLong : s.minCoverage;
-    const reason: SearchAnswer['reason'] = !best.specific
-      ? 'only-general-words'
-      : best.coverage < bar
-        ? 'low-coverage'
-        : best.result.score < s.minScore
-          ? 'low-score'
-          : 'answered';
-    const second = candidates[1];
-    const tie = reason === 'answered' && second !== undefined && second.score >= s.clarifyTie * best.score && second.coverage >= best.coverage;
-    if (reason === 'answered' && !tie) {
+    const decision = decide(candidates, long, s);
+    if (decision.kind === 'answer') {
       const passage = this.passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
-      return { kind: 'answer', answered: true, results: candidates.slice(0, limit).map(hit), coverage, reason, ...(passage ? { passage } : {}) };
+      const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
+      return {
+        kind: 'answer',
+        answered: true,
+        results: candidates.slice(0, limit).map(hit),
+        coverage,
+        reason: 'answered',
+        ...(passage ? { passage } : {}),
+        ...(alternatives.length > 0 ? { alternatives: alternatives.map(hit) } : {}),
+      };
     }
-    const plausible = best.specific && best.coverage >= (long ? s.clarifyMinCoverageLong : s.clarifyMinCoverage) && best.result.score >= s.minScore;
-    if ((tie || (plausible && reason === 'low-coverage')) && candidates.length >= 2) {
-      const choices = candidates.filter((c, i) => i < 2 || c.score >= s.clarifyRatio * best.score).slice(0, Math.min(3, limit));
-      return { kind: 'clarify', answered: false, results: choices.map(hit), coverage, reason: tie ? 'ambiguous' : reason };
+    if (decision.kind === 'clarify') {
+      return { kind: 'clarify', answered: false, results: choicesOf(candidates, s, limit).map(hit), coverage, reason: decision.reason };
     }
-    return none('not-sure', reason, coverage);
+    return none('not-sure', decision.reason, coverage);
   }
 
   article(id: string): Article | undefined {
