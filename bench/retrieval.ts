@@ -66,6 +66,9 @@ const sets: [string, string][] = [
   // A second blind set of each, written after the first ones were used (measured once: README).
   ['professional questions 2', here('./data/professional-questions-2.jsonl')],
   ['forum out of scope 2', here('./data/forum-out-of-scope-2.jsonl')],
+  // Blind set 3 (README), labelled by hand with article ids on 2026-12-01 after it was measured once
+  // (blind-questions-3-measured-once.txt); help requests left out, as they are triage's.
+  ['blind questions 3 (labelled)', here('./data/blind-questions-3-labelled.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
