@@ -53,8 +53,8 @@ const ask: Command = (args) => {
   const answer = new KnowledgeSearch(loadKnowledgeBase()).search(question, { audience });
   if (values.json) {
     // For `clarify`, `results` are the choices offered, best first: what the family sees.
-    const { kind, answered, results, passage, topic } = answer;
-    process.stdout.write(`${JSON.stringify({ kind, answered, results, ...(passage ? { passage } : {}), ...(topic ? { topic: topic.id } : {}) })}\n`);
+    const { kind, answered, results, passage, topic, alternatives } = answer;
+    process.stdout.write(`${JSON.stringify({ kind, answered, results, ...(passage ? { passage } : {}), ...(alternatives ? { alternatives } : {}), ...(topic ? { topic: topic.id } : {}) })}\n`);
   } else if (answer.kind === 'clarify') {
     process.stdout.write(`Asking back (${answer.reason}, coverage ${answer.coverage}): is this about\n`);
     for (const r of answer.results) process.stdout.write(`  - ${r.id}  ${r.title}\n`);
@@ -65,6 +65,7 @@ const ask: Command = (args) => {
   } else {
     for (const r of answer.results) process.stdout.write(`${r.score.toFixed(2).padStart(7)}  ${r.id}  ${r.title}\n`);
     if (answer.passage) process.stdout.write(`passage: ${answer.passage.articleId} / ${answer.passage.heading}\n`);
+    if (answer.alternatives) process.stdout.write(`offered beside it: ${answer.alternatives.map((a) => a.id).join(', ')}\n`);
   }
   return 0;
 };

@@ -32,14 +32,27 @@ export function articleUrl(publicUrl: string, id: string): string {
 
 /**
  * An article as an answer card. `passage`: the section that answers the question ("how long does
- * it take" gets the timescales), shown under the title instead of the summary.
+ * it take" gets the timescales), shown under the title instead of the summary. `alternatives`:
+ * when search was not clearly sure of this article, the close runners-up (ids, best first), offered
+ * first among the buttons as "Or: <title>", so the family is one press from them.
  */
-export function articleReply(kb: KnowledgeBase, article: Article, audience: Audience, publicUrl: string, passage?: { heading: string; text: string }): Reply {
-  const related: Choice[] = article.related
-    .map((id) => kb.byId.get(id))
-    .filter((a): a is Article => a !== undefined)
+export function articleReply(
+  kb: KnowledgeBase,
+  article: Article,
+  audience: Audience,
+  publicUrl: string,
+  passage?: { heading: string; text: string },
+  alternatives: readonly string[] = [],
+): Reply {
+  const others = alternatives.filter((id) => id !== article.id);
+  const related: Choice[] = [
+    ...others.map((id) => ({ id, prefix: 'Or: ' })),
+    ...article.related.filter((id) => !others.includes(id)).map((id) => ({ id, prefix: '' })),
+  ]
+    .map(({ id, prefix }) => ({ a: kb.byId.get(id), prefix }))
+    .filter((x): x is { a: Article; prefix: string } => x.a !== undefined)
     .slice(0, 4)
-    .map((a) => ({ title: a.title, value: { action: 'show-article', id: a.id } }));
+    .map(({ a, prefix }) => ({ title: `${prefix}${a.title}`, value: { action: 'show-article', id: a.id } }));
   return {
     kind: 'article',
     articleId: article.id,

@@ -427,6 +427,6 @@ export class FrontDoor {
     state.shown = remember(state.shown, article.id, 20);
     // The passage is written for families; professionals get the professional summary.
     const passage = turn.audience === 'family' && answer?.passage?.articleId === article.id ? answer.passage : undefined;
-    return [articleReply(kb, article, turn.audience, publicUrl, passage)];
+    return [articleReply(kb, article, turn.audience, publicUrl, passage, answer?.alternatives?.map((a) => a.id))];
   }
 }

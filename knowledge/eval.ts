@@ -25,6 +25,8 @@ export type EvalMiss = {
   q: string;
   expect: string[] | null;
   got: string[];
+  /** For an answer: the alternatives offered beside it. */
+  offered: string[];
   kind: SearchAnswer['kind'];
   answered: boolean;
   reason: SearchAnswer['reason'];
@@ -39,6 +41,10 @@ export type EvalReport = {
   top3: number;
   /** Share asked back with a right article among the choices. */
   clarifiedRight: number;
+  /** Share answered with a wrong first article but a right one among the alternatives offered beside it. */
+  offeredRight: number;
+  /** Share with a right article first, or among the choices or alternatives offered: what the family can reach in one press. */
+  reachable: number;
   /** Share of in-scope questions we said "not sure" to (or sent elsewhere). */
   falseAbstain: number;
   /** Share of out-of-scope questions not answered with an article (should be 1). */
@@ -73,18 +79,19 @@ export function readJsonl<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, un
 }
 
 export function evaluateQuestions(questions: EvalQuestion[], search: { search(q: string): SearchAnswer }): EvalReport {
-  const n = { inScope: 0, outOfScope: 0, noArticle: 0, top1: 0, top3: 0, clarified: 0, notSure: 0, abstained: 0, elsewhere: 0, noArticleAbstained: 0 };
+  const n = { inScope: 0, outOfScope: 0, noArticle: 0, top1: 0, top3: 0, clarified: 0, offered: 0, notSure: 0, abstained: 0, elsewhere: 0, noArticleAbstained: 0 };
   const misses: EvalMiss[] = [];
   for (const { q, expect, noArticle } of questions) {
     const answer = search.search(q);
     const got = answer.results.map((r) => r.id);
-    const miss = () => misses.push({ q, expect: expect ?? null, got: got.slice(0, 3), kind: answer.kind, answered: answer.answered, reason: answer.reason });
+    const miss = () => misses.push({ q, expect: expect ?? null, got: got.slice(0, 3), offered: (answer.alternatives ?? []).map((a) => a.id), kind: answer.kind, answered: answer.answered, reason: answer.reason });
     if (expect) {
       n.inScope++;
       const first = answer.kind === 'answer' && expect.includes(got[0] ?? '');
       if (first) n.top1++;
       if (answer.kind === 'answer' && got.slice(0, 3).some((id) => expect.includes(id))) n.top3++;
       if (answer.kind === 'clarify' && got.some((id) => expect.includes(id))) n.clarified++;
+      if (answer.kind === 'answer' && !first && (answer.alternatives ?? []).some((a) => expect.includes(a.id))) n.offered++;
       if (answer.kind === 'not-sure' || answer.kind === 'out-of-scope') n.notSure++;
       if (!first) miss();
     } else {
@@ -108,6 +115,8 @@ export function evaluateQuestions(questions: EvalQuestion[], search: { search(q:
     top1: rate(n.top1, n.inScope),
     top3: rate(n.top3, n.inScope),
     clarifiedRight: rate(n.clarified, n.inScope),
+    offeredRight: rate(n.offered, n.inScope),
+    reachable: rate(n.top1 + n.clarified + n.offered, n.inScope),
     falseAbstain: rate(n.notSure, n.inScope),
     abstained: rate(n.abstained, n.outOfScope),
     sentElsewhere: rate(n.elsewhere, n.outOfScope),
@@ -124,6 +133,7 @@ export function formatEvalReport(report: EvalReport): string {
     lines.push(`in scope: ${report.inScope} questions`);
     lines.push(
       `  top-1: ${pct(report.top1)}   top-3: ${pct(report.top3)}   clarified with the right choice: ${pct(report.clarifiedRight)}   wrongly not sure: ${pct(report.falseAbstain)}`,
+      `  right alternative offered beside a wrong answer: ${pct(report.offeredRight)}   right article first or among the choices offered: ${pct(report.reachable)}`,
     );
   }
   if (report.outOfScope > 0) {
@@ -138,7 +148,7 @@ export function formatEvalReport(report: EvalReport): string {
   for (const m of report.misses) {
     const expected = m.expect ? `expected ${m.expect.join('|')}` : 'expected to abstain';
     const got =
-      m.kind === 'answer' ? `got ${m.got.join(', ')}` : m.kind === 'clarify' ? `asked back: ${m.got.join(' / ')}` : `${m.kind} (${m.reason})`;
+      m.kind === 'answer' ? `got ${m.got.join(', ')}${m.offered.length > 0 ? ` (offered beside it: ${m.offered.join(', ')})` : ''}` : m.kind === 'clarify' ? `asked back: ${m.got.join(' / ')}` : `${m.kind} (${m.reason})`;
     lines.push(`  - "${m.q}": ${expected}; ${got}`);
   }
   return lines.join('\n');

@@ -21,10 +21,11 @@
 import type { SearchResult } from 'minisearch';
 import type { KnowledgeBase } from './load.js';
 import type { Article, Audience, OutOfScopeTopic } from './schema.js';
+import { choicesOf, decide } from './search/clarify.js';
 import { Passages, type Passage } from './search/passages.js';
 import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
-import { Ranker } from './search/ranker.js';
+import { Ranker, type Query } from './search/ranker.js';
 import { Scope } from './search/scope.js';
 import { sentencesOf } from './search/sentences.js';
 import { DEFAULT_SETTINGS, type SearchSettings } from './search/settings.js';
@@ -62,6 +63,11 @@ export type SearchAnswer = {
   topic?: OutOfScopeTopic;
   /** The section of the answer's article that answers the question, when it does better than the summary. */
   passage?: Passage;
+  /**
+   * For kind `answer` that is not clearly right: the runners-up (one or two, best first) scoring
+   * at least `alternativeShare` of it, offered beside the answer as choices.
+   */
+  alternatives?: SearchHit[];
 };
 
 export type SearchOptions = {
@@ -71,7 +77,26 @@ export type SearchOptions = {
   audience?: Audience;
 };
 
-type Candidate = { result: SearchResult; article: Article; score: number; coverage: number; specific: boolean };
+/** One article considered for a message, with the parts of its score (for the answer/ask-back decision and `npm run bench`). */
+export type Candidate = {
+  result: SearchResult;
+  article: Article;
+  /** The combined score the candidates are ranked by. */
+  score: number;
+  /** Its BM25 score as a share of the best BM25 score (0 to 1). */
+  bm25: number;
+  /** How well it covers the one sentence of a long message it covers best (0 to 1; 0 for a short one). */
+  sentence: number;
+  /** The example-question model's probability for it (0 to 1). */
+  model: number;
+  coverage: number;
+  specific: boolean;
+};
+
+/** What `rank` found: the candidates best first, or why there are none. */
+export type Ranked =
+  | { query: Query; long: boolean; candidates: Candidate[] }
+  | { none: 'out-of-scope-topic' | 'empty' | 'no-match'; topic?: OutOfScopeTopic };
 
 export class KnowledgeSearch {
   readonly settings: SearchSettings;
@@ -97,25 +122,19 @@ export class KnowledgeSearch {
     this.passages = s.passages ? new Passages(kb.articles) : null;
   }
 
-  search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
-    const options = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
+  /**
+   * The articles considered for a message, best first, with the parts of their scores; or why
+   * none were (out of scope, no search words, nothing found). For `search` and for calibration.
+   */
+  rank(question: string, options: SearchOptions = {}): Ranked {
     const s = this.settings;
-    const limit = options.limit ?? s.limit;
     const text = this.rewriter ? this.rewriter.rewrite(question.slice(0, 20_000)) : question;
     const topic = this.scope.topicOf(normalise(text));
-    const none = (kind: SearchAnswer['kind'], reason: SearchAnswer['reason'], coverage = 0): SearchAnswer => ({
-      kind,
-      answered: false,
-      results: [],
-      coverage,
-      reason,
-      ...(topic ? { topic } : {}),
-    });
-    if (topic) return none('out-of-scope', 'out-of-scope-topic');
+    if (topic) return { none: 'out-of-scope-topic', topic };
     const query = this.ranker.prepare(text);
-    if (query.typed.size === 0) return none('not-sure', 'empty');
+    if (query.typed.size === 0) return { none: 'empty' };
     const results = this.ranker.search(query);
-    if (results.length === 0) return none('not-sure', 'no-match');
+    if (results.length === 0) return { none: 'no-match' };
 
     const long = query.typed.size >= s.longQuestionTerms;
     const sentences =
@@ -137,33 +156,49 @@ export class KnowledgeSearch {
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
       const score = (result.score / top + s.sentenceWeight * sentence + s.modelWeight * p) * fit * only;
-      return { result, article, score, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
+      return { result, article, score, bm25: result.score / top, sentence, model: p, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
     });
     candidates.sort((a, b) => b.score - a.score);
+    return { query, long, candidates };
+  }
+
+  search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
+    const options = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
+    const s = this.settings;
+    const limit = options.limit ?? s.limit;
+    const ranked = this.rank(question, options);
+    const none = (kind: SearchAnswer['kind'], reason: SearchAnswer['reason'], coverage = 0): SearchAnswer => ({
+      kind,
+      answered: false,
+      results: [],
+      coverage,
+      reason,
+      ...('topic' in ranked && ranked.topic ? { topic: ranked.topic } : {}),
+    });
+    if ('none' in ranked) return none(ranked.none === 'out-of-scope-topic' ? 'out-of-scope' : 'not-sure', ranked.none);
+    const { query, long, candidates } = ranked;
     const best = candidates[0]!;
     const hit = (c: Candidate): SearchHit => ({ id: c.article.id, title: c.article.title, score: Math.round(c.score * 1000) / 1000 });
     const coverage = Math.round(best.coverage * 1000) / 1000;
 
-    const bar = long ? s.minCoverageLong : s.minCoverage;
-    const reason: SearchAnswer['reason'] = !best.specific
-      ? 'only-general-words'
-      : best.coverage < bar
-        ? 'low-coverage'
-        : best.result.score < s.minScore
-          ? 'low-score'
-          : 'answered';
-    const second = candidates[1];
-    const tie = reason === 'answered' && second !== undefined && second.score >= s.clarifyTie * best.score && second.coverage >= best.coverage;
-    if (reason === 'answered' && !tie) {
+    const decision = decide(candidates, long, s);
+    if (decision.kind === 'answer') {
       const passage = this.passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
-      return { kind: 'answer', answered: true, results: candidates.slice(0, limit).map(hit), coverage, reason, ...(passage ? { passage } : {}) };
+      const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
+      return {
+        kind: 'answer',
+        answered: true,
+        results: candidates.slice(0, limit).map(hit),
+        coverage,
+        reason: 'answered',
+        ...(passage ? { passage } : {}),
+        ...(alternatives.length > 0 ? { alternatives: alternatives.map(hit) } : {}),
+      };
     }
-    const plausible = best.specific && best.coverage >= (long ? s.clarifyMinCoverageLong : s.clarifyMinCoverage) && best.result.score >= s.minScore;
-    if ((tie || (plausible && reason === 'low-coverage')) && candidates.length >= 2) {
-      const choices = candidates.filter((c, i) => i < 2 || c.score >= s.clarifyRatio * best.score).slice(0, Math.min(3, limit));
-      return { kind: 'clarify', answered: false, results: choices.map(hit), coverage, reason: tie ? 'ambiguous' : reason };
+    if (decision.kind === 'clarify') {
+      return { kind: 'clarify', answered: false, results: choicesOf(candidates, s, limit).map(hit), coverage, reason: decision.reason };
     }
-    return none('not-sure', reason, coverage);
+    return none('not-sure', decision.reason, coverage);
   }
 
   article(id: string): Article | undefined {

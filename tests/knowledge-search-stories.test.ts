@@ -179,4 +179,24 @@ describe('out of scope that knows SEND', () => {
     expect(answer.kind).not.toBe('out-of-scope');
     expect(search.search('when does the library open').topic?.id).toBe('libraries-leisure');
   });
+
+  it("reads an adult's age after the apostrophe is dropped (he's 58 is 'he 58'), but not minutes or miles", () => {
+    expect(search.search("I care for my husband who has MS, he's 58. Can I get carer's allowance?").topic?.id).toBe('adult-care');
+    expect(search.search('my adult son is 34 and just out of hospital, who helps adults in Dorset?').topic?.id).toBe('adult-care');
+    expect(search.search("my son's special school is 40 minutes away, will the council provide transport").topic).toBeUndefined();
+  });
+
+  it('sends a school bus pass elsewhere unless a SEND need is named; keeps a story that says "since half term"', () => {
+    expect(search.search('when does the school bus pass need renewing, he has no additional needs').topic?.id).toBe('school-bus');
+    expect(search.search('my son has an ehcp and the school bus is late every day').topic).toBeUndefined();
+    expect(search.search('when is half term').topic?.id).toBe('school-admissions');
+    expect(search.search("she hasn't been in school properly since october half term, panic attacks at the gate").kind).not.toBe('out-of-scope');
+  });
+
+  it("keeps a disabled child's Blue Badge in (the money article) and sends licences and councillors elsewhere", () => {
+    expect(search.search('can I get a blue badge for my autistic son').results[0]?.id).toBe('money-and-benefits');
+    expect(search.search('how do I renew my blue badge').topic?.id).toBe('blue-badge');
+    expect(search.search('how do i apply for a taxi driver licence').topic?.id).toBe('licensing');
+    expect(search.search('where do I find my local councillor').topic?.id).toBe('elections');
+  });
 });

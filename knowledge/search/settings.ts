@@ -68,6 +68,17 @@ export type SearchSettings = {
    * share of the best and neither covers the question better (two articles equally right). Above 1 turns it off.
    */
   clarifyTie: number;
+  /**
+   * ...except when the answer card already offers the second article among its related ones
+   * (`related` either way): the family is one press from it without being asked.
+   */
+  clarifySkipsLinked: boolean;
+  /**
+   * An answer is not clearly right when a runner-up scores at least this share of it: the
+   * runners-up that do (two at most) are offered beside the answer as choices ("Or: ..."), so
+   * the family is one press from them and the first article is still shown. Above 1 turns it off.
+   */
+  alternativeShare: number;
   /** The message's audience when the caller does not say. */
   audience: Audience;
   /** Score factor for an article not written for the asker's audience (1 turns it off). */
@@ -100,7 +111,9 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   clarifyMinCoverage: 0.5,
   clarifyMinCoverageLong: 0.12,
   clarifyRatio: 0.6,
-  clarifyTie: 2,
+  clarifyTie: 0.97,
+  clarifySkipsLinked: true,
+  alternativeShare: 0.7,
   audience: 'parent',
   audienceFactor: 0.8,
   passages: true,
@@ -120,6 +133,8 @@ export const TODAY_SETTINGS: SearchSettings = {
   clarifyMinCoverage: 1,
   clarifyMinCoverageLong: 1,
   clarifyTie: 2,
+  clarifySkipsLinked: false,
+  alternativeShare: 2,
   audienceFactor: 1,
   passages: false,
   negatedNeeds: false,
