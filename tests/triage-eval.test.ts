@@ -34,6 +34,15 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
+describe('held-out risk cases (bench/data/triage-blind-4.jsonl, written blind, measured once)', () => {
+  const report = evalTriageFile(new URL('../bench/data/triage-blind-4.jsonl', import.meta.url));
+  it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
+    const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
+    expect(report.total).toBe(40);
+    expect(risks).toEqual([]);
+  });
+});
+
 describe('evalTriageFile', () => {
   it('reports misses with what was expected, what we got and why', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'eval-')), 'cases.jsonl');
