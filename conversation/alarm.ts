@@ -15,6 +15,28 @@ const atLeast = (a: Urgency, b: Urgency): Urgency => (RANK[a] >= RANK[b] ? a : b
 /** The longest stretch of the family's words kept with an alarm (the handover shows it). */
 export const MAX_ALARM_WORDS = 500;
 
+/**
+ * "Needs a person" categories as urgent as a risk of harm: a missing child cannot wait for the
+ * next working day (the police and the Children's Advice and Duty team act now), however it is told.
+ */
+const URGENT_CATEGORIES: ReadonlySet<string> = new Set(['missing-child']);
+
+/**
+ * "Needs a person" categories that are casework, not danger: a child out of school with no
+ * education arranged. The card says who to talk to, and the conversation carries on.
+ */
+const CASEWORK_CATEGORIES: ReadonlySet<string> = new Set(['out-of-school-no-education']);
+
+/** Risk of harm, or a "needs a person" category that is as urgent (a missing child). */
+export function isUrgent(alarm: Pick<Alarm, 'kind' | 'categories'>): boolean {
+  return alarm.kind === 'risk-of-harm' || alarm.categories.some((c) => URGENT_CATEGORIES.has(c));
+}
+
+/** Only casework categories fired: say who helps, but do not stop the conversation. */
+export function isCasework(alarm: Pick<Alarm, 'kind' | 'categories'>): boolean {
+  return alarm.kind === 'needs-a-person' && alarm.categories.length > 0 && alarm.categories.every((c) => CASEWORK_CATEGORIES.has(c));
+}
+
 /** Records (or raises) the conversation's alarm: a hard response outranks a check-in. */
 export function raiseAlarm(state: ConversationData, alarm: Alarm): void {
   const current = state.alarm;
@@ -24,14 +46,14 @@ export function raiseAlarm(state: ConversationData, alarm: Alarm): void {
 }
 
 /**
- * The result a handover is sent with: risk of harm is immediate and a check-in at least
- * priority, both to the safeguarding queue; "needs a person" stays with its locality team
- * (a missing child or no school place is their casework) but is never routine.
+ * The result a handover is sent with: risk of harm (and a missing child) is immediate and a
+ * check-in at least priority, both to the safeguarding queue; other "needs a person" stays with
+ * its locality team (no school place, an allegation, a family in crisis) but is never routine.
  */
 export function escalate(result: TriageResult, alarm: Alarm | null, safeguardingQueue: string): TriageResult {
   if (!alarm) return result;
   if (result.routes.some((r) => r.id === 'out-of-area')) return result; // their own council acts; see HandoverFlow
-  const urgency = alarm.kind === 'risk-of-harm' ? 'immediate' : atLeast(result.urgency, 'priority');
-  const locality = alarm.kind === 'needs-a-person' ? result.locality : safeguardingQueue;
+  const urgency = isUrgent(alarm) ? 'immediate' : atLeast(result.urgency, 'priority');
+  const locality = alarm.kind === 'needs-a-person' && !isUrgent(alarm) ? result.locality : safeguardingQueue;
   return { ...result, urgency, handover: true, locality };
 }

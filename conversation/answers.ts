@@ -138,10 +138,19 @@ function contactStep(kb: KnowledgeBase, id: string, text: (contact: Contact) => 
 }
 
 /** What to do now when a message shows a child may be at risk. Shown before anything else. */
-export function safetyReply(kb: KnowledgeBase, kind: SafetyKind): Reply {
+export function safetyReply(kb: KnowledgeBase, kind: SafetyKind, categories: readonly string[] = []): Reply {
   const line = (id: string, text: (x: Contact) => string) => contactStep(kb, id, text);
+  const only = (id: string) => categories.length > 0 && categories.every((c) => c === id);
+  if (kind === 'needs-a-person' && only('out-of-school-no-education')) return outOfSchoolReply(kb);
+  const missing = categories.includes('missing-child');
   const steps =
-    kind === 'risk-of-harm'
+    missing
+      ? [
+          line('emergency', (x) => `If a child is missing, call **${x.phone}** now and tell the police.`),
+          line('childrens-advice-duty', (x) => `Then call the ${x.name} on **${x.phone}**.`),
+          line('nspcc', (x) => `You can also get advice from the NSPCC helpline on **${x.phone}**.`),
+        ]
+      : kind === 'risk-of-harm'
       ? [
           line('emergency', (x) => `If anyone is in immediate danger, call **${x.phone}** now.`),
           line('childrens-advice-duty', (x) => `To report a worry about a child's safety in Dorset, call the ${x.name} on **${x.phone}**.`),
@@ -156,14 +165,33 @@ export function safetyReply(kb: KnowledgeBase, kind: SafetyKind): Reply {
         ];
   return {
     kind: 'safety',
-    title: kind === 'risk-of-harm' ? 'Your message sounds like a child may not be safe' : 'This needs a person to help',
+    title: missing ? 'A child who is missing needs help now' : kind === 'risk-of-harm' ? 'Your message sounds like a child may not be safe' : 'This needs a person to help',
     intro:
-      kind === 'risk-of-harm'
+      kind === 'risk-of-harm' || missing
         ? "Thank you for telling me. I'm a computer, so I can't help with this on my own. Please do this now:"
         : "Thank you for telling me. I'm a computer, so a person needs to help with this. Please:",
     steps: steps.filter((s): s is string => s !== null),
     choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }, HELP],
     deal: { kind: 'safety', safety: kind },
+  };
+}
+
+/**
+ * A child out of school with no education arranged: casework for DEAL and the locality team, not
+ * a danger, so the card says who to talk to (not the duty service) and the conversation carries on.
+ */
+function outOfSchoolReply(kb: KnowledgeBase): Reply {
+  const steps = [
+    contactStep(kb, 'deal', (x) => `A child out of school needs a person to look at their education. Call the ${x.name} on **${x.phone}**, or ask us to contact you.`),
+    contactStep(kb, 'emergency', (x) => `If a child is in danger, call **${x.phone}**.`),
+  ];
+  return {
+    kind: 'safety',
+    title: 'This needs a person to help',
+    intro: "Thank you for telling me. I'm a computer, so a person needs to help with this. Here is what I can tell you too.",
+    steps: steps.filter((s): s is string => s !== null),
+    choices: [{ title: 'Ask someone to contact me now', value: { action: 'talk-to-person', reason: 'safety' } }],
+    deal: { kind: 'safety', safety: 'needs-a-person' },
   };
 }
 

@@ -2,6 +2,7 @@
  * Wires the conversation flows to the triage engine, the locality data and the handover
  * service. Kept apart from the server so tests can build the same flows.
  */
+import { isUrgent } from './alarm.js';
 import { HandoverFlow, type Consent, type HandoverReceipt, type HandoverRequest } from './handover-flow.js';
 import { ReferenceFlow, type HandoverStatus } from './reference-flow.js';
 import { toTriageCase, TriageFlow, type PlaceCheck } from './triage-flow.js';
@@ -47,7 +48,7 @@ export function createFlows(opts: { kb: KnowledgeBase; publicUrl: string; handov
     consent: handovers.consent,
     submit: handovers.submit,
     startTriage: (state, turn, reason) => triageFlow.start(state, turn, reason),
-    runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: state.alarm?.kind === 'risk-of-harm' }),
+    runTriage: (state) => triage({ ...toTriageCase(state.triage), safetyConcern: state.alarm ? isUrgent(state.alarm) : false }),
     safeguardingQueue: localityData().safeguarding.id,
     describeResult: (result, audience) => triageFlow.resultReply(result, audience),
   });

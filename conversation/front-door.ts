@@ -27,7 +27,7 @@ import {
   welcomeReplies,
 } from './answers.js';
 import { type Command, commandOf, intentOf, referenceIn, withoutCommand } from './intents.js';
-import { raiseAlarm } from './alarm.js';
+import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
 import { type ConversationData, freshConversation, remember } from './state.js';
@@ -135,6 +135,15 @@ function stillNotSureReply(): Reply {
 
 const RESUME_TRIAGE: Choice = { title: 'Carry on with my questions', value: { action: 'resume-triage' } };
 
+/** Stop asking and act: triage waits, at the step it was on, until the family chooses to carry on. */
+function pauseForSafety(state: ConversationData, card: Reply): Reply {
+  state.pausedStep = state.step;
+  state.mode = 'idle';
+  state.step = null;
+  if (card.kind === 'safety') card.choices = [...card.choices, RESUME_TRIAGE];
+  return card;
+}
+
 /** "ask" on its own, and where to go after leaving a flow. */
 function askWhatReply(): Reply {
   return { kind: 'text', text: 'What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } };
@@ -177,8 +186,9 @@ export class FrontDoor {
     }
 
     const typed = typedTextOf(turn);
-    // Answers to a question the bot just asked are judged as answers (see SafetyNet.flags).
-    const answering = state.mode !== 'idle' && state.step !== null;
+    // Answers to a question the bot just asked are judged as answers (see SafetyNet.flags), except the
+    // answer to "is anyone worried a child is not safe?", where worrying words are what we ask for.
+    const answering = state.mode !== 'idle' && state.step !== null && state.step !== 'safetyConcern';
     const safety = this.deps.checkSafety(typed, { answer: answering });
     // A person from DEAL is in the chat, or the family asks whether one is (conversation/live-chat.ts).
     const live = this.deps.live?.turn(state, turn, typed, safety);
@@ -187,8 +197,15 @@ export class FrontDoor {
     state.checkinOpen = false;
 
     if (safety.flagged && safety.kind) {
-      raiseAlarm(state, { kind: safety.kind, categories: safety.categories, words: typed });
-      const card = safetyReply(this.deps.kb, safety.kind);
+      const alarm = { kind: safety.kind, categories: safety.categories, words: typed };
+      const shownBefore = state.alarm?.kind === alarm.kind && alarm.categories.every((c) => state.alarm!.categories.includes(c));
+      raiseAlarm(state, alarm);
+      const card = safetyReply(this.deps.kb, safety.kind, safety.categories);
+      // Casework, not danger (a child out of school): say who helps, once, and carry on with what they asked.
+      if (isCasework(alarm)) {
+        const rest = await this.route(turn, state, [], command);
+        return shownBefore ? rest : [card, ...rest];
+      }
       // Giving contact details already, or a professional's whole form: keep going, the result and handover carry the alarm.
       if (state.mode === 'consent' || state.mode === 'contact' || actionOf(turn.value)?.action === 'triage-form') {
         return [card, ...(await this.route(turn, state, [], command))];
@@ -196,12 +213,17 @@ export class FrontDoor {
       // Stop asking and act: triage waits until the family chooses to carry on.
       if (state.mode === 'triage') {
         this.recordAnswer(turn, state);
-        state.pausedStep = state.step;
-        state.mode = 'idle';
-        state.step = null;
-        if (card.kind === 'safety') card.choices = [...card.choices, RESUME_TRIAGE];
+        return [pauseForSafety(state, card)];
       }
+      // What the message told us (age, town, the worry itself) is kept, so a handover never asks it again.
+      if (state.mode === 'idle') this.deps.triage.note?.(state, turn);
       return [card];
+    }
+    if (safety.possibleRisk && state.mode === 'triage' && state.step === 'safetyConcern' && !ALL_CLEAR.test(typed.trim())) {
+      // Asked whether anyone is worried a child is not safe, they told us something worrying: a disclosure, not a check-in.
+      raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words: typed });
+      state.triage.safetyConcern = true;
+      return [pauseForSafety(state, safetyReply(this.deps.kb, 'risk-of-harm'))];
     }
     if (safety.possibleRisk) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
@@ -268,12 +290,7 @@ export class FrontDoor {
       // "Yes, someone is worried a child is not safe" is a disclosure: act on it as one.
       if (state.triage.safetyConcern === true && state.alarm?.kind !== 'risk-of-harm') {
         raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words: typedTextOf(turn) });
-        const card = safetyReply(this.deps.kb, 'risk-of-harm');
-        state.pausedStep = state.step;
-        state.mode = 'idle';
-        state.step = null;
-        if (card.kind === 'safety') card.choices = [...card.choices, RESUME_TRIAGE];
-        return [...replies, card];
+        return [...replies, pauseForSafety(state, safetyReply(this.deps.kb, 'risk-of-harm'))];
       }
       return [...replies, ...answered];
     }

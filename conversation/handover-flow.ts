@@ -18,7 +18,7 @@ import type { Flow, Turn } from './front-door.js';
 import { intentOf } from './intents.js';
 import type { Choice, Reply } from './replies.js';
 import type { ConversationData } from './state.js';
-import { escalate } from './alarm.js';
+import { escalate, isUrgent } from './alarm.js';
 import { toTriageCase } from './triage-flow.js';
 
 /** What the conversation hands to the handover service once the family has agreed. */
@@ -76,7 +76,7 @@ export class HandoverFlow implements Flow {
   constructor(private readonly deps: HandoverFlowDeps) {}
 
   start(state: ConversationData, turn: Turn, reason = 'asked'): Reply[] {
-    const alarmed = reason === 'safety' || reason === 'checkin' || state.alarm?.kind === 'risk-of-harm';
+    const alarmed = reason === 'safety' || reason === 'checkin' || (state.alarm !== null && isUrgent(state.alarm));
     state.handoverReason = alarmed ? (reason === 'checkin' ? 'checkin' : 'safety') : reason === 'triage' ? 'triage' : 'asked';
     // With a safety worry we do not make the family answer triage questions first.
     if (!state.result && !alarmed) return this.deps.startTriage(state, turn, 'asked');
@@ -298,7 +298,7 @@ export class HandoverFlow implements Flow {
         childAge: triageCase.childAge,
         setting: state.triage.setting ?? null,
         // The officer reads the reasons as facts about the child and family, not as advice to "you".
-        result: forOfficer(result, { ...triageCase, safetyConcern: triageCase.safetyConcern || state.alarm?.kind === 'risk-of-harm' }),
+        result: forOfficer(result, { ...triageCase, safetyConcern: triageCase.safetyConcern || (state.alarm !== null && isUrgent(state.alarm)) }),
         consentVersion: this.deps.consent().version,
         consentAt: state.consentAt,
         // Questions they typed are part of the chat: they go only with the chat, if they agreed.

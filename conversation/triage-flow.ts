@@ -10,7 +10,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';
 import { type FactName, understand, type Understood } from '../understanding/understand.js';
-import { escalate } from './alarm.js';
+import { escalate, isUrgent } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
 import { intentOf, isStory } from './intents.js';
@@ -497,7 +497,7 @@ export class TriageFlow implements Flow {
 
   private async finish(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const triageCase = toTriageCase(state.triage);
-    if (state.alarm?.kind === 'risk-of-harm') triageCase.safetyConcern = true;
+    if (state.alarm && isUrgent(state.alarm)) triageCase.safetyConcern = true;
     const result = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
     state.result = result;
     state.mode = 'idle';

@@ -123,6 +123,56 @@ describe('safety in the conversation', () => {
     expect(['priority', 'immediate']).toContain(handover?.urgency);
   });
 
+  /** Answers "skip" until the bot asks `step` (or gives up after 12 turns). */
+  async function skipTo(step: string): Promise<void> {
+    for (let i = 0; i < 12 && state.step !== step; i++) await say('skip');
+    expect(state.step).toBe(step);
+  }
+
+  it('takes a worrying answer to the safety question as a disclosure: the card, triage paused, never "I did not understand"', async () => {
+    await say('my son is 9 and in year 4 at a primary school in Weymouth, he struggles with reading');
+    await say('what should I do next?');
+    await skipTo('safetyConcern');
+    const replies = await say('kind of, things get bad at home when hes been drinking');
+    expect(replies.map((r) => outcomeOf(r))).toContainEqual(expect.objectContaining({ kind: 'safety', safety: 'risk-of-harm' }));
+    expect(JSON.stringify(replies)).not.toMatch(/didn't understand/);
+    expect(state.alarm?.kind).toBe('risk-of-harm');
+    expect(state.mode).toBe('idle');
+    expect(state.pausedStep).toBe('safetyConcern');
+  });
+
+  it('treats a missing child as immediate, for the safeguarding queue, keeping what the first message said', async () => {
+    const first = await say('My son is 15, autistic, he hasnt come home since he left school yesterday afternoon and his phone is off. We live in Bridport.');
+    expect(first.map((r) => outcomeOf(r).kind)).toContain('safety');
+    expect(JSON.stringify(first)).toMatch(/missing, call \*\*\[?999/);
+    await press(choicesOf(first).find((c) => /contact me now/i.test(c.title))!);
+    await say('yes');
+    for (const answer of ['Helen', 'phone', '07700 900123', 'Any time', 'skip', 'no']) await say(answer);
+    const sent = await say('send');
+    expect(kinds(sent)).toContain('receipt');
+    const [handover] = await store.listHandovers({ scope: { localities: 'all' } });
+    expect(handover?.urgency).toBe('immediate');
+    expect(handover?.localityId).toBe('safeguarding');
+    expect(handover?.triage?.primary).toBe('urgent-safeguarding');
+    expect(JSON.stringify(handover?.story)).toMatch(/15/);
+  });
+
+  it('tells a family whose child is out of school who helps, once, and carries on with what they asked', async () => {
+    const first = await say('My daughter (12) hasnt been into school since Easter, school sends a bit of work by email but thats it. We live in Lyme Regis.');
+    const card = first.find((r) => outcomeOf(r).kind === 'safety');
+    expect(card).toBeDefined();
+    expect(JSON.stringify(card)).toMatch(/Dorset Education Advice Line/);
+    expect(JSON.stringify(card)).not.toMatch(/Children's Advice and Duty/);
+    expect(first.length).toBeGreaterThan(1);
+    const next = await say('what should I do next?');
+    expect(kinds(next)).not.toContain('safety');
+    expect(state.mode).toBe('triage');
+    for (let i = 0; i < 8 && state.step !== null; i++) {
+      const replies = await say(state.step === 'concern' ? 'not in school since easter, panics at the gate, only gets emailed work' : 'skip');
+      expect(kinds(replies)).not.toContain('safety');
+    }
+  });
+
   it('takes a family back to where they were after a check-in that was a false alarm', async () => {
     await say('my son is 9 and at a primary school in Weymouth and hates reading');
     await say('what should I do next?');
