@@ -28,7 +28,12 @@ const jsonl = (name: string) =>
   readFileSync(new URL(name, DATA_DIR), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { q: string }).q);
+    // Sets written blind use "text", the rest "q"; a line with neither is not a question.
+    .map((l) => {
+      const line = JSON.parse(l) as { q?: unknown; text?: unknown };
+      return line.q ?? line.text;
+    })
+    .filter((t): t is string => typeof t === 'string' && t.trim() !== '');
 /** Every question file of bench/data (families, forums, professionals, calibration), each text once. */
 const questionFiles = (kind: RegExp) => [...new Set(readdirSync(fileURLToPath(DATA_DIR)).filter((f) => kind.test(f)).sort().flatMap(jsonl))];
 
