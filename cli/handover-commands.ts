@@ -264,11 +264,30 @@ export async function eraseHandover(reference: string, reason: string, context: 
   let shared: number | null = null; // conversation state in PostgreSQL (DATABASE_URL), deleted in the same run
   const erased = await withStore(context, async (store) => {
     const result = await store.eraseHandover(ref, CLI_ACTOR, reason, context.now?.() ?? new Date());
-    if (store instanceof PgHandoverStore) shared = (await store.pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
+    if (store instanceof PgHandoverStore) shared = await eraseSharedConversations(store.pool, ref);
     return result;
   });
   const conversations = shared ?? eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
   return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
+}
+
+/**
+ * With DATABASE_URL, what the staff page's erasure deletes too: the bot's conversation state, the
+ * web chat transcripts and the live chat lines that mention the reference. Tables the server has
+ * not created yet (it migrates them on start) are skipped. Returns the conversations deleted.
+ */
+async function eraseSharedConversations(pool: PgHandoverStore['pool'], ref: string): Promise<number> {
+  const exists = async (table: string) => (await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0]?.t != null;
+  let conversations = (await pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
+  if (await exists('directline_conversations')) {
+    const sql = 'DELETE FROM directline_conversations c WHERE EXISTS (SELECT 1 FROM directline_activities a WHERE a.conversation_id = c.id AND strpos(a.body, $1) > 0)';
+    conversations += (await pool.query(sql, [ref])).rowCount ?? 0;
+  }
+  if (await exists('live_events')) {
+    await pool.query('DELETE FROM live_events WHERE reference = $1', [ref]);
+    await pool.query('DELETE FROM live_counters WHERE reference = $1', [ref]);
+  }
+  return conversations;
 }
 
 /** Deletes the bot's conversation state that mentions `reference`, if the conversation database exists. */

@@ -117,6 +117,27 @@ describe.skipIf(!PG_TEST_URL)('two instances and the CLI on PostgreSQL', () => {
     }
   });
 
+  it('`deal handovers erase` also deletes the web chat transcript and the live chat lines that mention the reference', async () => {
+    const h = await b.store.createHandover(sampleDraft({}, 'routine', 'north'));
+    const raw = rawPool(schema);
+    try {
+      const now = new Date();
+      await raw.query('INSERT INTO directline_conversations (id, user_id, created_at, last_active) VALUES ($1, $2, $3, $3), ($4, $2, $3, $3)', ['dl-mentions', 'u1', now, 'dl-other']);
+      await raw.query('INSERT INTO directline_activities (conversation_id, seq, bytes, body) VALUES ($1, 1, 10, $2), ($3, 1, 10, $4)', ['dl-mentions', `Your reference is ${h.reference}`, 'dl-other', 'hello']);
+      await raw.query('INSERT INTO live_counters (reference, n) VALUES ($1, 1)', [h.reference]);
+      await raw.query('INSERT INTO live_events (reference, n, body) VALUES ($1, 1, $2)', [h.reference, '{"from":"family","text":"he is 9"}']);
+      const erased = await deal(['handovers', 'erase', h.reference, '--reason', 'asked by phone'], env);
+      expect(erased.status, erased.stderr).toBe(0);
+      expect(erased.stdout).toMatch(/1 conversation mentioning it deleted/);
+      const left = async (sql: string, params: unknown[]) => Number((await raw.query<{ n: string }>(sql, params)).rows[0]!.n);
+      expect(await left('SELECT count(*) AS n FROM directline_activities WHERE strpos(body, $1) > 0', [h.reference])).toBe(0);
+      expect(await left('SELECT count(*) AS n FROM directline_conversations WHERE id = $1', ['dl-other'])).toBe(1);
+      expect(await left('SELECT count(*) AS n FROM live_events WHERE reference = $1', [h.reference])).toBe(0);
+    } finally {
+      await raw.end();
+    }
+  });
+
   it('`deal handovers backup` points to pg_dump', async () => {
     const backup = await deal(['handovers', 'backup', `/tmp/${schema}.sqlite`], env);
     expect(backup.status).not.toBe(0);
