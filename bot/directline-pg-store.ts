@@ -23,7 +23,7 @@
 import type { Activity } from 'botbuilder';
 import { createHash, randomUUID } from 'node:crypto';
 import { PgBase, type PgStoreOptions } from '../handover/pg/base.js';
-import { PgListener } from '../handover/pg/listener.js';
+import { parseNotice, PgListener } from '../handover/pg/listener.js';
 import type { PgMigration } from '../handover/pg/migrations.js';
 import type { ActivitySet, DirectLineEvent, DirectLineStore, StoredConversation, TranscriptLimits } from './directline-store.js';
 
@@ -193,13 +193,8 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
   }
 
   private onNotification(payload: string): void {
-    let notice: Notice;
-    try {
-      notice = JSON.parse(payload) as Notice;
-    } catch {
-      return;
-    }
-    if (notice.o === this.origin || typeof notice.c !== 'string') return;
+    const notice = parseNotice<Notice>(payload);
+    if (!notice || notice.o === this.origin || typeof notice.c !== 'string') return;
     if (notice.k === 'live' && notice.a) this.emit({ kind: 'live', conversationId: notice.c, activity: notice.a });
     else if (notice.k === 'stored' || notice.k === 'opened') this.emit({ kind: notice.k, conversationId: notice.c });
   }

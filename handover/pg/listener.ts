@@ -11,6 +11,19 @@ import pg from 'pg';
 
 type Channel = { onPayload: (payload: string) => void; resync?: () => void };
 
+/**
+ * A notification's JSON payload, or null when it is not JSON (another program's NOTIFY on the
+ * channel): every subscriber checks the fields it needs, and ignores what it cannot read.
+ */
+export function parseNotice<T>(payload: string): Partial<T> | null {
+  try {
+    const value = JSON.parse(payload) as unknown;
+    return value !== null && typeof value === 'object' ? (value as Partial<T>) : null;
+  } catch {
+    return null;
+  }
+}
+
 export class PgListener {
   private readonly channels = new Map<string, Channel>();
   private client: pg.Client | null = null;

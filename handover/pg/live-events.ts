@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LiveEvent, NumberedEvent, SharedLiveEvents } from '../../conversation/live-events.js';
 import { PgBase, type PgStoreOptions } from './base.js';
-import { PgListener } from './listener.js';
+import { parseNotice, PgListener } from './listener.js';
 import type { PgMigration } from './migrations.js';
 
 export const LIVE_MIGRATIONS: readonly PgMigration[] = [
@@ -99,19 +99,15 @@ export class PgLiveEvents extends PgBase implements SharedLiveEvents {
   }
 
   private onNotification(payload: string): void {
-    let notice: Notice;
-    try {
-      notice = JSON.parse(payload) as Notice;
-    } catch {
-      return;
-    }
-    if (notice.o === this.origin || typeof notice.r !== 'string' || typeof notice.n !== 'number') return;
+    const notice = parseNotice<Notice>(payload);
+    if (!notice || notice.o === this.origin || typeof notice.r !== 'string' || typeof notice.n !== 'number') return;
+    const { r: reference, n } = notice;
     this.reading = this.reading
       .then(async () => {
-        const [row] = await this.query<{ body: string }>('SELECT body FROM live_events WHERE reference = $1 AND n = $2', [notice.r, notice.n]);
+        const [row] = await this.query<{ body: string }>('SELECT body FROM live_events WHERE reference = $1 AND n = $2', [reference, n]);
         if (!row) return; // forgotten meanwhile
         const event = JSON.parse(row.body) as NumberedEvent;
-        for (const listener of this.listeners) listener(notice.r, event);
+        for (const listener of this.listeners) listener(reference, event);
       })
       .catch(() => undefined);
   }
