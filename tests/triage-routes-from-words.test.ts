@@ -150,3 +150,18 @@ describe('feelings and mental health as the only worry', () => {
     expect(run({ ...anxious, concern: 'anxious and her behaviour at school is getting worse' }).primary).toBe('graduated-approach');
   });
 });
+
+describe('home education chosen, asking for an EHC needs assessment', () => {
+  const home = { childAge: 12, setting: 'home-educated' as const, senSupport: 'established' as const, externalAdvice: true };
+
+  it('the assessment is the route, and the attendance route stays second', () => {
+    const c = { ...home, concern: 'Can we still ask for an EHC needs assessment if she is home educated?' };
+    expect(run(c).primary).toBe('ehcna');
+    expect(ids(c)).toContain('attendance-and-exclusion');
+  });
+
+  it('without the request, or with no education at all, attendance stays first', () => {
+    expect(run({ ...home, concern: 'we took her out of school to home educate' }).primary).toBe('attendance-and-exclusion');
+    expect(run({ ...home, setting: 'not-attending', concern: 'can we ask for an EHCNA?' }).primary).toBe('attendance-and-exclusion');
+  });
+});
