@@ -55,6 +55,13 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'missing-child': { concern: "my son has run away and we can't find him" },
   'possible-risk-in-words': { concern: 'my daughters boyfriend gets very angry and he hit her in front of the kids last week' },
   'plan-and-school-move': { ehcp: 'has-plan', concern: 'she is moving to secondary school next September' },
+  'plan-and-post-16-move': { ehcp: 'has-plan', childAge: 16, concern: 'he is in year 11 and wants to go to college' },
+  'plan-disagreement': { ehcp: 'has-plan', concern: "we don't agree with the school named in the draft plan" },
+  'plan-and-adult-life': { ehcp: 'has-plan', childAge: 19, concern: 'she wants to do a supported internship next year' },
+  'home-educated-asks-for-assessment': { setting: 'home-educated', concern: 'can we still ask for an EHC needs assessment if she is home educated?' },
+  'support-waits-for-diagnosis': { setting: 'mainstream-school', concern: 'school say they cannot help until he has a diagnosis' },
+  'wellbeing-is-the-worry': { setting: 'mainstream-school', needs: ['semh'], concern: 'she is anxious and tearful every morning' },
+  'speech-need-named': { setting: 'mainstream-school', concern: 'his stammer has come back' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
   'young-person-future': { childAge: 17, requester: 'young-person', setting: 'college', concern: 'What can I do about getting a job?' },
@@ -189,10 +196,16 @@ describe('primary routes from the policy', () => {
   it('16+ without a plan asking about their future -> preparing-for-adulthood primary', () => {
     const future = { childAge: 17, setting: 'college' as const, senSupport: 'none' as const, concern: 'what happens after college? I want an apprenticeship' };
     expect(triage(makeCase(future)).primary).toBe('preparing-for-adulthood');
-    // With a plan, the plan comes first and adulthood is added.
+    // With a plan and asking about work, adulthood still comes first (blind triage set 4); the plan is
+    // the second route and its casework handover stays.
     const withPlan = triage(makeCase({ ...future, ehcp: 'has-plan' }));
-    expect(withPlan.primary).toBe('existing-ehcp');
-    expect(withPlan.routes.map((r) => r.id)).toContain('preparing-for-adulthood');
+    expect(withPlan.primary).toBe('preparing-for-adulthood');
+    expect(withPlan.routes.map((r) => r.id)).toContain('existing-ehcp');
+    expect(withPlan.handover).toBe(true);
+    // With a plan and a move into college, the plan's 31 March deadline comes first.
+    const moving = triage(makeCase({ ...future, childAge: 16, ehcp: 'has-plan', concern: 'moving to college in September, I want an apprenticeship later' }));
+    expect(moving.primary).toBe('existing-ehcp');
+    expect(moving.routes[0]!.reasons.join(' ')).toMatch(/31 March/);
     // Under 16, or not asking about the future: not primary.
     expect(triage(makeCase({ ...future, childAge: 15 })).primary).toBe('graduated-approach');
     expect(triage(makeCase({ ...future, concern: 'struggling with reading' })).primary).toBe('graduated-approach');
