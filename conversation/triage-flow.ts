@@ -181,6 +181,8 @@ export class TriageFlow implements Flow {
     }
     state.mode = 'triage';
     state.result = null;
+    // The offer after "not sure" has been taken: a later "yes" answers something else.
+    state.notSureInARow = 0;
     state.history = STEPS.filter((s) => s.id !== 'concern' && known(state.triage, s.id)).map((s) => s.id);
     const heard = state.history.length > 0;
     const intro =
