@@ -67,3 +67,60 @@ describe('a yes to the offer, and a follow-up asking for the next step, start th
     expect(started(await send(id, 'what can we do while we wait for the school transport'))).toBe(false);
   });
 });
+
+/**
+ * Tells the story, asks for help, then answers every question with "skip" (the safety question "no")
+ * up to the summary; the steps asked and the summary's text.
+ */
+async function askedAfter(story: string): Promise<{ asked: string[]; summary: Record<string, string> }> {
+  const id = await open();
+  await send(id, story);
+  let last = await send(id, 'what should I do next?');
+  const asked: string[] = [];
+  for (let i = 0; i < 15; i++) {
+    const summary = last.find((x) => x.deal?.kind === 'summary' || x.text.includes("Here's what I have"));
+    if (summary) return { asked, summary: factsOf(summary.text) };
+    const step = asks(last).at(-1);
+    if (!step) break;
+    asked.push(step);
+    last = await send(id, step === 'safety' ? 'no' : { value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step, skip: true } });
+  }
+  return { asked, summary: {} };
+}
+
+/** The summary card's facts (an Adaptive Card FactSet) by label. */
+function factsOf(json: string): Record<string, string> {
+  return Object.fromEntries([...json.matchAll(/\{"title":"([^"]+)","value":"([^"]*)"\}/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+describe('what the first message said is not asked again', () => {
+  it('a name between the child and the age, and a plan at the end of a long list', async () => {
+    const { asked } = await askedAfter(
+      'My daughter Amy is 18, she has cerebral palsy, epilepsy, a visual impairment and a learning disability and an EHC plan. She is at college in Weymouth.',
+    );
+    expect(asked).not.toContain('age');
+    expect(asked).not.toContain('ehcp');
+  });
+
+  it('the child someone looks after, with a year group that fits', async () => {
+    const { summary } = await askedAfter('The boy we foster is 14 and in year 9 at a secondary in Wimborne. He keeps getting sent out of lessons for shouting.');
+    expect(summary.Age).toBe('14');
+  });
+
+  it('a council that will not assess, a school "keeping an eye on it", a teacher who says so', async () => {
+    const refused = await askedAfter('They said they wont do an EHC needs assessment for my son, he is 7 and at a primary in Gillingham, and he is struggling with writing.');
+    expect(refused.asked).not.toContain('ehcp');
+    const watching = await askedAfter('My son is 8, at a first school in Wimborne, he is falling behind with maths. The school say they are keeping an eye on it. No diagnosis, no plan.');
+    expect(watching.asked).not.toContain('senSupport');
+    const teacher = await askedAfter('My son is 7 and his teacher says he cannot hear her from the back of the class. We live in Sherborne.');
+    expect(teacher.asked).not.toContain('setting');
+  });
+
+  it('asking whether a plan is needed means there is none yet; "until he has a diagnosis" is not a diagnosis', async () => {
+    const { summary } = await askedAfter(
+      'My son is 9, year 4 in Dorchester. He was referred for an autism assessment last year and we are still waiting, school say they cannot do more until he has a diagnosis. Will he need an EHCP?',
+    );
+    expect(summary.Diagnosis).toMatch(/^Waiting/);
+    expect(summary['EHC plan']).toBe('No');
+  });
+});
