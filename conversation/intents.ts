@@ -96,18 +96,23 @@ const FILLER = new Set(
     'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
     'there available advise advice recommend triage push ask options doing be work figure find out decide understand for school ' +
     'lost im i\'m here from idea no support done any appreciated grateful welcome thank thanks ideas suggestions tips son daughter child kid grandson granddaughter ' +
-    // A follow-up after the story says only "more" or "meanwhile": "what else could we try",
-    // "what can I do while we wait", "how do we get back in" (the topic is the story already told).
-    'else try while wait waiting meantime back again seen ' +
     // Times say when, not what about: "what should we be doing before september".
     'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
   ).split(' '),
 );
-export function isHelpRequest(text: string): boolean {
+/**
+ * A message on its own after the story may say only "more" or "meanwhile": "what else could we try",
+ * "what can I do while we wait", "how do we get back in" (the topic is the story already told). At
+ * the end of the story itself ("…What help is there while we wait?") it asks about the wait.
+ */
+const FOLLOW_UP = new Set('else try while wait waiting meantime back again seen'.split(' '));
+
+/** `alone`: the whole message, not the last sentence of a story. */
+export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
   if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
-  return words.every((w) => FILLER.has(w));
+  return words.every((w) => FILLER.has(w) || (alone && FOLLOW_UP.has(w)));
 }
 
 /** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
@@ -199,7 +204,7 @@ function opensWithHelpRequest(text: string): boolean {
   const rest = sentences.slice(1).join(' ');
   if (/\?/.test(rest) || looksAsked(rest)) return false;
   const first = sentences[0]!;
-  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first);
+  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first, false);
 }
 
 /** Starts like a question ("what is...", "can they...") though it has no question mark. */
@@ -221,7 +226,7 @@ function endsWithHelpRequest(text: string): boolean {
   if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
   const last = sentences.at(-1)!;
   const t = wordsOf(last);
-  return HELP_REQUEST.test(t) || isHelpRequest(last);
+  return HELP_REQUEST.test(t) || isHelpRequest(last, false);
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */

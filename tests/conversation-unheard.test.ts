@@ -88,9 +88,9 @@ async function askedAfter(story: string): Promise<{ asked: string[]; summary: Re
   return { asked, summary: {} };
 }
 
-/** The summary card's facts (an Adaptive Card FactSet) by label. */
+/** The summary card's facts (an Adaptive Card FactSet) by label, without the card's Markdown escapes. */
 function factsOf(json: string): Record<string, string> {
-  return Object.fromEntries([...json.matchAll(/\{"title":"([^"]+)","value":"([^"]*)"\}/g)].map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries([...json.matchAll(/\{"title":"([^"]+)","value":"([^"]*)"\}/g)].map((m) => [m[1]!, m[2]!.replace(/\\\\/g, '')]));
 }
 
 describe('what the first message said is not asked again', () => {
@@ -122,5 +122,56 @@ describe('what the first message said is not asked again', () => {
     );
     expect(summary.Diagnosis).toMatch(/^Waiting/);
     expect(summary['EHC plan']).toBe('No');
+  });
+});
+
+/** Answers each question from `answers` (by step), the rest skipped and the safety question "no", until the summary. */
+async function toSummary(id: string, first: Sent[], answers: Record<string, string>): Promise<Sent[]> {
+  let last = first;
+  for (let i = 0; i < 15; i++) {
+    if (last.some((x) => x.deal?.kind === 'summary')) return last;
+    const step = asks(last).at(-1);
+    if (!step) break;
+    last = await send(id, answers[step] ?? (step === 'safety' ? 'no' : { value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step, skip: true } }));
+  }
+  return last;
+}
+const summaryOf = (r: Sent[]) => factsOf(r.find((x) => x.deal?.kind === 'summary')?.text ?? '');
+
+describe('the summary says the place, takes a typed correction once, and a skipped setting stays unknown', () => {
+  it('a postcode district on its own is shown with the town the locality data names for it', async () => {
+    const id = await open();
+    await send(id, 'My daughter is 9 and at a primary school. She has very low confidence with maths.');
+    const summary = summaryOf(await toSummary(id, await send(id, 'what should I do next?'), { place: 'DT4' }));
+    expect(summary.Where).toBe('Weymouth (DT4)');
+  });
+
+  it('a town typed with its postcode is kept beside it; a district the data names no town for is shown alone', async () => {
+    const both = await open();
+    await send(both, 'My son is 6, in year 1 at a first school. He is not talking much in class.');
+    expect(summaryOf(await toSummary(both, await send(both, 'what should I do next?'), { place: 'Swanage BH19' })).Where).toBe('Swanage (BH19)');
+    const alone = await open();
+    await send(alone, 'My son is 6, in year 1 at a first school. He is not talking much in class.');
+    expect(summaryOf(await toSummary(alone, await send(alone, 'what should I do next?'), { place: 'DT3' })).Where).toBe('DT3');
+  });
+
+  it('a typed correction on the summary is applied, shown once more, then the result', async () => {
+    const id = await open();
+    await send(id, 'My son is 11, in year 6 at a primary school in Sherborne. He has an EHC plan and moves to secondary school next year.');
+    await toSummary(id, await send(id, 'what should I do next?'), {});
+    const after = await send(id, 'no, he is 10 not 11');
+    expect(after.map((x) => x.deal?.kind).filter(Boolean)).toEqual(['summary', 'result']);
+    expect(summaryOf(after).Age).toBe('10');
+  });
+
+  it('"not sure" to the setting question leaves it unknown, so a school-age child is not told there is no school', async () => {
+    const id = await open();
+    await send(id, 'My son is 8 and we live in Gillingham. He struggles with reading and gets very cross.');
+    const last = await toSummary(id, await send(id, 'what should I do next?'), { setting: 'not sure' });
+    expect(summaryOf(last).Setting).toBe('Not given');
+    const result = await send(id, { value: { action: 'triage-confirm' } });
+    const card = result.find((x) => x.deal?.kind === 'result');
+    expect(card?.text).not.toMatch(/no school or other setting/);
+    expect(card?.deal?.triage?.routes.map((r) => r.id)).not.toContain('attendance-and-exclusion');
   });
 });
