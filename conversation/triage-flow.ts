@@ -160,6 +160,12 @@ const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|$
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
 
+/** "he was on it for speech, not sure now": a short reply that says it does not know, anywhere in it, and answers nothing else. */
+const UNSURE = /\b(?:not sure|unsure|(?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|can'?t remember|cant remember|no clue)\b/i;
+function unsureSomewhere(text: string): boolean {
+  return text.trim().split(/\s+/).length <= 16 && UNSURE.test(text);
+}
+
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
 
@@ -376,7 +382,7 @@ export class TriageFlow implements Flow {
     }
     const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
     this.absorb(state, heard, false);
-    if (answer === undefined && DONT_KNOW.test(turn.text)) {
+    if (answer === undefined && (DONT_KNOW.test(turn.text) || unsureSomewhere(turn.text))) {
       // "I don't know, nobody has said anything about that" is the family's "not sure": never asked again.
       this.record(state, s, undefined);
       return [this.ask(state)];

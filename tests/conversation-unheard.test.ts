@@ -175,3 +175,20 @@ describe('the summary says the place, takes a typed correction once, and a skipp
     expect(card?.deal?.triage?.routes.map((r) => r.id)).not.toContain('attendance-and-exclusion');
   });
 });
+
+describe('a reply that says it does not know, anywhere in it, is "not sure"', () => {
+  it('is not asked again with "Sorry, I didn\'t understand"', async () => {
+    const id = await open();
+    await send(id, 'My son is 8, in year 3 at a primary school in Blandford. He still cannot read and hates going in.');
+    let last = await send(id, 'what should I do next?');
+    for (let i = 0; i < 10 && asks(last).at(-1) !== 'senSupport'; i++) {
+      const step = asks(last).at(-1);
+      if (!step) break;
+      last = await send(id, step === 'safety' ? 'no' : { value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step, skip: true } });
+    }
+    expect(asks(last).at(-1)).toBe('senSupport');
+    const next = await send(id, 'they had a reading group with him last year, not sure now');
+    expect(asks(next).at(-1)).not.toBe('senSupport');
+    expect(next.some((x) => x.text.includes("didn't understand"))).toBe(false);
+  });
+});
