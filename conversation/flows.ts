@@ -18,13 +18,16 @@ export type HandoverPort = {
   referenceCheckWait?: (reference: string) => number | Promise<number>;
 };
 
+/** The town a postcode district is known by (localities.yaml `postTowns`), if the data names one. */
+const postTownOf = (district: string | null) => (district ? localityData().postTowns.get(district) : undefined);
+
 function checkPlace(input: { postcode?: string; town?: string }): PlaceCheck {
   const place = resolveLocality(input);
   switch (place.status) {
     case 'dorset':
-      return { status: 'dorset', name: place.locality.name };
+      return { status: 'dorset', name: place.locality.name, postTown: postTownOf(place.district) };
     case 'out-of-area':
-      return { status: 'out-of-area', name: place.council, whereToGo: place.whereToGo };
+      return { status: 'out-of-area', name: place.council, whereToGo: place.whereToGo, postTown: postTownOf(place.district) };
     default:
       return { status: place.status, reason: place.ask || place.reason };
   }

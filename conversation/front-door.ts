@@ -26,7 +26,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { type Command, commandOf, intentOf, referenceIn, withoutCommand } from './intents.js';
+import { type Command, commandOf, intentOf, referenceIn, saysYes, withoutCommand } from './intents.js';
 import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
@@ -304,7 +304,7 @@ export class FrontDoor {
 
   /** A typed message outside any flow: an intent the front door knows, or a question. */
   private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>): Promise<Reply[]> {
-    if (intent === 'start-triage') return this.deps.triage.start(state, turn);
+    if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) return this.deps.triage.start(state, turn);
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);
     if (intent === 'greeting') {
       return [{ kind: 'text', text: 'Hello! What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } }];

@@ -26,6 +26,8 @@ const HELP_ASKS = [
   'what (?:happens|now|next)(?: now| next)?',
   'what are (?:my|our) options',
   'where do (?:i|we) (?:even )?(?:go|start)(?: from here)?',
+  // "ok how do i start", "how do we get started": asking to be taken through it.
+  'how do (?:i|we) (?:even )?(?:start|begin|get started)(?: from here)?',
   'what (?:i|we) (?:should |must |can )?do(?: now| next)?',
   'how do (?:i|we) get (?:him|her|them|my \\w+) (?:some )?(?:help|support)(?: now)?',
   '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?',
@@ -34,6 +36,8 @@ const HELP_ASKS = [
   '(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?',
   '(?:please )?help me what to do(?: next| now)?',
   "(?:i |we )?(?:want|would like|need|needs?) (?:some )?(?:help|advice|support)(?: please)?",
+  // "my son needs help", "she needs some support": the child needs help, nothing else said yet.
+  "(?:my \\w+|he|she|they) (?:really )?(?:needs?|wants?) (?:some )?(?:help|support)(?: please)?",
   '(?:please )?help(?: needed)?(?: please)?',
   "what should (?:i|we) (?:be )?doing(?: now| next)?",
   // "can u help me get an ehcp for him": help to get help for a child is what triage is for.
@@ -61,6 +65,17 @@ const PATTERNS: [Intent, RegExp][] = [
   ['skip', /^(skip|not sure|don'?t know|dont know|i don'?t know|unsure|pass|no idea|prefer not to say)[.!]?$/],
 ];
 
+/**
+ * A bare yes ("yes pls", "ok", "go on then"): on its own it answers the bot's last offer, so the
+ * front door reads it only where its last reply offered something (the questions, after "not sure").
+ */
+const YES_WORDS = /^(?:(?:oh|ok|okay|yes|yeah|yep|yup|yh|ye|sure|right|please|go on|go ahead|then|do|that would be|that'd be|sounds|good|great|helpful|thanks|thank you|that)\s*)+[.!]*$/;
+const YES_START = /^(?:ok|okay|yes|yeah|yep|yup|yh|ye|sure|please|go on|go ahead)\b/;
+export function saysYes(text: string): boolean {
+  const t = wordsOf(text, /[,;:]/g);
+  return t.split(' ').length <= 6 && YES_START.test(t) && YES_WORDS.test(t);
+}
+
 /** Teams command words ("ask ...") that prefix a question; stripped before search. */
 export function withoutCommand(text: string): string {
   return text.replace(/^\s*ask\b[:,]?\s*/i, '');
@@ -73,7 +88,7 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:should|do|can|shall|would|could) (?:i|we|you)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
@@ -85,11 +100,19 @@ const FILLER = new Set(
     'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
   ).split(' '),
 );
-export function isHelpRequest(text: string): boolean {
+/**
+ * A message on its own after the story may say only "more" or "meanwhile": "what else could we try",
+ * "what can I do while we wait", "how do we get back in" (the topic is the story already told). At
+ * the end of the story itself ("…What help is there while we wait?") it asks about the wait.
+ */
+const FOLLOW_UP = new Set('else try while wait waiting meantime back again seen'.split(' '));
+
+/** `alone`: the whole message, not the last sentence of a story. */
+export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
   if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
-  return words.every((w) => FILLER.has(w));
+  return words.every((w) => FILLER.has(w) || (alone && FOLLOW_UP.has(w)));
 }
 
 /** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
@@ -181,7 +204,7 @@ function opensWithHelpRequest(text: string): boolean {
   const rest = sentences.slice(1).join(' ');
   if (/\?/.test(rest) || looksAsked(rest)) return false;
   const first = sentences[0]!;
-  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first);
+  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first, false);
 }
 
 /** Starts like a question ("what is...", "can they...") though it has no question mark. */
@@ -203,7 +226,7 @@ function endsWithHelpRequest(text: string): boolean {
   if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
   const last = sentences.at(-1)!;
   const t = wordsOf(last);
-  return HELP_REQUEST.test(t) || isHelpRequest(last);
+  return HELP_REQUEST.test(t) || isHelpRequest(last, false);
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */

@@ -21,9 +21,10 @@ import { choicesFor, type Step, STEPS, STEPS_BY_ID, type StepId } from './triage
 
 export type RouteGuide = { title: string; next: string[]; articles: string[]; professionalTitle?: string; professionalNext?: string[] };
 
+/** `postTown`: the town the postcode's district is known by, when the data names one (shown beside the postcode). */
 export type PlaceCheck =
-  | { status: 'dorset'; name: string }
-  | { status: 'out-of-area'; name: string; whereToGo?: string }
+  | { status: 'dorset'; name: string; postTown?: string | undefined }
+  | { status: 'out-of-area'; name: string; whereToGo?: string; postTown?: string | undefined }
   | { status: 'ambiguous' | 'unknown'; reason: string };
 
 export type TriageFlowDeps = {
@@ -94,14 +95,22 @@ function known(answers: TriageAnswers, id: StepId): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-function describe(answers: TriageAnswers): Fact[] {
+/** Where the family lives, as the summary says it: "Verwood (BH31)" for a postcode with a known town. */
+function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => string | undefined): string {
+  const { town, postcode } = answers;
+  if (!postcode) return town ?? 'Not given';
+  const named = town ?? postTown(postcode);
+  return named ? `${named} (${postcode})` : postcode;
+}
+
+function describe(answers: TriageAnswers, postTown: (postcode: string) => string | undefined = () => undefined): Fact[] {
   const optionTitle = (id: StepId, value: unknown) =>
     STEPS_BY_ID[id]?.options.find((o) => o.value === value)?.title ?? (value === undefined ? 'Not sure' : String(value));
   const facts: Fact[] = [
     { label: 'Who is asking', value: answers.requester ? optionTitle('requester', answers.requester) : 'Not given' },
     { label: 'Age', value: answers.childAge == null ? 'Not sure' : String(answers.childAge) },
     { label: 'Setting', value: answers.setting ? optionTitle('setting', answers.setting) : 'Not given' },
-    { label: 'Where', value: answers.postcode ?? answers.town ?? 'Not given' },
+    { label: 'Where', value: whereLabel(answers, postTown) },
     { label: 'Worries', value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given' },
     { label: 'SEN support', value: answers.senSupport ? optionTitle('senSupport', answers.senSupport) : 'Not sure' },
     { label: 'EHC plan', value: answers.ehcp ? optionTitle('ehcp', answers.ehcp) : 'Not sure' },
@@ -111,13 +120,22 @@ function describe(answers: TriageAnswers): Fact[] {
   return facts;
 }
 
+/**
+ * The setting the triage engine reads when the family skipped the question or never said: at
+ * school age (5 to 15) most children are at school, and reading "none" would tell them "you told
+ * us there is no school or other setting". The answers, the summary and the handover keep it unknown.
+ */
+function assumedSetting(age: number | null | undefined): TriageCase['setting'] {
+  return age != null && age >= 5 && age < 16 ? 'mainstream-school' : 'none';
+}
+
 /** Builds a complete, valid TriageCase from the answers, using "skip" values for gaps. */
 export function toTriageCase(answers: TriageAnswers): TriageCase {
   const skip = (id: StepId) => STEPS_BY_ID[id]!.skip;
   return TriageCase.parse({
     requester: answers.requester ?? skip('requester'),
     childAge: answers.childAge ?? null,
-    setting: answers.setting ?? skip('setting'),
+    setting: answers.setting ?? assumedSetting(answers.childAge),
     ...(answers.postcode ? { postcode: answers.postcode } : {}),
     ...(answers.town ? { town: answers.town } : {}),
     needs: answers.needs ?? [],
@@ -141,6 +159,12 @@ const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|$
 
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
+
+/** "he was on it for speech, not sure now": a short reply that says it does not know, anywhere in it, and answers nothing else. */
+const UNSURE = /\b(?:not sure|unsure|(?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|can'?t remember|cant remember|no clue)\b/i;
+function unsureSomewhere(text: string): boolean {
+  return text.trim().split(/\s+/).length <= 16 && UNSURE.test(text);
+}
 
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
@@ -181,6 +205,8 @@ export class TriageFlow implements Flow {
     }
     state.mode = 'triage';
     state.result = null;
+    // The offer after "not sure" has been taken: a later "yes" answers something else.
+    state.notSureInARow = 0;
     state.history = STEPS.filter((s) => s.id !== 'concern' && known(state.triage, s.id)).map((s) => s.id);
     const heard = state.history.length > 0;
     const intro =
@@ -253,7 +279,7 @@ export class TriageFlow implements Flow {
     return {
       kind: 'summary',
       title: prefix ? `${prefix} Here's what I have now. Is that right?` : "Here's what I have. Is that right?",
-      facts: describe(state.triage),
+      facts: describe(state.triage, (postcode) => this.postTown(postcode)),
       note: 'If something is wrong, tell me in your own words (for example "he is 9, not 8"). If you are worried a child is not safe right now, tell me.',
       choices: [
         { title: "Yes, that's right", value: { action: 'triage-confirm' } },
@@ -261,6 +287,23 @@ export class TriageFlow implements Flow {
         { title: 'Start again', text: 'start again' },
       ],
     };
+  }
+
+  /** The summary after a typed correction: what we have now, as a record, with the result straight after it. */
+  private corrected(state: ConversationData): Reply {
+    return {
+      kind: 'summary',
+      title: "Thank you, I have changed that. Here's what I have now.",
+      facts: describe(state.triage, (postcode) => this.postTown(postcode)),
+      note: "If something is still wrong, say 'start again'.",
+      choices: [],
+    };
+  }
+
+  /** The town a postcode's district is known by, when the locality data names one. */
+  private postTown(postcode: string): string | undefined {
+    const place = this.deps.checkPlace({ postcode });
+    return place.status === 'dorset' || place.status === 'out-of-area' ? place.postTown : undefined;
   }
 
   /** "Change something": one button per answer, each asking that question again. */
@@ -290,8 +333,10 @@ export class TriageFlow implements Flow {
 
     if (state.step === 'confirm') {
       // A correction in their own words: what they say now replaces what we had.
+      // It is shown once more, so they see it was understood, then the result: asking "is that right?"
+      // again after every correction is how a summary loops.
       const heard = understand(turn.text);
-      if (this.absorb(state, heard, true) > 0) return [this.summary(state, 'Thank you, I have changed that.')];
+      if (this.absorb(state, heard, true) > 0) return [this.corrected(state), ...(await this.finish(state, turn))];
       return [this.changeChoices(state)];
     }
 
@@ -332,12 +377,12 @@ export class TriageFlow implements Flow {
     }
     if (s.id === 'place') {
       this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, false);
-      const place = heard.facts.postcode ? { postcode: heard.facts.postcode } : { town: heard.facts.town ?? turn.text.trim().slice(0, 60) };
+      const place = heard.facts.postcode ? this.withTown(heard.facts.postcode, heard.facts.town) : { town: heard.facts.town ?? turn.text.trim().slice(0, 60) };
       return [this.recordPlace(state, place)];
     }
     const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
     this.absorb(state, heard, false);
-    if (answer === undefined && DONT_KNOW.test(turn.text)) {
+    if (answer === undefined && (DONT_KNOW.test(turn.text) || unsureSomewhere(turn.text))) {
       // "I don't know, nobody has said anything about that" is the family's "not sure": never asked again.
       this.record(state, s, undefined);
       return [this.ask(state)];
@@ -367,6 +412,7 @@ export class TriageFlow implements Flow {
   /** Keeps what the understander read; `correct` lets new facts replace known ones. Returns how many changed. */
   private absorb(state: ConversationData, heard: Understood, correct: boolean): number {
     let changed = 0;
+    let placeDone = false;
     const answers = state.triage as Record<string, unknown>;
     for (const [fact, value] of Object.entries(heard.facts)) {
       if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
@@ -378,11 +424,19 @@ export class TriageFlow implements Flow {
       }
       if (fact === 'town' || fact === 'postcode') {
         if (known(state.triage, 'place') && !correct) continue;
-        const place = this.deps.checkPlace(fact === 'town' ? { town: String(value) } : { postcode: String(value) });
-        if (place.status === 'ambiguous' || place.status === 'unknown') continue;
+        if (placeDone) continue;
+        // "Verwood BH31": the postcode with the town beside it when the two agree, else whichever is clear.
+        const withPostcode = heard.facts.postcode ? this.withTown(heard.facts.postcode, heard.facts.town) : undefined;
+        const candidates = fact === 'town' ? [...(withPostcode ? [withPostcode] : []), { town: String(value) }] : [this.withTown(String(value), heard.facts.town)];
+        const input = candidates.find((c) => {
+          const place = this.deps.checkPlace(c);
+          return place.status === 'dorset' || place.status === 'out-of-area';
+        });
+        if (!input) continue;
+        placeDone = true;
         delete state.triage.town;
         delete state.triage.postcode;
-        answers[fact] = value;
+        Object.assign(state.triage, input);
         changed += 1;
         continue;
       }
@@ -434,6 +488,13 @@ export class TriageFlow implements Flow {
     state.history = state.history.filter((h) => h !== id);
   }
 
+  /** A postcode with the town typed beside it, when the two name the same place (the postcode alone otherwise). */
+  private withTown(postcode: string, town: string | undefined): { postcode: string; town?: string } {
+    if (!town) return { postcode };
+    const both = this.deps.checkPlace({ postcode, town });
+    return both.status === 'dorset' || both.status === 'out-of-area' ? { postcode, town } : { postcode };
+  }
+
   private recordPlace(state: ConversationData, input: { postcode?: string; town?: string }): Reply {
     const place = this.deps.checkPlace(input);
     if (place.status === 'ambiguous' || place.status === 'unknown') {
@@ -447,7 +508,7 @@ export class TriageFlow implements Flow {
     }
     delete state.triage.postcode;
     delete state.triage.town;
-    Object.assign(state.triage, input.postcode ? { postcode: input.postcode.toUpperCase() } : { town: input.town });
+    Object.assign(state.triage, input.postcode ? { postcode: input.postcode.toUpperCase(), ...(input.town ? { town: input.town } : {}) } : { town: input.town });
     if (!state.history.includes('place')) state.history.push('place');
     return this.ask(state);
   }

@@ -134,7 +134,8 @@ export const STEPS: Step[] = [
       { title: 'Not in school right now', value: 'not-attending', pattern: /not (in|at|going|attending)|refus|out of school|excluded|no school/ },
       { title: 'At home, not in a setting yet', value: 'none', pattern: /at home|none|not yet|baby|nothing/ },
     ],
-    skip: 'none',
+    // Not sure is unknown, never "no setting" (toTriageCase reads an unknown setting by age).
+    skip: null,
   }),
   step({
     id: 'place',

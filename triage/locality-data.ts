@@ -35,6 +35,7 @@ const LocalitiesFile = z
     outOfArea: z.array(Council),
     districts: z.record(DistrictCode, z.union([PlaceId, z.array(PlaceId).min(2)])),
     areas: z.record(AreaCode, PlaceId).default({}),
+    postTowns: z.record(DistrictCode, z.string().min(2)).default({}),
   })
   .strict();
 
@@ -52,6 +53,8 @@ export interface LocalityData {
   towns: Map<string, { name: string; place: string }>;
   districts: Map<string, string[]>;
   areas: Map<string, string>;
+  /** District -> the one town it is known by (shown beside a postcode given alone). */
+  postTowns: Map<string, string>;
 }
 
 /** A localities file that reads as YAML and fits the schema but contradicts itself. */
@@ -105,6 +108,13 @@ export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData 
     if (!placeIds.has(place)) fail(`areas.${code}: unknown place '${place}'`);
     areas.set(code, place);
   }
+  const postTowns = new Map<string, string>();
+  for (const [code, town] of Object.entries(data.postTowns)) {
+    const places = districts.get(code);
+    if (places?.length !== 1) fail(`postTowns.${code}: the district must be listed in districts with one place`);
+    if (towns.get(normaliseTown(town))?.place !== places![0]) fail(`postTowns.${code}: '${town}' is not one of ${places![0]}'s towns`);
+    postTowns.set(code, town);
+  }
   return {
     localities: [...data.localities.map(({ id, name }) => ({ id, name })), data.safeguarding],
     safeguarding: data.safeguarding,
@@ -112,6 +122,7 @@ export function loadLocalities(path: string | URL = DEFAULT_PATH): LocalityData 
     towns,
     districts,
     areas,
+    postTowns,
   };
 }
 

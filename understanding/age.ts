@@ -43,7 +43,8 @@ function patterns(v: Vocabulary): Patterns {
     almost: new RegExp(`${src(a.almost)}[ ,]*$`),
     justTurned: new RegExp(`${src(a.justTurned)}[ ,]*$`),
     before: new RegExp(`${src(a.before)}[ ,]*$`),
-    child: new RegExp(`${src(a.childWords)}(?: is| who is| aged| age| whos| [(]|,)*[ ,(]*$`),
+    // "my son is 7", "my son, 7", and a few words between ("my son Tom is 19", "the lad I look after is 13").
+    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
     self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
     yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
     yearNotAfter: wordsPattern(a.yearGroups.notAfter),
