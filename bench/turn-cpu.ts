@@ -16,6 +16,7 @@
  * choose the next question (the case, then each candidate answer of each missing fact); and whole
  * front-door turns (a question outside any flow, then a triage session answered in text).
  */
+import { CANDIDATES as TRIAGE_CANDIDATES } from '../conversation/triage-flow.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,16 +41,8 @@ const texts = [
   ),
 ].filter(Boolean);
 
-/** Values tried for each missing fact, as conversation/triage-flow.ts's CANDIDATES (the cost that matters is how many runs). */
-const CANDIDATES: Record<string, unknown[]> = {
-  childAge: [1, 3, 8, 13, 17, 21],
-  setting: ['early-years', 'mainstream-school', 'special-school', 'college', 'not-attending'],
-  senSupport: ['none', 'starting', 'established'],
-  ehcp: ['none', 'requested', 'refused', 'has-plan'],
-  diagnosis: ['none', 'waiting', 'diagnosed'],
-  externalAdvice: [false, true],
-  needs: [['communication-interaction'], ['cognition-learning'], ['semh'], ['sensory-physical']],
-};
+/** Values tried for each missing fact: the front door's own (the cost that matters is how many runs). */
+const CANDIDATES: Record<string, unknown[]> = TRIAGE_CANDIDATES as Record<string, unknown[]>;
 const STEPS = ['requester', 'childAge', 'setting', 'place', 'needs', 'senSupport', 'externalAdvice', 'ehcp', 'diagnosis'];
 const ANSWERS = ['my son is 9', 'weymouth', 'mainstream school', 'yes', 'no not yet', 'he has autism', 'we applied in march', 'not sure', 'skip'];
 

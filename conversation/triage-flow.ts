@@ -68,7 +68,7 @@ const MAX_PLACE_TRIES = 2;
 const PAIRS: [StepId, StepId][] = [['senSupport', 'externalAdvice']];
 
 /** Values to try for a missing fact when asking whether it could still change the route. */
-const CANDIDATES: Partial<Record<StepId, unknown[]>> = {
+export const CANDIDATES: Partial<Record<StepId, unknown[]>> = {
   childAge: [1, 3, 8, 13, 17, 21],
   setting: ['early-years', 'mainstream-school', 'special-school', 'college', 'not-attending'],
   senSupport: ['none', 'starting', 'established'],
