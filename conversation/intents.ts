@@ -25,7 +25,7 @@ const HELP_ASKS = [
   "what (?:do|should|can|shall) (?:i|we) do(?: now| next| about (?:it|this|that))?",
   'what (?:happens|now|next)(?: now| next)?',
   'what are (?:my|our) options',
-  'where do (?:i|we) (?:even )?(?:go|start)(?: from here)?',
+  'where do (?:i|we) (?:even )?(?:go|start)(?: from here)?(?: with (?:all )?(?:this|it|that))?',
   // "ok how do i start", "how do we get started": asking to be taken through it.
   'how do (?:i|we) (?:even )?(?:start|begin|get started)(?: from here)?',
   'what (?:i|we) (?:should |must |can )?do(?: now| next)?',
@@ -88,7 +88,7 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|who to (?:talk|speak) to|who to (?:ask|contact|turn to)|(?:the )?right (?:route|help|support) for|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
@@ -96,6 +96,8 @@ const FILLER = new Set(
     'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
     'there available advise advice recommend triage push ask options doing be work figure find out decide understand for school ' +
     'lost im i\'m here from idea no support done any appreciated grateful welcome thank thanks ideas suggestions tips son daughter child kid grandson granddaughter ' +
+    // A professional's "the right route for a pupil": the child they work with, and the route triage gives.
+    'pupil student learner right route ' +
     // Times say when, not what about: "what should we be doing before september".
     'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
   ).split(' '),

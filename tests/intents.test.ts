@@ -11,6 +11,12 @@ describe('a typed request for help', () => {
       expect(intentOf(text), text).toBe('start-triage');
     }
   });
+  it('starts triage for not knowing where to start or who to talk to, and for a professional asking for the right route (blind set 4)', () => {
+    for (const text of ['where do I even start with all this', 'i dont know who to talk to', 'need to work out the right route for a pupil']) {
+      expect(intentOf(text), text).toBe('start-triage');
+    }
+    for (const text of ['what is the right route for a complaint', 'who do I talk to about transport?']) expect(intentOf(text), text).not.toBe('start-triage');
+  });
   it('starts triage when a story ends by asking for help', () => {
     for (const text of [
       "My son is 6 and something isn't right, school say he's fine but he falls apart every night. Can someone help me work out what to do?",
