@@ -17,12 +17,12 @@
  * command is done, so the process exits at once.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { localityData } from '../triage/locality.js';
 import { DEFAULT_RETENTION_DAYS } from '../handover/consent.js';
 import { normaliseReference, type Handover, type HandoverStatus } from '../handover/schema.js';
-import { checkpointTruncate, openPrivateDatabase } from '../handover/private-files.js';
 import { PgHandoverStore } from '../handover/pg-store.js';
+import { eraseConversationState, eraseSharedConversations } from './erase-conversations.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import { createHandoverStore, type AnyHandoverStore } from '../handover/store-factory.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
@@ -269,40 +269,6 @@ export async function eraseHandover(reference: string, reason: string, context: 
   });
   const conversations = shared ?? eraseConversationState(resolve(context.dataDir ?? (context.env ?? process.env).DATA_DIR ?? 'data'), ref);
   return `Erased the personal data of ${erased.reference} (now ${erased.status}); ${conversations} conversation${conversations === 1 ? '' : 's'} mentioning it deleted.\n`;
-}
-
-/**
- * With DATABASE_URL, what the staff page's erasure deletes too: the bot's conversation state, the
- * web chat transcripts and the live chat lines that mention the reference. Tables the server has
- * not created yet (it migrates them on start) are skipped. Returns the conversations deleted.
- */
-async function eraseSharedConversations(pool: PgHandoverStore['pool'], ref: string): Promise<number> {
-  const exists = async (table: string) => (await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0]?.t != null;
-  let conversations = (await pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
-  if (await exists('directline_conversations')) {
-    const sql = 'DELETE FROM directline_conversations c WHERE EXISTS (SELECT 1 FROM directline_activities a WHERE a.conversation_id = c.id AND strpos(a.body, $1) > 0)';
-    conversations += (await pool.query(sql, [ref])).rowCount ?? 0;
-  }
-  if (await exists('live_events')) {
-    await pool.query('DELETE FROM live_events WHERE reference = $1', [ref]);
-    await pool.query('DELETE FROM live_counters WHERE reference = $1', [ref]);
-  }
-  return conversations;
-}
-
-/** Deletes the bot's conversation state that mentions `reference`, if the conversation database exists. */
-function eraseConversationState(dataDir: string, reference: string): number {
-  const file = join(dataDir, 'conversations.sqlite');
-  if (!existsSync(file)) return 0;
-  const db = openPrivateDatabase(file); // the same table as bot/state-storage.ts's eraseMentioning
-  try {
-    db.pragma('busy_timeout = 5000');
-    const deleted = db.prepare('DELETE FROM bot_state WHERE instr(value, ?) > 0').run(reference).changes;
-    checkpointTruncate(db);
-    return deleted;
-  } finally {
-    db.close();
-  }
 }
 
 function normaliseReferenceOrThrow(reference: string): string {
