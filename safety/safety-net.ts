@@ -18,6 +18,8 @@
  * "sucidal" counts as "suicidal") and the knowledge base's stemmer. Pure after training: no
  * I/O, no logging, nothing of the text kept.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { stem } from '../text/words.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
@@ -50,6 +52,9 @@ export function safetyFeatures(text: string): string[] {
   for (let i = 0; i + 1 < words.length; i++) features.add(`${words[i]} ${words[i + 1]}`);
   return [...features];
 }
+
+/** A trained net as data: the prior, each feature's weight, the options. */
+export type SafetyNetData = { prior: number; weights: [string, number][]; options: SafetyNetOptions };
 
 export class SafetyNet {
   private constructor(
@@ -91,6 +96,16 @@ export class SafetyNet {
     return new SafetyNet(Math.log(risk.length / ordinary.length), weights, settings);
   }
 
+  /** The trained net as plain data (bin/build.js keeps it, so a start-up reads it instead of training). */
+  toData(): SafetyNetData {
+    return { prior: this.prior, weights: [...this.weights], options: this.options };
+  }
+
+  /** A net from `toData()`: the same weights, so the same flags. */
+  static fromData(data: SafetyNetData): SafetyNet {
+    return new SafetyNet(data.prior, new Map(data.weights), data.options);
+  }
+
   /** Log-odds that the message is about a child at risk; words the net never saw count for nothing. */
   score(text: string): number {
     let score = this.prior;
@@ -128,10 +143,47 @@ export function defaultSafetyNet(moreOrdinary: readonly string[] = [], options: 
   const key = JSON.stringify([moreOrdinary, options]);
   let net = trained.get(key);
   if (!net) {
-    net = SafetyNet.train(readSafetyLines(SAFETY_DATA.risk), [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary], options);
+    const risk = readSafetyLines(SAFETY_DATA.risk);
+    const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary];
+    net = prebuiltNet(trainingKey(risk, ordinary, options)) ?? SafetyNet.train(risk, ordinary, options);
     trained.set(key, net);
   }
   return net;
+}
+
+/**
+ * What a net's training reads, as one hash: the examples and the options. A net kept by
+ * `writePrebuiltNet` is used only for exactly these inputs; an edited example trains afresh.
+ */
+export function trainingKey(risk: readonly string[], ordinary: readonly string[], options: Partial<SafetyNetOptions>): string {
+  return createHash('sha256').update(JSON.stringify([risk, ordinary, { ...DEFAULT_SAFETY_NET_OPTIONS, ...options }])).digest('base64');
+}
+
+/** Where the build keeps the standard net (dist/safety/safety-net.json); absent when running the sources. */
+const PREBUILT = new URL('./safety-net.json', import.meta.url);
+
+function prebuiltNet(key: string): SafetyNet | null {
+  if (!existsSync(PREBUILT)) return null;
+  try {
+    const stored = JSON.parse(readFileSync(PREBUILT, 'utf8')) as { key: string; net: SafetyNetData };
+    return stored.key === key ? SafetyNet.fromData(stored.net) : null;
+  } catch {
+    return null; // unreadable: train, as from the sources
+  }
+}
+
+/**
+ * Trains the standard net (the one `standardSafetyNet` builds) and keeps it in `file` with its
+ * training key. bin/build.js calls it on the built modules, because training is about a tenth of
+ * the server's start-up; the key means a start-up can never use a net trained on other examples.
+ */
+export function writePrebuiltNet(file: string | URL = PREBUILT): void {
+  const kb = loadKnowledgeBase();
+  const moreOrdinary = kb.articles.flatMap((a) => [a.title, ...a.questions]);
+  const risk = readSafetyLines(SAFETY_DATA.risk);
+  const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary];
+  const net = SafetyNet.train(risk, ordinary);
+  writeFileSync(file, JSON.stringify({ key: trainingKey(risk, ordinary, {}), net: net.toData() }));
 }
 
 const trained = new Map<string, SafetyNet>();

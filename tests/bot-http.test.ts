@@ -129,6 +129,19 @@ describe('/api/messages', () => {
   });
 });
 
+describe('article pages', () => {
+  it('renders an article when it is first asked for, the same the second time, and 404s an unknown one', async () => {
+    const first = await fetch(`${service.url}/articles/ehcna-request`);
+    expect(first.status).toBe(200);
+    const html = await first.text();
+    expect(html).toMatch(/<h1>[^<]*assessment/i);
+    expect(await (await fetch(`${service.url}/articles/ehcna-request`)).text()).toBe(html);
+    const missing = await fetch(`${service.url}/articles/no-such-article`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/Article not found/);
+  });
+});
+
 describe('embedded Direct Line', () => {
   async function startConversation() {
     const session = await (await fetch(`${service.url}/api/webchat/token`, { method: 'POST' })).json();

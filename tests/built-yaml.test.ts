@@ -74,3 +74,23 @@ describe('YAML parsed at build time', () => {
   });
 
 });
+
+describe('the safety net trained at build time', () => {
+  it('is the net the sources train, kept under the key of exactly its examples, and scores as it does in the built modules', async () => {
+    const source = await import('../safety/safety-net.js');
+    const stored = JSON.parse(readFileSync(join(OUT, 'safety', 'safety-net.json'), 'utf8')) as { key: string; net: unknown };
+    const kb = loadKnowledgeBase();
+    const { readSafetyLines, SAFETY_DATA } = await import('../safety/safety-examples.js');
+    const risk = readSafetyLines(SAFETY_DATA.risk);
+    const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...kb.articles.flatMap((a) => [a.title, ...a.questions])];
+    expect(stored.key).toBe(source.trainingKey(risk, ordinary, {}));
+    expect(source.trainingKey(risk, [...ordinary, 'one more ordinary line'], {})).not.toBe(stored.key);
+    const trained = source.SafetyNet.train(risk, ordinary);
+    expect(stored.net).toEqual(JSON.parse(JSON.stringify(trained.toData())));
+    const built = (await import(pathToFileURL(join(OUT, 'safety', 'safety-net.js')).href)) as typeof source;
+    const net = built.standardSafetyNet();
+    for (const text of ['can someone call me', 'i found cuts on her arms last night', 'my son is 9 and struggles with reading']) {
+      expect(net.score(text), text).toBeCloseTo(trained.score(text), 10);
+    }
+  });
+});

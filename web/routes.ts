@@ -41,9 +41,10 @@ export function webRoutes(kb: KnowledgeBase, opts: { retentionDays: number }): R
     res.sendFile(join(WEB_DIR, 'index.html'));
   });
 
-  // Articles are our own curated markdown, rendered once at start-up.
+  // Articles are our own curated markdown, each rendered once, when it is first asked for (not at
+  // start-up: most of a process's articles are never opened, and start-up is what a new instance waits for).
   const rendered = new Map<string, string>();
-  for (const article of kb.articles) {
+  const render = (article: (typeof kb.articles)[number]): string => {
     const contacts = article.contacts
       .map((id) => kb.contacts.get(id))
       .filter((c) => c !== undefined)
@@ -61,10 +62,12 @@ ${marked.parse(telLinks(article.body), { async: false })}
 ${contacts ? `<h2>Contacts</h2><ul>${contacts}</ul>` : ''}
 ${links ? `<h2>Links</h2><ul>${links}</ul>` : ''}
 <p><small>Checked ${escapeHtml(article.lastReviewed)}. Owner: ${escapeHtml(article.owner)}.</small></p>`;
-    rendered.set(article.id, page(article.title, body));
-  }
+    return page(article.title, body);
+  };
   router.get('/articles/:id', (req, res) => {
-    const html = rendered.get(req.params.id);
+    const article = kb.byId.get(req.params.id);
+    if (article && !rendered.has(article.id)) rendered.set(article.id, render(article));
+    const html = article && rendered.get(article.id);
     if (!html) {
       res.status(404).type('html').send(page('Not found', '<h1>Article not found</h1><p><a href="/">Back to the chat</a></p>'));
       return;
