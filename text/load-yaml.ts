@@ -43,7 +43,7 @@ export function shownPath(file: string | URL): string {
 let yamlParse: ((text: string) => unknown) | undefined;
 const parse = (text: string): unknown => (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse)(text);
 
-/** YAML that `npm run build` parsed already (bin/build.js), by the sha1 of its text; each used once. Absent when running the sources. */
+/** YAML that `npm run build` parsed already (bin/build.js), by the sha1 of its text. Absent when running the sources. */
 const BUILT_FILE = new URL('./yaml-parsed.json', import.meta.url);
 const built = new Map<string, unknown>(existsSync(BUILT_FILE) ? Object.entries(JSON.parse(readFileSync(BUILT_FILE, 'utf8')) as Record<string, unknown>) : []);
 /** YAML text as `yaml`'s `parse` reads it (the built value when there is one): for loaders with checks of their own. */
@@ -52,8 +52,9 @@ export function parseYamlText(text: string): unknown {
   const key = createHash('sha1').update(text).digest('base64');
   const value = built.get(key);
   if (value === undefined) return parse(text);
-  built.delete(key); // a second load of the same text gets a fresh value
-  return value;
+  // Each load gets its own copy (a loader may change what it is given), so a second load of the
+  // same text (the knowledge base, loaded again for the safety net) costs a copy, not a parse.
+  return structuredClone(value);
 }
 
 type Found<T> = { ok: true; data: T } | { ok: false; where: string; lines: string[] };
