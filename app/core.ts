@@ -17,7 +17,7 @@ import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
 import { checkSafety } from '../safety/safety.js';
-import { checkWithNet, defaultSafetyNet } from '../safety/safety-net.js';
+import { checkWithNet, defaultSafetyNet, knowledgeBaseOrdinary } from '../safety/safety-net.js';
 import { answerFailedTurns, createHttpAdapter, createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
 import { createBot, type Bot } from '../bot/app.js';
 import { DirectLine } from '../bot/directline.js';
@@ -86,7 +86,7 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   const search = new KnowledgeSearch(kb);
   checkSafety(''); // compile the safety patterns now, not on a family's first message
   // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
-  const checkMessage = checkWithNet(defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions])));
+  const checkMessage = checkWithNet(defaultSafetyNet(knowledgeBaseOrdinary(kb)));
   const glossary = new Glossary(kb.glossary);
   const storage = config.DATABASE_URL
     ? new PgStorage({

@@ -16,6 +16,7 @@ import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS, type SearchAnswer } from '../knowledge/search.js';
 import { benchAskBack } from './ask-back.js';
 import { benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from './safety.js';
+import { knowledgeBaseOrdinary } from '../safety/safety-net.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
@@ -153,13 +154,13 @@ console.log(`  latency p50 ${safety.p50Micros.toFixed(1)} µs  p99 ${safety.p99M
 console.log(`  (recall over the lines the patterns were written for; the blind sets below measure new wording)`);
 
 console.log(`\nSecond safety net (naive Bayes, safety/safety-net.ts): each blind set left out of training in turn`);
-for (const h of benchSafetyNetHeldOut(kb.articles.flatMap((a) => [a.title, ...a.questions]))) {
+for (const h of benchSafetyNetHeldOut(knowledgeBaseOrdinary(kb))) {
   console.log(`  blind set ${h.blindSet}: ${pct(h.recall)} of ${h.risk} risk messages flagged, ${pct(h.falseAlarmRate)} of ${h.ordinary} ordinary ones`);
 }
 
 // Safety inside the conversation: answers people type to the bot's own questions.
 const familySets = sets.filter(([name]) => /^(family|forum) questions/.test(name)).map(([, file]) => file);
-const inFlow = benchSafetyInFlow(here('./data/inflow-answers-1.jsonl'), kb.articles.flatMap((a) => [a.title, ...a.questions]), familySets);
+const inFlow = benchSafetyInFlow(here('./data/inflow-answers-1.jsonl'), knowledgeBaseOrdinary(kb), familySets);
 console.log(`\nSafety on answers inside the conversation (${inFlow.ordinary} ordinary answers, ${inFlow.risk} answers that disclose risk, written blind)`);
 console.log(`  judged as answers (what the front door does):   hard alarms ${pct(inFlow.asAnswer.hard)}, check-ins ${pct(inFlow.asAnswer.checkins)}, risk caught ${pct(inFlow.asAnswer.recall)}`);
 console.log(`  judged as first messages (before 2026-12-01):    hard alarms ${pct(inFlow.asMessage.hard)}, check-ins ${pct(inFlow.asMessage.checkins)}, risk caught ${pct(inFlow.asMessage.recall)}`);

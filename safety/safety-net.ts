@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadKnowledgeBase } from '../knowledge/load.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { stem } from '../text/words.js';
 import { readSafetyLines, SAFETY_DATA } from './safety-examples.js';
 import type { NetSafetyCheck } from './kind.js';
@@ -143,12 +143,21 @@ export function defaultSafetyNet(moreOrdinary: readonly string[] = [], options: 
   const key = JSON.stringify([moreOrdinary, options]);
   let net = trained.get(key);
   if (!net) {
-    const risk = readSafetyLines(SAFETY_DATA.risk);
-    const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary];
+    const { risk, ordinary } = trainingLines(moreOrdinary);
     net = prebuiltNet(trainingKey(risk, ordinary, options)) ?? SafetyNet.train(risk, ordinary, options);
     trained.set(key, net);
   }
   return net;
+}
+
+/** The knowledge base's own titles and example questions: ordinary messages the net also learns from. */
+export function knowledgeBaseOrdinary(kb: KnowledgeBase): string[] {
+  return kb.articles.flatMap((a) => [a.title, ...a.questions]);
+}
+
+/** What the default net trains on: the example lists, and `moreOrdinary` beside the ordinary ones. */
+function trainingLines(moreOrdinary: readonly string[]): { risk: string[]; ordinary: string[] } {
+  return { risk: readSafetyLines(SAFETY_DATA.risk), ordinary: [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary] };
 }
 
 /**
@@ -178,10 +187,7 @@ function prebuiltNet(key: string): SafetyNet | null {
  * the server's start-up; the key means a start-up can never use a net trained on other examples.
  */
 export function writePrebuiltNet(file: string | URL = PREBUILT): void {
-  const kb = loadKnowledgeBase();
-  const moreOrdinary = kb.articles.flatMap((a) => [a.title, ...a.questions]);
-  const risk = readSafetyLines(SAFETY_DATA.risk);
-  const ordinary = [...readSafetyLines(SAFETY_DATA.ordinary), ...moreOrdinary];
+  const { risk, ordinary } = trainingLines(knowledgeBaseOrdinary(loadKnowledgeBase()));
   const net = SafetyNet.train(risk, ordinary);
   writeFileSync(file, JSON.stringify({ key: trainingKey(risk, ordinary, {}), net: net.toData() }));
 }
@@ -204,8 +210,7 @@ let standard: SafetyNet | undefined;
  */
 export function standardSafetyNet(): SafetyNet {
   if (!standard) {
-    const kb = loadKnowledgeBase();
-    standard = defaultSafetyNet(kb.articles.flatMap((a) => [a.title, ...a.questions]));
+    standard = defaultSafetyNet(knowledgeBaseOrdinary(loadKnowledgeBase()));
   }
   return standard;
 }
