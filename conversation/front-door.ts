@@ -221,9 +221,8 @@ export class FrontDoor {
     }
     if (safety.possibleRisk && state.mode === 'triage' && state.step === 'safetyConcern' && !ALL_CLEAR.test(typed.trim())) {
       // Asked whether anyone is worried a child is not safe, they told us something worrying: a disclosure, not a check-in.
-      raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words: typed });
       state.triage.safetyConcern = true;
-      return [pauseForSafety(state, safetyReply(this.deps.kb, 'risk-of-harm'))];
+      return [this.disclosed(state, typed)];
     }
     if (safety.possibleRisk) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
@@ -238,6 +237,12 @@ export class FrontDoor {
       return [{ kind: 'text', text: 'Thank you for letting me know.', deal: { kind: 'welcome' } }, ...this.where(state, turn)];
     }
     return this.route(turn, state, replies, command);
+  }
+
+  /** An answer to the safety question that discloses a risk: the alarm raised with their words, the card, triage paused. */
+  private disclosed(state: ConversationData, words: string): Reply {
+    raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words });
+    return pauseForSafety(state, safetyReply(this.deps.kb, 'risk-of-harm'));
   }
 
   /** Keeps a triage answer given in the same message as a safety disclosure, so nothing is lost. */
@@ -289,8 +294,7 @@ export class FrontDoor {
       const answered = await flow.continue(state, turn);
       // "Yes, someone is worried a child is not safe" is a disclosure: act on it as one.
       if (state.triage.safetyConcern === true && state.alarm?.kind !== 'risk-of-harm') {
-        raiseAlarm(state, { kind: 'risk-of-harm', categories: [], words: typedTextOf(turn) });
-        return [...replies, pauseForSafety(state, safetyReply(this.deps.kb, 'risk-of-harm'))];
+        return [...replies, this.disclosed(state, typedTextOf(turn))];
       }
       return [...replies, ...answered];
     }
