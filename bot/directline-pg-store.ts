@@ -23,6 +23,7 @@
 import type { Activity } from 'botbuilder';
 import { createHash, randomUUID } from 'node:crypto';
 import { PgBase, type PgStoreOptions } from '../handover/pg/base.js';
+import { ERASE_DIRECTLINE } from '../handover/pg/erase-sql.js';
 import { parseNotice, PgListener } from '../handover/pg/listener.js';
 import type { PgMigration } from '../handover/pg/migrations.js';
 import type { ActivitySet, DirectLineEvent, DirectLineStore, StoredConversation, TranscriptLimits } from './directline-store.js';
@@ -175,10 +176,7 @@ export class PgDirectLineStore extends PgBase implements DirectLineStore {
   /** Deletes every conversation whose transcript mentions `reference` (an erasure request); returns how many. */
   async eraseMentioning(reference: string): Promise<number> {
     if (!/^DEAL-[0-9A-Z]{6}$/.test(reference)) return 0;
-    const rows = await this.query(
-      'DELETE FROM directline_conversations c WHERE EXISTS (SELECT 1 FROM directline_activities a WHERE a.conversation_id = c.id AND strpos(a.body, $1) > 0) RETURNING id',
-      [reference],
-    );
+    const rows = await this.query(`${ERASE_DIRECTLINE} RETURNING id`, [reference]);
     return rows.length;
   }
 

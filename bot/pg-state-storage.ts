@@ -14,6 +14,7 @@
  */
 import type { Storage, StoreItems } from 'botbuilder';
 import { PgBase, type PgStoreOptions } from '../handover/pg/base.js';
+import { ERASE_BOT_STATE } from '../handover/pg/erase-sql.js';
 
 export class StorageConflictError extends Error {
   override readonly name = 'StorageConflictError';
@@ -70,6 +71,6 @@ export class PgStorage extends PgBase implements Storage {
   async eraseMentioning(reference: string): Promise<number> {
     if (!/^DEAL-[0-9A-Z]{6}$/.test(reference)) return 0;
     await this.ready;
-    return (await this.pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [reference])).rowCount ?? 0;
+    return (await this.pool.query(ERASE_BOT_STATE, [reference])).rowCount ?? 0;
   }
 }

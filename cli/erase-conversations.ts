@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERASE_BOT_STATE, ERASE_DIRECTLINE, ERASE_LIVE_COUNTERS, ERASE_LIVE_EVENTS } from '../handover/pg/erase-sql.js';
 import type { PgHandoverStore } from '../handover/pg-store.js';
 import { checkpointTruncate, openPrivateDatabase } from '../handover/private-files.js';
 
@@ -16,14 +17,13 @@ import { checkpointTruncate, openPrivateDatabase } from '../handover/private-fil
  */
 export async function eraseSharedConversations(pool: PgHandoverStore['pool'], ref: string): Promise<number> {
   const exists = async (table: string) => (await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0]?.t != null;
-  let conversations = (await pool.query('DELETE FROM bot_state WHERE strpos(value, $1) > 0', [ref])).rowCount ?? 0;
+  let conversations = (await pool.query(ERASE_BOT_STATE, [ref])).rowCount ?? 0;
   if (await exists('directline_conversations')) {
-    const sql = 'DELETE FROM directline_conversations c WHERE EXISTS (SELECT 1 FROM directline_activities a WHERE a.conversation_id = c.id AND strpos(a.body, $1) > 0)';
-    conversations += (await pool.query(sql, [ref])).rowCount ?? 0;
+    conversations += (await pool.query(ERASE_DIRECTLINE, [ref])).rowCount ?? 0;
   }
   if (await exists('live_events')) {
-    await pool.query('DELETE FROM live_events WHERE reference = $1', [ref]);
-    await pool.query('DELETE FROM live_counters WHERE reference = $1', [ref]);
+    await pool.query(ERASE_LIVE_EVENTS, [ref]);
+    await pool.query(ERASE_LIVE_COUNTERS, [ref]);
   }
   return conversations;
 }

@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LiveEvent, NumberedEvent, SharedLiveEvents } from '../../conversation/live-events.js';
 import { PgBase, type PgStoreOptions } from './base.js';
+import { ERASE_LIVE_COUNTERS, ERASE_LIVE_EVENTS } from './erase-sql.js';
 import { parseNotice, PgListener } from './listener.js';
 import type { PgMigration } from './migrations.js';
 
@@ -79,13 +80,13 @@ export class PgLiveEvents extends PgBase implements SharedLiveEvents {
   }
 
   async forget(reference: string): Promise<void> {
-    await this.query('DELETE FROM live_events WHERE reference = $1', [reference]);
+    await this.query(ERASE_LIVE_EVENTS, [reference]);
   }
 
   /** An erasure: the chat's lines and its counter; returns how many lines went. */
   async erase(reference: string): Promise<number> {
-    const rows = await this.query('DELETE FROM live_events WHERE reference = $1 RETURNING n', [reference]);
-    await this.query('DELETE FROM live_counters WHERE reference = $1', [reference]);
+    const rows = await this.query(`${ERASE_LIVE_EVENTS} RETURNING n`, [reference]);
+    await this.query(ERASE_LIVE_COUNTERS, [reference]);
     return rows.length;
   }
 
