@@ -34,8 +34,8 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe('held-out risk cases (bench/data/triage-blind-4.jsonl, written blind, measured once)', () => {
-  const report = evalTriageFile(new URL('../bench/data/triage-blind-4.jsonl', import.meta.url));
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+  const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
     expect(report.total).toBe(40);
