@@ -70,6 +70,10 @@ const sets: [string, string][] = [
   // Blind set 3 (README), labelled by hand with article ids on 2026-12-01 after it was measured once
   // (blind-questions-3-measured-once.txt); help requests left out, as they are triage's.
   ['blind questions 3 (labelled)', here('./data/blind-questions-3-labelled.jsonl')],
+  // Blind set 5 (2026-12-01 evening), labelled by hand with article ids after it was measured once
+  // through /api/messages (blind-questions-5-measured-once.txt); help and risk left out.
+  ['blind questions 5 (labelled)', here('./data/blind-questions-5-labelled.jsonl')],
+  ['blind out of scope 5', here('./data/blind-out-of-scope-5.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -25,9 +25,9 @@ import { choicesOf, decide } from './search/clarify.js';
 import { Passages, type Passage } from './search/passages.js';
 import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
-import { Ranker, type Query } from './search/ranker.js';
+import { GENERIC_TERMS, Ranker, type Query } from './search/ranker.js';
 import { Scope } from './search/scope.js';
-import { sentencesOf } from './search/sentences.js';
+import { askedOf, sentencesOf } from './search/sentences.js';
 import { DEFAULT_SETTINGS, type SearchSettings } from './search/settings.js';
 import { normalise } from './text.js';
 
@@ -87,6 +87,8 @@ export type Candidate = {
   bm25: number;
   /** How well it covers the one sentence of a long message it covers best (0 to 1; 0 for a short one). */
   sentence: number;
+  /** How well it covers the asking sentence of a long message it covers best (0 to 1; 0 for a short one). */
+  asking: number;
   /** The example-question model's probability for it (0 to 1). */
   model: number;
   coverage: number;
@@ -143,6 +145,13 @@ export class KnowledgeSearch {
             .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             .filter((t) => t.length >= s.sentenceMinTerms)
         : [];
+    const asked =
+      long && s.askWeight > 0
+        ? askedOf(text)
+            .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
+            // "What's the next step from here?" asks nothing the story has not: only words specific to SEND count.
+            .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
+        : [];
     const probabilities = this.model?.probabilities(text, s.modelTemperature) ?? null;
     const audience = options.audience ?? s.audience;
     const top = results[0]!.score;
@@ -152,11 +161,13 @@ export class KnowledgeSearch {
       const whole = this.ranker.coverage(query, matched);
       let sentence = 0;
       for (const terms of sentences) sentence = Math.max(sentence, this.ranker.coverage(query, matched, terms).coverage);
+      let asking = 0;
+      for (const terms of asked) asking = Math.max(asking, this.ranker.coverage(query, matched, terms).coverage);
       const p = probabilities?.[this.modelIndex.get(article.id)!] ?? 0;
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
-      const score = (result.score / top + s.sentenceWeight * sentence + s.modelWeight * p) * fit * only;
-      return { result, article, score, bm25: result.score / top, sentence, model: p, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
+      const score = (result.score / top + s.sentenceWeight * sentence + s.askWeight * asking + s.modelWeight * p) * fit * only;
+      return { result, article, score, bm25: result.score / top, sentence, asking, model: p, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
     });
     candidates.sort((a, b) => b.score - a.score);
     return { query, long, candidates };

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateQuestions } from '../knowledge/eval.js';
 import { KnowledgeError, loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS } from '../knowledge/search.js';
+import { askedOf } from '../knowledge/search/sentences.js';
 import { QuestionModel } from '../knowledge/search/model.js';
 import { loadPhrasing, Rewriter } from '../knowledge/search/phrasing.js';
 import { sentencesOf } from '../knowledge/search/sentences.js';
@@ -36,6 +37,20 @@ describe('long messages (stories)', () => {
   it('gives a sentence its weight only with sentenceWeight on', () => {
     const off = new KnowledgeSearch(kb, { sentenceWeight: 0 });
     expect(search.search(story).coverage).toBeGreaterThan(off.search(story).coverage);
+  });
+
+  it('weighs the sentence that asks over the story around it (askWeight)', () => {
+    const story = 'Going to ask for the EHCNA myself for my son (year 4, dyslexia diagnosed privately last spring). What do I actually need to send?';
+    expect(search.search(story).results[0]?.id).toBe('ehcna-request');
+    const off = new KnowledgeSearch(kb, { askWeight: 0 });
+    expect(off.search(story).results[0]?.id).toBe('private-diagnosis');
+  });
+
+  it('finds the sentences that ask: a question mark, a question word, or a last clause that asks', () => {
+    expect(askedOf('He is 9. He has ADHD, is that enough for an EHCP? thanks')).toEqual(['He has ADHD, is that enough for an EHCP']);
+    expect(askedOf('School keep sending him home, is this even allowed')).toEqual(['is this even allowed']);
+    expect(askedOf('how long does it take. she is 7')).toEqual(['how long does it take']);
+    expect(askedOf('We have tried everything. She is 7.')).toEqual([]);
   });
 
   it('reads words past the 64th: the question at the end of a long message counts', () => {

@@ -49,6 +49,13 @@ export type SearchSettings = {
   /** A sentence needs this many search words to count on its own ("He's 9." does not). */
   sentenceMinTerms: number;
   /**
+   * The sentences of a long message that ask (`sentences.ts`: ending in "?" or starting with
+   * "how", "can I", "is there"...) say what the family wants to know; the story around them
+   * says why. An article gains `askWeight` times how well it covers the asking sentence it
+   * covers best (0 to 1). 0 turns this off.
+   */
+  askWeight: number;
+  /**
    * Weight of the example-question model (`model.ts`: naive Bayes over the articles' titles,
    * keywords and `questions`), added to the article's score as its probability (0 to 1). 0 turns it off.
    */
@@ -106,6 +113,7 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   aspectWeight: 0.3,
   sentenceWeight: 0.5,
   sentenceMinTerms: 2,
+  askWeight: 0.5,
   modelWeight: 1,
   modelTemperature: 5,
   clarifyMinCoverage: 0.5,
@@ -129,6 +137,7 @@ export const TODAY_SETTINGS: SearchSettings = {
   rewrite: false,
   aspectWeight: 1,
   sentenceWeight: 0,
+  askWeight: 0,
   modelWeight: 0,
   clarifyMinCoverage: 1,
   clarifyMinCoverageLong: 1,
