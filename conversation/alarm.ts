@@ -27,9 +27,12 @@ const URGENT_CATEGORIES: ReadonlySet<string> = new Set(['missing-child']);
  */
 const CASEWORK_CATEGORIES: ReadonlySet<string> = new Set(['out-of-school-no-education']);
 
-/** Risk of harm, or a "needs a person" category that is as urgent (a missing child). */
-export function isUrgent(alarm: Pick<Alarm, 'kind' | 'categories'>): boolean {
-  return alarm.kind === 'risk-of-harm' || alarm.categories.some((c) => URGENT_CATEGORIES.has(c));
+/**
+ * Risk of harm, a "needs a person" category that is as urgent (a missing child), or a check-in
+ * the family confirmed by asking for a person from it ("Ask someone to contact me now").
+ */
+export function isUrgent(alarm: Pick<Alarm, 'kind' | 'categories'> & { confirmed?: boolean }): boolean {
+  return alarm.kind === 'risk-of-harm' || (alarm.kind === 'possible-risk' && alarm.confirmed === true) || alarm.categories.some((c) => URGENT_CATEGORIES.has(c));
 }
 
 /** Only casework categories fired: say who helps, but do not stop the conversation. */
@@ -38,11 +41,11 @@ export function isCasework(alarm: Pick<Alarm, 'kind' | 'categories'>): boolean {
 }
 
 /** Records (or raises) the conversation's alarm: a hard response outranks a check-in. */
-export function raiseAlarm(state: ConversationData, alarm: Alarm): void {
+export function raiseAlarm(state: ConversationData, alarm: Omit<Alarm, 'confirmed'> & { confirmed?: boolean }): void {
   const current = state.alarm;
   const rank = (k: Alarm['kind']) => (k === 'risk-of-harm' ? 2 : k === 'needs-a-person' ? 1 : 0);
   if (current && rank(current.kind) > rank(alarm.kind)) return;
-  state.alarm = { ...alarm, words: alarm.words.slice(0, MAX_ALARM_WORDS) };
+  state.alarm = { ...alarm, words: alarm.words.slice(0, MAX_ALARM_WORDS), confirmed: alarm.confirmed ?? false };
 }
 
 /**

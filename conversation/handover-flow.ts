@@ -76,6 +76,8 @@ export class HandoverFlow implements Flow {
   constructor(private readonly deps: HandoverFlowDeps) {}
 
   start(state: ConversationData, turn: Turn, reason = 'asked'): Reply[] {
+    // Asking for a person from the check-in confirms the worry: it goes to the safeguarding queue today.
+    if (reason === 'checkin' && state.alarm?.kind === 'possible-risk') state.alarm.confirmed = true;
     const alarmed = reason === 'safety' || reason === 'checkin' || (state.alarm !== null && isUrgent(state.alarm));
     state.handoverReason = alarmed ? (reason === 'checkin' ? 'checkin' : 'safety') : reason === 'triage' ? 'triage' : 'asked';
     // With a safety worry we do not make the family answer triage questions first.

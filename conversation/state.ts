@@ -49,7 +49,13 @@ export const ConversationData = z.object({
    * categories, and the family's words that raised it, so a handover keeps its urgency and says why.
    */
   alarm: z
-    .object({ kind: SafetyOutcome, categories: z.array(z.string()), words: z.string().max(500) })
+    .object({
+      kind: SafetyOutcome,
+      categories: z.array(z.string()),
+      words: z.string().max(500),
+      /** The family asked for a person from the check-in: a worry they confirm is as urgent as a risk of harm. */
+      confirmed: z.boolean().default(false),
+    })
     .nullable()
     .default(null),
   /** The last reply was the gentle check-in: an all-clear answer takes the family back to where they were. */

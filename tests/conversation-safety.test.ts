@@ -107,7 +107,7 @@ describe('safety in the conversation', () => {
     }
   });
 
-  it('keeps a check-in urgent: "contact me now" after it goes to the safeguarding queue, at least priority', async () => {
+  it('keeps a check-in urgent: "contact me now" after it goes to the safeguarding queue, immediate', async () => {
     const first = await say('my daughters boyfriend gets very angry and he hit her in front of the kids last week');
     expect(kinds(first)).toContain('checkin');
     const contactNow = choicesOf(first).find((c) => /contact me now/i.test(c.title))!;
@@ -120,7 +120,7 @@ describe('safety in the conversation', () => {
     expect(JSON.stringify(sent)).toMatch(/Children's Advice and Duty Service/);
     const [handover] = await store.listHandovers({ scope: { localities: 'all' } });
     expect(handover?.localityId).toBe('safeguarding');
-    expect(['priority', 'immediate']).toContain(handover?.urgency);
+    expect(handover?.urgency).toBe('immediate');
   });
 
   /** Answers "skip" until the bot asks `step` (or gives up after 12 turns). */
@@ -180,7 +180,7 @@ describe('safety in the conversation', () => {
     expect(step).toBeTruthy();
     // As if the last message had got the check-in.
     state.checkinOpen = true;
-    state.alarm = { kind: 'possible-risk', categories: [], words: 'words' };
+    state.alarm = { kind: 'possible-risk', categories: [], words: 'words', confirmed: false };
     const back = await say("no, everyone is safe, I meant he's struggling at school");
     expect(alarms(back)).toEqual([]);
     expect(state.alarm).toBeNull();
