@@ -28,7 +28,7 @@ const cardTitle = (a: Act) => a.attachments?.[0]?.content.body[0]?.text ?? a.att
 
 describe('asking back in the web chat', () => {
   it('shows a near tie as a question with one button per offered article, and a press gives that article', async () => {
-    const ask = await say(service.url, 'clarify-1', 'ehcp assessment refused what now');
+    const ask = await say(service.url, 'clarify-1', 'can i appeal my own ehcp at 17');
     expect(ask.status).toBe(200);
     const question = replies(ask.text).find((a) => a.channelData?.deal?.kind === 'clarify');
     expect(question, 'a clarify reply').toBeDefined();

@@ -93,7 +93,7 @@ describe('web chat', () => {
 describe('asking back in the web chat page', () => {
   it('shows the choices as buttons, and a press shows the chosen article', async () => {
     const page = await openChat();
-    await say(page, 'ehcp assessment refused what now');
+    await say(page, 'can i appeal my own ehcp at 17');
     await page.getByText('Is your question about one of these?').last().waitFor({ timeout: 15_000 });
     const title = service.kb.byId.get('disagreements-and-appeals')!.title;
     await press(page, title);
