@@ -192,9 +192,6 @@ function unsureSomewhere(text: string): boolean {
   return text.trim().split(/\s+/).length <= 16 && UNSURE.test(text);
 }
 
-/** A question about what a word means ("whats an EHCP?", "what does SENCO mean"), anywhere in a reply. */
-const MEANING = /\b(?:what'?s|whats|wots|wats|what is|what are|what does|what do) (?:an? |the )?[\w-]+(?: \w+)?(?: mean| stand for)?\s*\?|\bwhat does [\w-]+(?: \w+)? (?:mean|stand for)\b/i;
-
 export class TriageFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['triage'];
 
@@ -271,8 +268,6 @@ export class TriageFlow implements Flow {
       const place = this.deps.checkPlace({ town: turn.text.trim().slice(0, 60) });
       return place.status === 'dorset' || place.status === 'out-of-area';
     }
-    // "wait, what's an EHCP?" asks what the question means: answered first, then the question again.
-    if (MEANING.test(turn.text) && this.readAnswer(s, turn.text.replace(MEANING, ' ')) === undefined) return false;
     return this.readAnswer(s, turn.text) !== undefined;
   }
 

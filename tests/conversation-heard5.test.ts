@@ -197,3 +197,21 @@ describe('the triage form', () => {
     expect(text).toMatch(/"id":"town"[^}]*"value":"Ferndown"|"value":"Ferndown"[^}]*"id":"town"/);
   });
 });
+
+describe('a young person asking about an assessment for themselves', () => {
+  it('college learning support is read as support, and the request is the route', async () => {
+    const id = await open();
+    await send(id, "i'm 18 and at college in Weymouth. i have dyslexia and no ehcp. college gave me a learning support assistant in lessons since september but i'm still behind. can i ask for an EHC needs assessment myself?");
+    let last = await send(id, 'how do i do that then');
+    const asked: string[] = [];
+    for (let i = 0; i < 12 && !last.some((x) => x.deal?.kind === 'summary'); i++) {
+      const step = stepOf(last);
+      if (!step) break;
+      asked.push(step);
+      last = await send(id, step === 'safety' ? 'no' : skip(step));
+    }
+    expect(asked).not.toContain('senSupport');
+    const result = await send(id, { value: { action: 'triage-confirm' } });
+    expect(result.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary).toBe('ehcna');
+  });
+});
