@@ -56,8 +56,8 @@ export interface Flow {
   start(state: ConversationData, turn: Turn, reason?: string): Promise<Reply[]> | Reply[];
   /** Handles a message while the flow owns the conversation. */
   continue(state: ConversationData, turn: Turn): Promise<Reply[]> | Reply[];
-  /** Asks the current question again (after a false alarm). */
-  repeat?(state: ConversationData, turn: Turn): Reply[];
+  /** Asks the current question again (after a false alarm; `why` 'help': they asked what to do, mid-questions). */
+  repeat?(state: ConversationData, turn: Turn, why?: 'help'): Reply[];
   /** Records what a message says without answering it (triage: a disclosure that also answers). */
   note?(state: ConversationData, turn: Turn): void;
   /** Carries on where the flow stopped (triage after a safety response). */
@@ -375,6 +375,8 @@ export class FrontDoor {
       case 'ask':
         return [...this.leaveFor(null, state), ...(command.question ? this.answerQuestion({ ...turn, text: command.question }, state) : [askWhatReply()])];
       case 'triage':
+        // "what do I do now?" while a triage question is open asks for what the questions are doing: keep the place.
+        if (state.mode === 'triage' && state.step && this.deps.triage.repeat) return this.deps.triage.repeat(state, turn, 'help');
         return [...this.leaveFor(this.deps.triage, state), ...(await this.deps.triage.start(state, turn))];
       case 'check-reference':
         return [...this.leaveFor(this.deps.reference, state), ...(await this.deps.reference.start(state, turn))];

@@ -22,7 +22,11 @@ export type Intent =
  * Anchored, so "what do I do about transport?" is still a question for the knowledge base.
  */
 const HELP_ASKS = [
-  "what (?:do|should|can|shall) (?:i|we) do(?: now| next| about (?:it|this|that))?",
+  "what (?:do|should|can|shall) (?:i|we) do(?: now| next| then| about (?:it|this|that))?(?: then)?",
+  // Right after an answer: "how do i do that then", "how do we go about that": the answer's next step, in the questions.
+  '(?:so )?how (?:do|can|would|should) (?:i|we) (?:actually )?(?:do|go about|start) (?:that|this|it)(?: then| now)?',
+  '(?:so )?what now(?: then)?',
+
   'what (?:happens|now|next)(?: now| next)?',
   'what are (?:my|our) options',
   'where do (?:i|we) (?:even )?(?:go|start)(?: from here)?(?: with (?:all )?(?:this|it|that))?',

@@ -61,6 +61,15 @@ const DECISION_ORDER: StepId[] = ['concern', 'place', 'childAge', 'ehcp', 'setti
 /** A story shorter than this many words does not say what is happening yet, so we still ask. */
 const STORY_WORDS = 30;
 
+/** A story of at least this many words that names a worry the understander read (a need) has said what is happening. */
+const STORY_WITH_NEED_WORDS = 8;
+
+/** A typed answer to the place question longer than this, with no place in it, is the story told again, not a town. */
+const PLACE_WORDS = 5;
+
+/** Said before the open question when the family asks what to do in the middle of the questions: the place is kept. */
+const KEEP_PLACE = "These questions are how I find the right help, so let's carry on from where we were.";
+
 /** Typed places that no data knows, before we stop asking and let the DEAL team find the team. */
 const MAX_PLACE_TRIES = 2;
 
@@ -95,6 +104,19 @@ function known(answers: TriageAnswers, id: StepId): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
+/**
+ * Whether the family has already said what is happening in a shorter story that names a worry ("she's really
+ * struggling at her new school, she has autism"): then the open question only asks whether there is more to
+ * add. It is still asked: it is where families tell us what else is going on, a risk included.
+ */
+function storyTold(answers: TriageAnswers): boolean {
+  const words = (answers.concern ?? '').trim().split(/\s+/).filter(Boolean).length;
+  return words >= STORY_WITH_NEED_WORDS && (answers.needs ?? []).length > 0;
+}
+
+/** The open question once the story is told: what they said is kept, and anything else is welcome. */
+const ANYTHING_ELSE = "Is there anything else you'd like to tell me about what is happening? You can say 'no' or skip.";
+
 /** Where the family lives, as the summary says it: "Verwood (BH31)" for a postcode with a known town. */
 function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => string | undefined): string {
   const { town, postcode } = answers;
@@ -103,18 +125,22 @@ function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => stri
   return named ? `${named} (${postcode})` : postcode;
 }
 
-function describe(answers: TriageAnswers, postTown: (postcode: string) => string | undefined = () => undefined): Fact[] {
-  const optionTitle = (id: StepId, value: unknown) =>
-    STEPS_BY_ID[id]?.options.find((o) => o.value === value)?.title ?? (value === undefined ? 'Not sure' : String(value));
+/**
+ * The summary's facts. A fact with no answer says "Not sure" only when it was asked and the family said
+ * so (or skipped it); never asked, it is "Not given".
+ */
+function describe(answers: TriageAnswers, asked: readonly string[], postTown: (postcode: string) => string | undefined = () => undefined): Fact[] {
+  const optionTitle = (id: StepId, value: unknown) => STEPS_BY_ID[id]?.options.find((o) => o.value === value)?.title ?? String(value);
+  const unknown = (id: StepId) => (asked.includes(id) ? 'Not sure' : 'Not given');
   const facts: Fact[] = [
     { label: 'Who is asking', value: answers.requester ? optionTitle('requester', answers.requester) : 'Not given' },
-    { label: 'Age', value: answers.childAge == null ? 'Not sure' : String(answers.childAge) },
+    { label: 'Age', value: answers.childAge == null ? unknown('childAge') : String(answers.childAge) },
     { label: 'Setting', value: answers.setting ? optionTitle('setting', answers.setting) : 'Not given' },
     { label: 'Where', value: whereLabel(answers, postTown) },
     { label: 'Worries', value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given' },
-    { label: 'SEN support', value: answers.senSupport ? optionTitle('senSupport', answers.senSupport) : 'Not sure' },
-    { label: 'EHC plan', value: answers.ehcp ? optionTitle('ehcp', answers.ehcp) : 'Not sure' },
-    { label: 'Diagnosis', value: answers.diagnosis ? optionTitle('diagnosis', answers.diagnosis) : 'Not sure' },
+    { label: 'SEN support', value: answers.senSupport ? optionTitle('senSupport', answers.senSupport) : unknown('senSupport') },
+    { label: 'EHC plan', value: answers.ehcp ? optionTitle('ehcp', answers.ehcp) : unknown('ehcp') },
+    { label: 'Diagnosis', value: answers.diagnosis ? optionTitle('diagnosis', answers.diagnosis) : unknown('diagnosis') },
   ];
   if (answers.externalAdvice !== undefined) facts.push({ label: 'Specialist advice', value: answers.externalAdvice ? 'Yes' : 'No' });
   return facts;
@@ -224,8 +250,9 @@ export class TriageFlow implements Flow {
     return this.start(state, turn);
   }
 
-  repeat(state: ConversationData): Reply[] {
-    return [state.step === 'confirm' ? this.summary(state) : this.ask(state)];
+  repeat(state: ConversationData, _turn?: Turn, why?: 'help'): Reply[] {
+    const prefix = why === 'help' ? KEEP_PLACE : undefined;
+    return [state.step === 'confirm' ? this.summary(state, prefix) : this.ask(state, prefix)];
   }
 
   /** True when the message answers the question being asked (otherwise it may be a question of the family's own). */
@@ -263,6 +290,8 @@ export class TriageFlow implements Flow {
         if (together) return STEPS_BY_ID[id];
       }
     }
+    // The age, though it cannot change the route here: the officer needs it, so a handover never asks again.
+    if (missing.includes('childAge')) return STEPS_BY_ID.childAge;
     // Last, unless a safety response already came: families tell us about risk when asked.
     if (!asked.has('safetyConcern') && !state.alarm) return STEPS_BY_ID.safetyConcern;
     return undefined;
@@ -279,7 +308,7 @@ export class TriageFlow implements Flow {
     return {
       kind: 'summary',
       title: prefix ? `${prefix} Here's what I have now. Is that right?` : "Here's what I have. Is that right?",
-      facts: describe(state.triage, (postcode) => this.postTown(postcode)),
+      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode)),
       note: 'If something is wrong, tell me in your own words (for example "he is 9, not 8"). If you are worried a child is not safe right now, tell me.',
       choices: [
         { title: "Yes, that's right", value: { action: 'triage-confirm' } },
@@ -294,7 +323,7 @@ export class TriageFlow implements Flow {
     return {
       kind: 'summary',
       title: "Thank you, I have changed that. Here's what I have now.",
-      facts: describe(state.triage, (postcode) => this.postTown(postcode)),
+      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode)),
       note: "If something is still wrong, say 'start again'.",
       choices: [],
     };
@@ -350,7 +379,7 @@ export class TriageFlow implements Flow {
     // "Yes I want help please" while the questions are already running asks for what is happening, not
     // "yes" to this question (it would have recorded an EHC plan): ask this question again.
     // Never on the safety question: there, any "yes" is a disclosure.
-    if (intent === 'start-triage' && s.id !== 'safetyConcern' && !isStory(turn.text)) return [this.askStep(state, s)];
+    if (intent === 'start-triage' && s.id !== 'safetyConcern' && !isStory(turn.text)) return [this.askStep(state, s, KEEP_PLACE)];
     if (s.multi && value.done) {
       if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
@@ -377,6 +406,10 @@ export class TriageFlow implements Flow {
     }
     if (s.id === 'place') {
       this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, false);
+      if (!heard.facts.town && !heard.facts.postcode && this.tellsStory(turn.text)) {
+        // "school keep ringing me to fetch him at lunch": the story, not a town. Kept (above), and the place asked once more.
+        return [this.askStep(state, s, 'Thank you, I have added that to what you told me.')];
+      }
       const place = heard.facts.postcode ? this.withTown(heard.facts.postcode, heard.facts.town) : { town: heard.facts.town ?? turn.text.trim().slice(0, 60) };
       return [this.recordPlace(state, place)];
     }
@@ -392,6 +425,13 @@ export class TriageFlow implements Flow {
     }
     this.record(state, s, answer);
     return [this.ask(state)];
+  }
+
+  /** A typed reply to the place question that names no place we know and is longer than a place name. */
+  private tellsStory(text: string): boolean {
+    if (text.trim().split(/\s+/).length <= PLACE_WORDS) return false;
+    const place = this.deps.checkPlace({ town: text.trim().slice(0, 60) });
+    return place.status !== 'dorset' && place.status !== 'out-of-area';
   }
 
   /** The answer to step `s` in what the understander read, if it read one. */
@@ -458,7 +498,7 @@ export class TriageFlow implements Flow {
 
   private askStep(state: ConversationData, s: Step, prefix?: string): Reply {
     state.step = s.id;
-    const question = s.ask(state.triage);
+    const question = s.id === 'concern' && storyTold(state.triage) ? ANYTHING_ELSE : s.ask(state.triage);
     return {
       kind: 'text',
       text: prefix ? `${prefix}\n\n${question}` : question,
@@ -504,7 +544,9 @@ export class TriageFlow implements Flow {
         if (!state.history.includes('place')) state.history.push('place');
         return this.ask(state, "Thank you. I couldn't match that to a local team, so the DEAL team will work out the right one.");
       }
-      return this.askStep(state, STEPS_BY_ID.place!, `${place.reason} Please type the name of your town or nearest village, or say 'skip'.`);
+      // The place question is asked once in the reply: the reason says only what went wrong.
+      const why = place.status === 'ambiguous' ? 'That could be in more than one area.' : "Sorry, I couldn't match that to a place I know.";
+      return this.askStep(state, STEPS_BY_ID.place!, `${why} You can type your nearest town or village, or say 'skip'.`);
     }
     delete state.triage.postcode;
     delete state.triage.town;
@@ -527,15 +569,15 @@ export class TriageFlow implements Flow {
     const candidate = {
       requester: v.requester || 'professional',
       childAge: age,
-      setting: v.setting,
+      setting: formChoice('setting', v.setting),
       ...(typeof v.postcode === 'string' && v.postcode.trim() ? { postcode: v.postcode.trim() } : {}),
       ...(typeof v.town === 'string' && v.town.trim() ? { town: v.town.trim() } : {}),
       needs: typeof v.needs === 'string' && v.needs ? v.needs.split(',') : [],
       concern: typeof v.concern === 'string' ? v.concern : '',
-      senSupport: v.senSupport,
+      senSupport: formChoice('senSupport', v.senSupport),
       externalAdvice: v.externalAdvice === 'true' || v.externalAdvice === true,
-      ehcp: v.ehcp,
-      diagnosis: v.diagnosis,
+      ehcp: formChoice('ehcp', v.ehcp),
+      diagnosis: formChoice('diagnosis', v.diagnosis),
       safetyConcern: v.safetyConcern === 'true' || v.safetyConcern === true,
     };
     const parsed = TriageCase.safeParse(candidate);
@@ -547,6 +589,8 @@ export class TriageFlow implements Flow {
           title: 'A few answers are missing',
           intro: 'Please fill in the fields below and submit again.',
           errors: [...new Set(missing)].map((m) => `${m} is needed`),
+          // What was given stays filled in: only the missing answers need choosing.
+          values: formValues(Object.fromEntries(Object.entries(candidate).filter(([key]) => !parsed.error.issues.some((i) => i.path[0] === key))) as TriageAnswers),
         },
       ];
     }
@@ -614,6 +658,18 @@ export class TriageFlow implements Flow {
       choices,
     };
   }
+}
+
+/**
+ * A form choice as the schema names it. A value the choices do not have (an older card, another client:
+ * "just-started") is read as words at that question ("just started" is starting); unreadable, it stays
+ * as sent, and the form says the answer is needed.
+ */
+function formChoice(id: 'setting' | 'senSupport' | 'ehcp' | 'diagnosis', value: unknown): unknown {
+  if (typeof value !== 'string' || value.trim() === '') return value;
+  if (STEPS_BY_ID[id]?.options.some((o) => o.value === value)) return value;
+  const words = value.replace(/[-_]+/g, ' ');
+  return (understand(words, { step: id }).facts as Record<string, unknown>)[id] ?? STEPS_BY_ID[id]?.parse?.(words) ?? value;
 }
 
 /** What the Teams form starts with: the facts already understood, as the form's field values. */
