@@ -96,6 +96,11 @@ describe('place', () => {
     expect(facts('a mere 3 weeks')).toEqual({});
     expect(facts('we live in Mere')).toEqual({ town: 'Mere' });
   });
+  it('does not take a town someone travels to as home, unless asked', () => {
+    expect(facts("he's been going to Bournemouth and Southampton on the train")).toEqual({});
+    expect(facts('we drive to Poole for his appointments, we live in Wimborne')).toEqual({ town: 'Wimborne' });
+    expect(facts('going to poole', 'place')).toEqual({ town: 'Poole' });
+  });
 });
 
 describe('needs', () => {

@@ -15,6 +15,11 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
+/**
+ * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
+ * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
+ */
+const TRAVEL_LEAD = /(?:^|[^a-z])(?:going|goes|go|gone|went|been|travel\w*|train|bus|coach|trips?|drive|driving|drove|driven|ride|taken|takes|take|taking|visit\w*|appointments? in|hospital in) (?:to |in |at )?(?:the )?(?:[a-z]+(?:,| and| or) ){0,3}$/;
 
 /** Towns by their normalised name; `firstWords`: the first word of every name, so most words are passed over at once. */
 type TownIndex = { byWords: Map<string, string>; firstWords: Set<string>; longest: number };
@@ -82,6 +87,7 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       if (!name) continue;
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
+      if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
       out.town = name;
       out.spans.push({ start, end: run[n - 1]!.end });
       break outer;
