@@ -40,10 +40,10 @@ describe('long messages (stories)', () => {
   });
 
   it('weighs the sentence that asks over the story around it (askWeight)', () => {
-    const story = 'Going to ask for the EHCNA myself for my son (year 4, dyslexia diagnosed privately last spring). What do I actually need to send?';
-    expect(search.search(story).results[0]?.id).toBe('ehcna-request');
+    const story = 'My daughter is in Year 9 and has an EHCP, when should we start planning for what she does after school?';
+    expect(search.search(story).results[0]?.id).toBe('preparing-for-adulthood');
     const off = new KnowledgeSearch(kb, { askWeight: 0 });
-    expect(off.search(story).results[0]?.id).toBe('private-diagnosis');
+    expect(off.search(story).results[0]?.id).toBe('moving-school-transitions');
   });
 
   it('finds the sentences that ask: a question mark, a question word, or a last clause that asks', () => {
