@@ -140,7 +140,7 @@ describe('the front door with the net', () => {
   const flows = createFlows({ kb, publicUrl: 'https://deal.example.org', handovers: handovers as never });
   const door = new FrontDoor({ kb, search, glossary: new Glossary(kb.glossary), checkSafety: check, publicUrl: 'https://deal.example.org', ...flows });
   // Not in any example list; the patterns miss it, the net does not.
-  const worrying = 'the little ones next door have been left on their own since friday and the baby will not stop crying, who deals with education transport';
+  const worrying = 'the little ones next door are on their own a lot and the baby will not stop crying, who deals with education transport';
 
   it('the example message is one the patterns miss and the net flags', () => {
     expect(checkSafety(worrying).flagged).toBe(false);
