@@ -101,7 +101,7 @@ describe('/api/messages', () => {
   });
 
   it('checks in first when only the second safety net is worried, then still answers', async () => {
-    const text = 'the little ones next door have been left on their own since friday and the baby will not stop crying, who deals with education transport';
+    const text = 'the little ones next door are on their own a lot and the baby will not stop crying, who deals with education transport';
     const { body } = await postActivity(activity(text, { deliveryMode: 'expectReplies' }));
     const replies = body.activities as Act[];
     expect(JSON.stringify(replies[0])).toContain('Is everyone safe?');
