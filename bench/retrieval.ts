@@ -74,6 +74,9 @@ const sets: [string, string][] = [
   // through /api/messages (blind-questions-5-measured-once.txt); help and risk left out.
   ['blind questions 5 (labelled)', here('./data/blind-questions-5-labelled.jsonl')],
   ['blind out of scope 5', here('./data/blind-out-of-scope-5.jsonl')],
+  // Blind set 6, the same way (blind-questions-6-measured-once.txt).
+  ['blind questions 6 (labelled)', here('./data/blind-questions-6-labelled.jsonl')],
+  ['blind out of scope 6', here('./data/blind-out-of-scope-6.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
