@@ -16,6 +16,7 @@ import { createHandoverPort } from '../conversation/handover-port.js';
 import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
+import { loadPhrasing } from '../knowledge/search/phrasing.js';
 import { checkSafety } from '../safety/safety.js';
 import { checkWithNet, defaultSafetyNet, knowledgeBaseOrdinary } from '../safety/safety-net.js';
 import { answerFailedTurns, createHttpAdapter, createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
@@ -43,6 +44,7 @@ import type { HandoverFactsSource } from '../insight/figures.js';
 import { handoverFacts } from '../insight/handover-figures.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { Config } from './config.js';
+import { lazySearch } from './lazy-search.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type Core = {
@@ -78,12 +80,15 @@ export type Core = {
   listener: PgListener | undefined;
 };
 
-/** How long after start-up the recognizers are loaded, in the background. */
+/** How long after start-up the knowledge search is built and the recognizers are loaded, in the background. */
+const SEARCH_AFTER_MS = 1_000;
 const RECOGNIZERS_AFTER_MS = 2_000;
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
-  const search = new KnowledgeSearch(kb);
+  // Indexed on first use or a second after start (app/lazy-search.ts); its phrasing file is read and checked now.
+  const phrasing = loadPhrasing();
+  const { search, warm: warmSearch } = lazySearch(() => new KnowledgeSearch(kb, {}, phrasing));
   checkSafety(''); // compile the safety patterns now, not on a family's first message
   // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(knowledgeBaseOrdinary(kb)));
@@ -168,6 +173,7 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
   // Microsoft's recognizers (0.3 s of CPU to load) read numbers in words and short yes/no replies, which the first
   // answers rarely need: load them once the server is up, not before it answers (understanding/recognizers.ts).
+  setTimeout(warmSearch, SEARCH_AFTER_MS).unref();
   setTimeout(warmRecognizers, RECOGNIZERS_AFTER_MS).unref();
 
   return { kb, search, storage, store, ready, outbox, metrics, insightStore, insightFacts, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };

@@ -127,8 +127,15 @@ try {
   await writeFile(join(NEXT, 'text', 'yaml-parsed.json'), JSON.stringify(parsedYaml));
   // The standard safety net, trained once here on the built modules (a tenth of a start-up), kept
   // by a hash of its examples: safety/safety-net.ts uses it only for exactly those examples.
-  const { writePrebuiltNet } = await import(pathToFileURL(join(NEXT, 'safety', 'safety-net.js')).href);
+  // Each pattern's prefilter (safety/prefilter.ts), worked out once here for every pattern the server
+  // compiles, kept by the pattern's source: an edited pattern is analysed at start-up as before.
+  const built = (path) => import(pathToFileURL(join(NEXT, path)).href);
+  const stopRecording = (await built('safety/prefilter.js')).recordPrefilters();
+  const { writePrebuiltNet } = await built('safety/safety-net.js');
   writePrebuiltNet(join(NEXT, 'safety', 'safety-net.json'));
+  (await built('safety/safety.js')).loadSafetyPatterns(undefined, { breadthChecks: false });
+  (await built('understanding/vocabulary.js')).vocabulary();
+  await writeFile(join(NEXT, 'safety', 'prefilter-sets.json'), JSON.stringify(stopRecording()));
   await Promise.all(['app/main.ts', ...BENCH_FILES].map(bundle));
   // Swap whole, so a server never starts from half a build.
   await rm(OUT, { recursive: true, force: true });
