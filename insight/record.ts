@@ -59,7 +59,8 @@ export function rowForTurn(turn: TurnForInsight, now: Date, knownWords?: Readonl
     else question = cleaned;
   }
 
-  return InsightRow.parse({
+  // Checked against InsightRow by the store, once, before anything reaches a database (insight/store.ts, outcomeValues).
+  const row: InsightRow = {
     hour: hourOf(now),
     event: turn.event ?? 'message',
     channel: turn.channel,
@@ -72,5 +73,6 @@ export function rowForTurn(turn: TurnForInsight, now: Date, knownWords?: Readonl
     safety: alarm ? (alarm.safety ?? 'other') : null,
     question,
     questionTooLong,
-  });
+  };
+  return row;
 }
