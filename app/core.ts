@@ -80,15 +80,21 @@ export type Core = {
   listener: PgListener | undefined;
 };
 
-/** How long after start-up the knowledge search is built and the recognizers are loaded, in the background. */
-const SEARCH_AFTER_MS = 1_000;
+/** How long after start-up the recognizers are loaded, in the background. */
 const RECOGNIZERS_AFTER_MS = 2_000;
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
-  // Indexed on first use or a second after start (app/lazy-search.ts); its phrasing file is read and checked now.
+  // Indexed on first use, or just after the first turn (a chat opening, say), so a family's first question does not
+  // wait for it (app/lazy-search.ts); its phrasing file is read and checked now, so a broken one still stops the start.
   const phrasing = loadPhrasing();
-  const { search, warm: warmSearch } = lazySearch(() => new KnowledgeSearch(kb, {}, phrasing));
+  const lazy = lazySearch(() => new KnowledgeSearch(kb, {}, phrasing));
+  const search = lazy.search;
+  let searchWarmed = false;
+  const warmSearchSoon = () => {
+    if (!searchWarmed) setTimeout(lazy.warm, 0).unref(); // after this turn's answer has gone
+    searchWarmed = true;
+  };
   checkSafety(''); // compile the safety patterns now, not on a family's first message
   // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(knowledgeBaseOrdinary(kb)));
@@ -154,8 +160,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     hooks: {
       configure: (application) => (configureTeams(application, teamsDeps), linkHandovers(application, { storage, embeddedAdapter: localAdapter })),
       turn: linkHandoverHooks({ storage, embeddedAdapter: localAdapter }), // which chat a reference was given in, for live chat
-      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
-      onWelcome: insight.onOpened,
+      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn), warmSearchSoon()),
+      onWelcome: (turn) => (insight.onOpened(turn), warmSearchSoon()),
     },
   });
   answerFailedTurns(logger, httpAdapter, localAdapter);
@@ -173,7 +179,6 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
   live.connect(createLiveChannel({ storage, directLine, embeddedAdapter: localAdapter, adapter: httpAdapter, botAppId: config.MicrosoftAppId }));
   // Microsoft's recognizers (0.3 s of CPU to load) read numbers in words and short yes/no replies, which the first
   // answers rarely need: load them once the server is up, not before it answers (understanding/recognizers.ts).
-  setTimeout(warmSearch, SEARCH_AFTER_MS).unref();
   setTimeout(warmRecognizers, RECOGNIZERS_AFTER_MS).unref();
 
   return { kb, search, storage, store, ready, outbox, metrics, insightStore, insightFacts, httpAdapter, localAdapter, bot, directLine, directLineStore, attempts, live, liveEvents, listener };

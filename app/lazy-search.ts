@@ -5,8 +5,9 @@
  * about 140 ms of CPU, the largest single part of a cold start after loading the code, and a
  * greeting or a triage answer never searches. The articles and the phrasing file are still read
  * and checked at start-up by the caller, so a broken file stops the server as before; only the
- * indexing waits. `warm()` builds it in the background a moment after start (app/core.ts), so a
- * family's first question does not pay for it either.
+ * indexing waits. `warm()` builds it just after the server's first turn (app/core.ts: a chat
+ * opening or a first message), so a family's first question does not pay for it either; not on a
+ * timer, which would stall whatever the process is doing at that moment, turn or not.
  */
 import { KnowledgeSearch } from '../knowledge/search.js';
 

@@ -23,7 +23,7 @@ describe('lazySearch', () => {
     expect(builds).toBe(1);
   });
 
-  it('is built by warm(), in the background after start', () => {
+  it('is built by warm() (just after the first turn), once', () => {
     let builds = 0;
     const { search, warm } = lazySearch(() => (builds++, new KnowledgeSearch(kb)));
     warm();

@@ -5,8 +5,10 @@
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Activity, TurnContext } from 'botbuilder';
-import { createHttpAdapter, createInProcessAdapter } from '../bot/adapter.js';
+import { createHttpAdapter, createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
+
+type Activity = Parameters<InProcessAdapter['runTurn']>[0];
+type TurnContext = Parameters<Parameters<InProcessAdapter['runTurn']>[1]>[0];
 
 const activity = (serviceUrl: string, id: string): Activity =>
   ({
