@@ -16,6 +16,7 @@ import { createHandoverPort } from '../conversation/handover-port.js';
 import { Glossary } from '../knowledge/glossary.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
+import { loadPhrasing } from '../knowledge/search/phrasing.js';
 import { checkSafety } from '../safety/safety.js';
 import { checkWithNet, defaultSafetyNet, knowledgeBaseOrdinary } from '../safety/safety-net.js';
 import { answerFailedTurns, createHttpAdapter, createInProcessAdapter, type InProcessAdapter } from '../bot/adapter.js';
@@ -43,6 +44,7 @@ import type { HandoverFactsSource } from '../insight/figures.js';
 import { handoverFacts } from '../insight/handover-figures.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { Config } from './config.js';
+import { lazySearch } from './lazy-search.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type Core = {
@@ -83,7 +85,16 @@ const RECOGNIZERS_AFTER_MS = 2_000;
 
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
-  const search = new KnowledgeSearch(kb);
+  // Indexed on first use, or just after the first turn (a chat opening, say), so a family's first question does not
+  // wait for it (app/lazy-search.ts); its phrasing file is read and checked now, so a broken one still stops the start.
+  const phrasing = loadPhrasing();
+  const lazy = lazySearch(() => new KnowledgeSearch(kb, {}, phrasing));
+  const search = lazy.search;
+  let searchWarmed = false;
+  const warmSearchSoon = () => {
+    if (!searchWarmed) setTimeout(lazy.warm, 0).unref(); // after this turn's answer has gone
+    searchWarmed = true;
+  };
   checkSafety(''); // compile the safety patterns now, not on a family's first message
   // The second net learns ordinary questions from the articles too (see safety/safety-net.ts).
   const checkMessage = checkWithNet(defaultSafetyNet(knowledgeBaseOrdinary(kb)));
@@ -149,8 +160,8 @@ export function buildCore(config: Config, logger: Logger, knowledgeDir?: string)
     hooks: {
       configure: (application) => (configureTeams(application, teamsDeps), linkHandovers(application, { storage, embeddedAdapter: localAdapter })),
       turn: linkHandoverHooks({ storage, embeddedAdapter: localAdapter }), // which chat a reference was given in, for live chat
-      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn)),
-      onWelcome: insight.onOpened,
+      onTurn: (turn) => (metrics.onTurn(turn), insight.onTurn(turn), warmSearchSoon()),
+      onWelcome: (turn) => (insight.onOpened(turn), warmSearchSoon()),
     },
   });
   answerFailedTurns(logger, httpAdapter, localAdapter);

@@ -3,7 +3,11 @@
  * answer on /api/messages) beside a baseline checkout's, taking turns, so the machine's load
  * falls on both:
  *
- *   node --import tsx bench/cold-start.ts --baseline DIR [--runs N]
+ *   node --import tsx bench/cold-start.ts --baseline DIR [--runs N] [--echo]
+ *
+ * `--echo` adds the load benchmark's echo bot (dist/bench/echo-bot.js of this checkout) as a third
+ * contestant, so the ratio that issue 14 sets a target on (at most 2x the echo bot) is printed from
+ * the same turns.
  *
  * Both are built first (`node bin/build.js` in each). Printed: the median wall time, the CPU the
  * process had used by then (user + system, all its threads: what the start costs whatever else
@@ -23,6 +27,10 @@ const RUNS = Number(option('--runs') ?? 5);
 const baseline = option('--baseline');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [...(baseline ? [['baseline', resolve(baseline)]] : []), ['this checkout', ROOT]] as const;
+const contestants: (readonly [string, string, string])[] = [
+  ...checkouts.map(([name, dir]) => [name, dir, 'dist/app/main.js'] as const),
+  ...(args.includes('--echo') ? [['echo bot', ROOT, 'dist/bench/echo-bot.js'] as const] : []),
+];
 
 for (const [, dir] of checkouts) {
   const build = spawnSync(process.execPath, ['bin/build.js', '--quiet'], { cwd: dir, stdio: 'inherit' });
@@ -30,12 +38,12 @@ for (const [, dir] of checkouts) {
 }
 const dataDir = mkdtempSync(join(tmpdir(), 'deal-cold-'));
 const port = 41_000 + (process.pid % 9_000);
-const runs = new Map(checkouts.map(([name]) => [name, { ms: [] as number[], cpu: [] as number[], rss: [] as number[] }]));
+const runs = new Map(contestants.map(([name]) => [name, { ms: [] as number[], cpu: [] as number[], rss: [] as number[] }]));
 try {
   for (let i = 0; i < RUNS; i++) {
-    for (const [name, dir] of checkouts) {
+    for (const [name, dir, script] of contestants) {
       const env = { LOG_LEVEL: 'warn', NODE_ENV: 'development', DATA_DIR: join(dataDir, `${i}-${name.replace(/ /g, '-')}`) };
-      const child = await startChild(name, 'dist/app/main.js', port, env, dir);
+      const child = await startChild(name, script, port, env, dir);
       await child.stop();
       const r = runs.get(name)!;
       r.ms.push(child.coldStartMs);
@@ -48,7 +56,9 @@ try {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 console.log(`Cold start, median of ${RUNS} (process start to the first answer on /api/messages):`);
-for (const [name, dir] of checkouts) {
+const echo = runs.get('echo bot');
+for (const [name, dir] of contestants) {
   const r = runs.get(name)!;
-  console.log(`  ${name.padEnd(14)} ${median(r.ms).toFixed(0).padStart(6)} ms to answer ${median(r.cpu).toFixed(0).padStart(6)} ms CPU ${median(r.rss).toFixed(0).padStart(5)} MB   (CPU runs: ${r.cpu.map((x) => x.toFixed(0)).join(', ')})  ${dir}`);
+  const ratio = echo && name !== 'echo bot' ? `  ${(median(r.ms) / median(echo.ms)).toFixed(2)}x the echo bot (CPU ${(median(r.cpu) / median(echo.cpu)).toFixed(2)}x)` : '';
+  console.log(`  ${name.padEnd(14)} ${median(r.ms).toFixed(0).padStart(6)} ms to answer ${median(r.cpu).toFixed(0).padStart(6)} ms CPU ${median(r.rss).toFixed(0).padStart(5)} MB   (CPU runs: ${r.cpu.map((x) => x.toFixed(0)).join(', ')})  ${dir}${ratio}`);
 }

@@ -15,7 +15,6 @@
 import {
   type Activity,
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   ConfigurationServiceClientCredentialFactory,
   type InvokeResponse,
@@ -25,6 +24,7 @@ import {
 } from 'botbuilder';
 import type { INodeBuffer, INodeSocket } from 'botframework-streaming';
 import { createRequire } from 'node:module';
+import { ReusingClientsAuthentication } from './reusing-auth.js';
 import { holdUntilSaved } from './turn-retry.js';
 
 /** Teams AI's user agent, as its TeamsAdapter sends it (read from its package.json: no code of it is loaded). */
@@ -35,7 +35,8 @@ export class TeamsAdapter extends CloudAdapter {
   readonly credentialsFactory: ConfigurationServiceClientCredentialFactory;
 
   constructor(readonly botFrameworkAuthConfig: ConfigurationBotFrameworkAuthenticationOptions = {}) {
-    super(new ConfigurationBotFrameworkAuthentication(botFrameworkAuthConfig, undefined, undefined, undefined, { userAgent: USER_AGENT, userAgentHeaderName: undefined }));
+    // botbuilder's own authentication, keeping the clients it builds per turn (bot/reusing-auth.ts).
+    super(new ReusingClientsAuthentication(botFrameworkAuthConfig, undefined, undefined, undefined, { userAgent: USER_AGENT, userAgentHeaderName: undefined }));
     this.credentialsFactory = new ConfigurationServiceClientCredentialFactory(botFrameworkAuthConfig);
   }
 

@@ -39,8 +39,11 @@ export function hourOf(date: Date): number {
   return Math.floor(date.getTime() / 3_600_000) * 3_600_000;
 }
 
-/** The anonymous row for a turn. `knownWords` lets the redactor keep capitalised knowledge-base words. */
-export function rowForTurn(turn: TurnForInsight, now: Date, knownWords?: ReadonlySet<string>): InsightRow {
+/**
+ * The anonymous row for a turn. `knownWords` lets the redactor keep capitalised knowledge-base words
+ * (a function: the set is asked for only when a question is kept, so a server builds it on first need, not at start-up).
+ */
+export function rowForTurn(turn: TurnForInsight, now: Date, known?: ReadonlySet<string> | (() => ReadonlySet<string>)): InsightRow {
   const outcomes = turn.replies.map((r) => outcomeOf(r));
   const kinds = new Set(outcomes.map((o) => o.kind));
   const kind = PRIORITY.find((k) => kinds.has(k)) ?? 'welcome';
@@ -53,13 +56,15 @@ export function rowForTurn(turn: TurnForInsight, now: Date, knownWords?: Readonl
   let questionTooLong = false;
   const typed = turn.text?.trim() ?? '';
   if ((UNANSWERED_KINDS as readonly string[]).includes(kind) && typed) {
+    const knownWords = typeof known === 'function' ? known() : known;
     const cleaned = redact(typed, knownWords ? { knownWords } : {}).text;
     // Counted, not kept: a long story, or words none of which the knowledge base knows (a name typed alone, say).
     if (wordCount(typed) > MAX_QUESTION_WORDS || cleaned.length > MAX_QUESTION_CHARS || !cleaned || (knownWords && !hasKnownWord(cleaned, knownWords))) questionTooLong = true;
     else question = cleaned;
   }
 
-  return InsightRow.parse({
+  // Checked against InsightRow by the store, once, before anything reaches a database (insight/store.ts, outcomeValues).
+  const row: InsightRow = {
     hour: hourOf(now),
     event: turn.event ?? 'message',
     channel: turn.channel,
@@ -72,5 +77,6 @@ export function rowForTurn(turn: TurnForInsight, now: Date, knownWords?: Readonl
     safety: alarm ? (alarm.safety ?? 'other') : null,
     question,
     questionTooLong,
-  });
+  };
+  return row;
 }

@@ -35,7 +35,8 @@ export function knownWordsOf(kb: KnowledgeBase): Set<string> {
 }
 
 export function createInsightRecorder(opts: { store: OutcomeStore; kb: KnowledgeBase; logger: Logger; now?: () => Date }): InsightRecorder {
-  const known = knownWordsOf(opts.kb);
+  let knownWords: Set<string> | undefined;
+  const known = () => (knownWords ??= knownWordsOf(opts.kb)); // about 16 ms: on the first question kept, not at start-up
   const now = opts.now ?? (() => new Date());
   const failed = (error: unknown) => opts.logger.error({ err: { name: (error as Error).name } }, 'insight: could not record a turn');
   const record = (turn: TurnForInsight) => {

@@ -118,10 +118,24 @@ export const checkRetentionDays = (days: number) => {
   if (!Number.isFinite(days) || days < 1) throw new Error('insight retention must be at least one day');
 };
 
+/** Rows kept for one transaction at most (then written at once), and how long the first of them waits. */
+const BATCH_ROWS = 64;
+const BATCH_MS = 10;
+
+type Batch = { rows: unknown[][]; done: Promise<void>; settle: (error?: unknown) => void; timer: NodeJS.Timeout };
+
+/**
+ * The SQLite file. Rows are written in batches: one transaction for the rows of the last 10 ms
+ * (or 64 rows), not one per turn, which a profile put at about 2 % of the server's CPU per turn.
+ * `add` checks the row at once (and throws, as before) and returns a promise of its batch's
+ * commit (the recorder does not wait for it); every read, `close` and the retention purge write
+ * what is waiting first, so nothing is lost on SIGTERM and this process reads its own rows.
+ */
 export class InsightStore implements OutcomeStore {
   readonly db: SqliteDatabase;
   readonly file: string;
   private readonly insert: SqliteStatement<unknown[]>;
+  private batch: Batch | null = null;
 
   constructor(options: { dataDir: string; fileName?: string }) {
     this.file = join(options.dataDir, options.fileName ?? INSIGHT_DB_FILE);
@@ -142,9 +156,37 @@ export class InsightStore implements OutcomeStore {
     }
   }
 
-  /** Stores one row (validated again here: nothing else can reach the file). */
-  add(input: z.input<typeof InsightRow>): void {
+  /** Stores one row (validated again here, at once: nothing else can reach the file); resolves when its batch is written. */
+  add(input: z.input<typeof InsightRow>): Promise<void> {
     const values = outcomeValues(input);
+    const batch = (this.batch ??= this.startBatch());
+    batch.rows.push(values);
+    if (batch.rows.length >= BATCH_ROWS) this.flush();
+    return batch.done;
+  }
+
+  private startBatch(): Batch {
+    let settle: Batch['settle'] = () => {};
+    const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+    done.catch(() => {}); // a caller that does not wait is not an unhandled rejection; one that waits still gets it
+    return { rows: [], done, settle, timer: setTimeout(() => this.flush(), BATCH_MS) };
+  }
+
+  /** Writes the waiting rows in one transaction. */
+  flush(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    clearTimeout(batch.timer);
+    try {
+      this.db.transaction(() => batch.rows.forEach((values) => this.insertRow(values)))();
+      batch.settle();
+    } catch (error) {
+      batch.settle(error);
+    }
+  }
+
+  private insertRow(values: unknown[]): void {
     for (let attempt = 0; ; attempt++) {
       try {
         this.insert.run(randomInt(1, 2 ** 47), ...values);
@@ -157,6 +199,7 @@ export class InsightStore implements OutcomeStore {
 
   /** Rows whose hour is in [fromMs, toMs). */
   rows(fromMs: number, toMs: number): InsightRow[] {
+    this.flush();
     const rows = this.db.prepare('SELECT * FROM outcomes WHERE hour >= ? AND hour < ? ORDER BY hour').all(fromMs, toMs) as OutcomeDbRow[];
     return rows.map(outcomeOfRow);
   }
@@ -173,6 +216,7 @@ export class InsightStore implements OutcomeStore {
   }
 
   markers(): Map<string, Marker> {
+    this.flush();
     const rows = this.db.prepare('SELECT * FROM markers').all() as { signature: string; verdict: string; article_id: string | null; at: number }[];
     return new Map(rows.map((r) => [r.signature, Marker.parse({ signature: r.signature, verdict: r.verdict, articleId: r.article_id, at: new Date(r.at).toISOString() })]));
   }
@@ -180,6 +224,7 @@ export class InsightStore implements OutcomeStore {
   /** Deletes rows older than `days` days (the retention timer calls this); returns how many. */
   purgeOlderThan(days: number, now: Date): number {
     checkRetentionDays(days);
+    this.flush();
     const cutoff = now.getTime() - days * 86_400_000;
     const deleted = this.db.prepare('DELETE FROM outcomes WHERE hour < ?').run(cutoff).changes;
     if (deleted > 0) checkpointTruncate(this.db);
@@ -187,6 +232,7 @@ export class InsightStore implements OutcomeStore {
   }
 
   close(): void {
+    if (this.db.open) this.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -8,7 +8,13 @@
  * some set, the regex cannot match and is skipped. This only ever skips a pattern that could not
  * have matched, so it never changes an answer (a test checks this on every data line and on
  * random text). Anything the analysis does not understand counts as "no requirement".
+ *
+ * The analysis is a pure function of a regex's source, so bin/build.js works it out once for
+ * every pattern the server compiles (the safety patterns and the understander's phrases, about
+ * 35 ms of a cold start) and keeps it in dist/safety/prefilter-sets.json by source: a source in
+ * that table gets exactly what the analysis gave it, an edited pattern is analysed as before.
  */
+import { existsSync, readFileSync } from 'node:fs';
 
 type Node =
   | { t: 'lit'; c: string }
@@ -134,7 +140,44 @@ function reqs(n: Node): string[][] {
   }
 }
 
+/** Where the build keeps the analysis of every pattern the server compiles; absent when running the sources. */
+const PREBUILT = new URL('./prefilter-sets.json', import.meta.url);
+/** `prefilterFor`'s answer by source; `[]` stands for null (the analysis never gives an empty list). */
+let prebuilt: Map<string, string[][]> | undefined;
+let recorded: Map<string, string[][]> | undefined;
+
+function readPrebuilt(): Map<string, string[][]> {
+  try {
+    return existsSync(PREBUILT) ? new Map(JSON.parse(readFileSync(PREBUILT, 'utf8')) as [string, string[][]][]) : new Map();
+  } catch {
+    return new Map(); // unreadable: analyse, as from the sources
+  }
+}
+
+/**
+ * Starts recording every analysis; the returned function stops and gives them, as the table
+ * prefilter-sets.json holds them (bin/build.js, with the patterns loaded in between).
+ */
+export function recordPrefilters(): () => [string, string[][]][] {
+  recorded = new Map();
+  return () => {
+    const entries = [...recorded!];
+    recorded = undefined;
+    return entries;
+  };
+}
+
+/** Sets of literals such that every match of the regex `source` holds one of each set (at most two sets); null: nothing known. */
 export function prefilterFor(source: string): string[][] | null {
+  prebuilt ??= readPrebuilt();
+  const known = prebuilt.get(source);
+  if (known) return known.length > 0 ? known : null;
+  const sets = analyse(source);
+  recorded?.set(source, sets ?? []);
+  return sets;
+}
+
+function analyse(source: string): string[][] | null {
   let sets: string[][];
   try {
     sets = reqs(parseRegex(source));

@@ -94,3 +94,24 @@ describe('the safety net trained at build time', () => {
     }
   });
 });
+
+describe('the patterns\' prefilters worked out at build time', () => {
+  it('hold, for every safety pattern and vocabulary phrase, exactly what the analysis gives its source, and the built modules use them', async () => {
+    const source = await import('../safety/prefilter.js');
+    const table = JSON.parse(readFileSync(join(OUT, 'safety', 'prefilter-sets.json'), 'utf8')) as [string, string[][]][];
+    const { loadSafetyPatterns } = await import('../safety/safety.js');
+    const patterns = loadSafetyPatterns(undefined, { breadthChecks: false });
+    const sources = new Set(table.map(([s]) => s));
+    for (const p of patterns.compiled) expect(sources.has(p.regex.source), p.id).toBe(true);
+    expect(table.length).toBeGreaterThan(patterns.compiled.length); // the understander's phrases too
+    for (const [regex, sets] of table) expect(source.prefilterFor(regex) ?? [], regex).toEqual(sets);
+    // The built safety check compiles to the same prefilters as the sources (where the table is used).
+    const built = (await import(pathToFileURL(join(OUT, 'safety', 'safety.js')).href)) as typeof import('../safety/safety.js');
+    const fromTable = built.loadSafetyPatterns(undefined, { breadthChecks: false });
+    expect(fromTable.compiled.map((p) => p.prefilter?.map((set) => [...set]) ?? null)).toEqual(patterns.compiled.map((p) => p.prefilter?.map((set) => [...set]) ?? null));
+    // A source the table does not hold (an edited pattern) is analysed afresh.
+    const edited = `${patterns.compiled[0]!.regex.source}|brand new words`;
+    const builtPrefilter = (await import(pathToFileURL(join(OUT, 'safety', 'prefilter.js')).href)) as typeof source;
+    expect(builtPrefilter.prefilterFor(edited)).toEqual(source.prefilterFor(edited));
+  });
+});

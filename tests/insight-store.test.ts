@@ -85,3 +85,29 @@ describe.each(STORES)('the insight store on $name', ({ harness }) => {
     }
   });
 });
+
+describe('the SQLite insight store writes rows in batches', () => {
+  it('loses nothing on close, writes a batch in one commit visible to another connection, and keeps a refused row out of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deal-insight-batch-'));
+    try {
+      const a = new InsightStore({ dataDir: dir });
+      const rows = Array.from({ length: 150 }, (_, i) => row({ hour: T0 + (i % 5) * HOUR }));
+      const pending = rows.map((r) => a.add(r)); // more than one batch's worth, nobody waiting
+      expect(() => a.add({ ...row(), hour: T0 + 1 })).toThrow(); // still refused at once
+      a.close(); // as the server's shutdown does (SIGTERM): what waits is written first
+      await Promise.all(pending);
+      const b = new InsightStore({ dataDir: dir });
+      try {
+        expect(b.rows(0, T0 + 10 * HOUR)).toHaveLength(150);
+        const c = new InsightStore({ dataDir: dir });
+        await c.add(row({ hour: T0 + 20 * HOUR })); // resolved: committed, so another connection reads it
+        expect(b.rows(T0 + 20 * HOUR, T0 + 21 * HOUR)).toHaveLength(1);
+        c.close();
+      } finally {
+        b.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
