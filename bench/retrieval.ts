@@ -77,6 +77,9 @@ const sets: [string, string][] = [
   // Blind set 6, the same way (blind-questions-6-measured-once.txt).
   ['blind questions 6 (labelled)', here('./data/blind-questions-6-labelled.jsonl')],
   ['blind out of scope 6', here('./data/blind-out-of-scope-6.jsonl')],
+  // Blind set 7 (70 questions, written after this session's retrieval changes), the same way.
+  ['blind questions 7 (labelled)', here('./data/blind-questions-7-labelled.jsonl')],
+  ['blind out of scope 7', here('./data/blind-out-of-scope-7.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
