@@ -37,7 +37,7 @@ export function benchAskBack(kb: KnowledgeBase, groups: Group[]): string[] {
       [`clarifyTie ${t}, skip linked`, { clarifyTie: t, clarifySkipsLinked: true }],
       ...(t < 2 ? [[`clarifyTie ${t}`, { clarifyTie: t, clarifySkipsLinked: false }] as [string, Partial<SearchSettings>]] : []),
     ]),
-    ...[2, 0.9, 0.8, 0.75, 0.7, 0.6].map((a): [string, Partial<SearchSettings>] => [`alternativeShare ${a}`, { alternativeShare: a }]),
+    ...[2, 0.9, 0.8, 0.75, 0.7, 0.6, 0.5].map((a): [string, Partial<SearchSettings>] => [`alternativeShare ${a}`, { alternativeShare: a }]),
   ];
   for (const [label, s] of settings) {
     const search = new KnowledgeSearch(kb, s);

@@ -128,7 +128,7 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   clarifyRatio: 0.6,
   clarifyTie: 0.97,
   clarifySkipsLinked: true,
-  alternativeShare: 0.7,
+  alternativeShare: 0.6,
   audience: 'parent',
   audienceFactor: 0.8,
   passages: true,
