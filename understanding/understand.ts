@@ -42,7 +42,8 @@ const replyCache = new WeakMap<Vocabulary['answers'], Replies>();
 function replies(v: Vocabulary): Replies {
   let r = replyCache.get(v.answers);
   if (!r) {
-    const start = (words: string[]) => new RegExp(`^[ ,.!]*${wordsPattern(words).source}`);
+    // "I think no, teacher only talk with me one time": a hedge before the yes or no does not change it.
+    const start = (words: string[]) => new RegExp(`^[ ,.!]*(?:(?:i think|i believe|i guess|probably|well|um|erm|hmm)[ ,.!]+)?${wordsPattern(words).source}`);
     r = { yes: start(v.answers.yes), no: start(v.answers.no), unsure: start(v.answers.unsure) };
     replyCache.set(v.answers, r);
   }
