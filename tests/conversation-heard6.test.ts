@@ -103,9 +103,30 @@ describe('what the first message already said is not asked again', () => {
     const { summary } = await stepsToSummary(id, await send(id, 'wot shud i do'));
     expect(summary).toMatch(/"title":"Worries","value":"Learning/);
   });
+
+  it('the writer\'s own hearing is not the child\'s need, special guardians are carers, a stepson\'s age is his', async () => {
+    const id = await open();
+    await send(id, 'My husband and I are special guardians for our stepson 11, in year 6 in Shaftesbury. He has FASD and struggles with maths. Sorry if I miss things, my hearing is poor.');
+    const { asked, summary } = await stepsToSummary(id, await send(id, 'what do we do now'));
+    expect(asked).not.toContain('age');
+    expect(summary).toMatch(/"title":"Who is asking","value":"Carer"/);
+    expect(summary).toMatch(/"title":"Age","value":"11"/);
+    expect(summary).not.toMatch(/Hearing, sight/);
+  });
 });
 
 describe('answers in the middle of the questions', () => {
+  it('"only the autism team, ages ago" is specialist advice', async () => {
+    const id = await open();
+    await send(id, 'My son is 9, at a primary school in Bridport. He has been on SEN support for two years for his reading.');
+    let last = await send(id, 'what should I do next?');
+    for (let i = 0; i < 10 && stepOf(last) !== 'externalAdvice' && stepOf(last); i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
+    expect(stepOf(last)).toBe('externalAdvice');
+    const answered = await send(id, 'only the autism team, ages ago');
+    expect(all(answered)).not.toMatch(/didn't understand/);
+    expect(stepOf(answered)).not.toBe('externalAdvice');
+  });
+
   it('"I think no" answers a yes-or-no question', async () => {
     const id = await open();
     await send(id, 'My son is 9, at a primary school in Bridport, and he struggles with maths.');
