@@ -97,6 +97,16 @@ describe('what the first message already said is not asked again', () => {
     expect(summary).toMatch(/"title":"Age","value":"17"/);
   });
 
+  it('a young person asking for "an EHC assessment" themselves is routed to the request; help the college gives is support', async () => {
+    const id = await open();
+    await send(id, 'Hi. 19, dyslexic, at college in Bridport, never had an EHCP. The learning support team gives me extra time sometimes but I am still failing. Can I ask for an EHC assessment myself?');
+    const { asked } = await stepsToSummary(id, await send(id, 'what are my options'));
+    expect(asked).not.toContain('age');
+    expect(asked).not.toContain('senSupport');
+    const result = await send(id, { value: { action: 'triage-confirm' } });
+    expect(result.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary).toBe('ehcna');
+  });
+
   it('a worry spelled as it sounds is read ("he carnt reed")', async () => {
     const id = await open();
     await send(id, 'my boy is 7 at the primry in Wimborne and he carnt reed or rite his name, the teecher sed nuthing');
