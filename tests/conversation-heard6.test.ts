@@ -8,13 +8,10 @@
  * Vision. The wordings are written here afresh, not the held-out scripts' words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../conversation/outcome.js';
-import { activity, type Turn } from './helpers/bot-turns.js';
-import { openChat } from './helpers/insight-chat.js';
+import { all, dealChat, type Sent, skip, stepOf } from './helpers/deal-chat.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
-let n = 0;
 beforeAll(async () => {
   service = await startService();
 });
@@ -22,25 +19,17 @@ afterAll(async () => {
   await service?.stop();
 });
 
-type Sent = { text: string; deal?: Outcome };
-
-async function send(id: string, turn: Turn | string): Promise<Sent[]> {
-  const body = activity(id, typeof turn === 'string' ? { text: turn } : turn);
-  const res = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const parsed = (await res.json()) as { activities?: { channelData?: { deal?: Outcome } }[] };
-  return (parsed.activities ?? []).map((a) => ({ text: JSON.stringify(a), deal: a.channelData?.deal }));
-}
-
-async function open(): Promise<string> {
-  const id = `heard6-${++n}-${Date.now()}`;
-  await openChat(service.url, id);
-  return id;
-}
-
-const stepOf = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean).at(-1);
+const { send, open } = dealChat(() => service.url, 'heard6');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
-const all = (r: Sent[]) => r.map((x) => x.text).join('\n');
-const skip = (step: string): Turn => ({ value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step === 'safety' ? 'safetyConcern' : step, skip: true } });
+
+/** Opens a chat with `story`, starts the questions, and skips (safety: "no") until `step` is asked; that reply. */
+async function atStep(id: string, story: string, step: string): Promise<Sent[]> {
+  await send(id, story);
+  let last = await send(id, 'what should I do next?');
+  for (let i = 0; i < 10 && stepOf(last) !== step && stepOf(last); i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
+  expect(stepOf(last)).toBe(step);
+  return last;
+}
 
 /** Skips every question until the summary; the steps asked and the summary's JSON. */
 async function stepsToSummary(id: string, first: Sent[]): Promise<{ asked: string[]; summary: string }> {
@@ -128,10 +117,7 @@ describe('what the first message already said is not asked again', () => {
 describe('answers in the middle of the questions', () => {
   it('"only the autism team, ages ago" is specialist advice', async () => {
     const id = await open();
-    await send(id, 'My son is 9, at a primary school in Bridport. He has been on SEN support for two years for his reading.');
-    let last = await send(id, 'what should I do next?');
-    for (let i = 0; i < 10 && stepOf(last) !== 'externalAdvice' && stepOf(last); i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
-    expect(stepOf(last)).toBe('externalAdvice');
+    await atStep(id, 'My son is 9, at a primary school in Bridport. He has been on SEN support for two years for his reading.', 'externalAdvice');
     const answered = await send(id, 'only the autism team, ages ago');
     expect(all(answered)).not.toMatch(/didn't understand/);
     expect(stepOf(answered)).not.toBe('externalAdvice');
@@ -139,10 +125,7 @@ describe('answers in the middle of the questions', () => {
 
   it('"I think no" answers a yes-or-no question', async () => {
     const id = await open();
-    await send(id, 'My son is 9, at a primary school in Bridport, and he struggles with maths.');
-    let last = await send(id, 'what should I do next?');
-    for (let i = 0; i < 10 && stepOf(last) !== 'senSupport' && stepOf(last); i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
-    expect(stepOf(last)).toBe('senSupport');
+    await atStep(id, 'My son is 9, at a primary school in Bridport, and he struggles with maths.', 'senSupport');
     const answered = await send(id, 'I think no, the teacher only talked to me once');
     expect(all(answered)).not.toMatch(/didn't understand/);
     expect(stepOf(answered)).not.toBe('senSupport');
@@ -150,10 +133,7 @@ describe('answers in the middle of the questions', () => {
 
   it('"where do we go from here" at the safety question asks it again, not a search', async () => {
     const id = await open();
-    await send(id, 'My daughter is 12, in year 7 in Blandford. The council refused to assess her for an EHCP.');
-    let last = await send(id, 'what should I do next?');
-    for (let i = 0; i < 10 && stepOf(last) !== 'safety' && stepOf(last); i++) last = await send(id, skip(stepOf(last)!));
-    expect(stepOf(last)).toBe('safety');
+    await atStep(id, 'My daughter is 12, in year 7 in Blandford. The council refused to assess her for an EHCP.', 'safety');
     const again = await send(id, 'where do we go from here');
     expect(kinds(again)).not.toContain('not-sure');
     expect(stepOf(again)).toBe('safety');
