@@ -618,7 +618,9 @@ export class TriageFlow implements Flow {
     state.mode = 'idle';
     state.step = null;
     const replies: Reply[] = [this.resultReply(result, turn.audience)];
-    if (state.handoverReason && result.handover) {
+    // They asked for a person ("can someone call me?") and were told "I can ask our team to contact you": that
+    // promise stands whatever the route, so the handover follows even where the route alone would not offer one.
+    if (state.handoverReason && (result.handover || state.handoverReason === 'asked')) {
       replies.push(...(await this.deps.continueToHandover(state, turn)));
     }
     return replies;

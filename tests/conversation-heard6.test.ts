@@ -75,6 +75,16 @@ describe('asking for a person offers one', () => {
     expect(all(replies)).toMatch(/contact you|to contact you/);
     expect(kinds(replies)).not.toContain('answer');
   });
+
+  it('asked to be called, the handover follows the result even where the route alone offers none', async () => {
+    const id = await open();
+    await send(id, 'My son is 8, at a primary school in Bridport. He struggles with reading and the school has not put any support in place.');
+    const { summary } = await stepsToSummary(id, await send(id, 'Could somebody ring me please?'));
+    expect(summary).not.toBe('');
+    const result = await send(id, { value: { action: 'triage-confirm' } });
+    expect(result.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary).toBe('graduated-approach');
+    expect(kinds(result)).toContain('consent');
+  });
 });
 
 describe('what the first message already said is not asked again', () => {
