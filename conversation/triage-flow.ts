@@ -613,14 +613,16 @@ export class TriageFlow implements Flow {
   private async finish(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const triageCase = toTriageCase(state.triage);
     if (state.alarm && isUrgent(state.alarm)) triageCase.safetyConcern = true;
-    const result = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
+    const routed = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
+    // They asked for a person ("can someone call me?") and were told "I can ask our team to contact you": that
+    // promise stands whatever the route (another council's area apart), so the result says so and the handover follows.
+    const asked = state.handoverReason === 'asked' && !routed.handover && !routed.routes.some((r) => r.id === 'out-of-area');
+    const result = asked ? { ...routed, handover: true } : routed;
     state.result = result;
     state.mode = 'idle';
     state.step = null;
     const replies: Reply[] = [this.resultReply(result, turn.audience)];
-    // They asked for a person ("can someone call me?") and were told "I can ask our team to contact you": that
-    // promise stands whatever the route, so the handover follows even where the route alone would not offer one.
-    if (state.handoverReason && (result.handover || state.handoverReason === 'asked')) {
+    if (state.handoverReason && result.handover) {
       replies.push(...(await this.deps.continueToHandover(state, turn)));
     }
     return replies;

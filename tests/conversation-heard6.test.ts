@@ -82,7 +82,9 @@ describe('asking for a person offers one', () => {
     const { summary } = await stepsToSummary(id, await send(id, 'Could somebody ring me please?'));
     expect(summary).not.toBe('');
     const result = await send(id, { value: { action: 'triage-confirm' } });
-    expect(result.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary).toBe('graduated-approach');
+    const routed = result.find((x) => x.deal?.kind === 'result')?.deal?.triage;
+    expect(routed?.primary).toBe('graduated-approach');
+    expect(routed?.handover).toBe(true);
     expect(kinds(result)).toContain('consent');
   });
 });
