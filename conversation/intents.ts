@@ -4,6 +4,7 @@
  * Patterns are anchored and short on purpose: a real question should reach search.
  */
 import { normaliseReference } from '../handover/schema.js';
+import { keyWord } from './intent-words.js';
 
 export type Intent =
   | 'greeting'
@@ -35,7 +36,8 @@ const HELP_ASKS = [
   'what (?:i|we) (?:should |must |can )?do(?: now| next)?',
   'how do (?:i|we) get (?:him|her|them|my \\w+) (?:some )?(?:help|support)(?: now)?',
   '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?',
-  "(?:can|could) you (?:please )?(?:tell|show) me what (?:to do|i should do|we should do|happens)(?: next| now)?",
+  // "can u just tell me what to do step by step", "I need someone to tell me what to do next for my son".
+  "(?:(?:can|could) you|(?:i |we )?need (?:someone|somebody|you) to) (?:please )?(?:just )?(?:tell|show) (?:me|us) what (?:to do|i should do|we should do|happens)(?: next| now)?(?: step by step)?(?: for (?:him|her|them|my \\w+))?",
   "(?:can|could) you (?:please )?help me (?:to )?(?:work out|find out|figure out|understand|know) what (?:help |support )?(?:he|she|they|my \\w+) (?:needs?|should get|can get|could get)",
   '(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?',
   '(?:please )?help me what to do(?: next| now)?',
@@ -48,7 +50,10 @@ const HELP_ASKS = [
   '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help (?:me|us) (?:to )?get (?:an? |some |the )?(?:ehcp|ehc plan|plan|assessment|needs assessment|diagnosis|help|support|extra help|school place)(?: for (?:him|her|them|my \\w+))?(?: please)?',
   "(?:i|we) don't know what to do(?: next| now)?",
 ];
-const HELP_REQUEST = new RegExp(`^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})[.!?]*$`);
+// Politeness either side ("please, what I should do now please", "what now then thanks") is not a topic.
+const HELP_REQUEST = new RegExp(
+  `^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})(?:\\s+(?:please|thanks|thank you|then|now|for me|for us))*[.!?]*$`,
+);
 
 const PATTERNS: [Intent, RegExp][] = [
   ['restart', /^(start (again|over)|restart|reset|begin again|cancel|stop|new question|clear)[.!]?$/],
@@ -57,7 +62,7 @@ const PATTERNS: [Intent, RegExp][] = [
   ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
   [
     'talk-to-person',
-    /^(i (want|would like|need) to |(can|could|may) (i|we) |is there (someone|somebody|anyone|a person) (i|we) (can|could) )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|anyone|adviser|advisor|officer|real person|member of staff|team)|^is there (someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
+    /^((please|hi|hello|ok|okay|so|sorry|um) )*(i (want|would like|need) to |(can|could|may) (i|we) (please )?|is there (someone|somebody|anyone|a person) (i|we) (can|could) )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|anyone|adviser|advisor|officer|real person|member of staff|team)|^is there (someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,
   ],
   [
     'start-triage',
@@ -92,7 +97,7 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|who to (?:talk|speak) to|who to (?:ask|contact|turn to)|(?:the )?right (?:route|help|support) for|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|what (?:i|we) (?:should|must|can|shall|need to|have to) do\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|who to (?:talk|speak) to|who to (?:ask|contact|turn to)|(?:the )?right (?:route|help|support) for|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
@@ -100,6 +105,8 @@ const FILLER = new Set(
     'next step steps point in direction walk through suggest go turn start know dont don\'t before happens happen and or is are am be at for of on ' +
     'there available advise advice recommend triage push ask options doing be work figure find out decide understand for school ' +
     'lost im i\'m here from idea no support done any appreciated grateful welcome thank thanks ideas suggestions tips son daughter child kid grandson granddaughter ' +
+    // "can you just help me step by step": how to be helped, not what about.
+    'just by ' +
     // A professional's "the right route for a pupil": the child they work with, and the route triage gives.
     'pupil student learner right route ' +
     // Times say when, not what about: "what should we be doing before september".
@@ -121,12 +128,9 @@ export function isHelpRequest(text: string, alone = true): boolean {
   return words.every((w) => FILLER.has(w) || (alone && FOLLOW_UP.has(w)));
 }
 
-/** Text-speak in the few words intents use ("wat do i do", "can u help"), as the usual word. */
-const SPEAK: Record<string, string> = { wat: 'what', wot: 'what', wht: 'what', u: 'you', r: 'are', pls: 'please', plz: 'please', plse: 'please', dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help' };
-
 /**
  * The few words intents and commands read, in one form: lower case, usual apostrophes, single
- * spaces, text-speak as the usual word, and `punctuation` turned into spaces (the anchored
+ * spaces, text-speak and slips in the key words as the usual word (intent-words.ts), and `punctuation` turned into spaces (the anchored
  * patterns keep their final "?" or "."; the help-request check drops every mark).
  */
 function wordsOf(text: string, punctuation = /[,;:]/g): string {
@@ -137,7 +141,7 @@ function wordsOf(text: string, punctuation = /[,;:]/g): string {
     .replace(/\s+/g, ' ')
     .trim()
     .split(' ')
-    .map((w) => SPEAK[w] ?? w)
+    .map((w) => w.replace(/^([a-z0-9]+)(?=[.!?]*$)/, (core) => keyWord(core)))
     .join(' ');
 }
 
@@ -185,7 +189,7 @@ function sentencesOf(text: string): string[] {
  */
 const CONTACT_ASKS = [
   "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
-  "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person)) to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
+  "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person))(?: from(?: \\w+){1,3}?)? to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
   '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
   "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you) (?:please )?get in touch\\b",
   "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
@@ -202,10 +206,13 @@ function asksToBeContacted(text: string): boolean {
 /**
  * A message that opens by asking for help and then tells the story ("need help. dd 10 getting
  * bullied because of her stammer and now wont talk at school"): triage, reading the story. If
- * the story asks a question of its own, that question is answered instead.
+ * the story asks a question of its own, that question is answered instead. The ask may be the
+ * first clause of a single sentence ("can u tell me what to do step by step, school not helping").
  */
 function opensWithHelpRequest(text: string): boolean {
-  const sentences = sentencesOf(text);
+  let sentences = sentencesOf(text);
+  // One sentence in clauses ("can you tell me what to do, school not helping"): the first clause is the ask.
+  if (sentences.length === 1) sentences = text.split(/\s*[,;]\s*|\s[-–]\s/).filter((x) => /[a-z]/i.test(x));
   if (sentences.length < 2) return false;
   const rest = sentences.slice(1).join(' ');
   if (/\?/.test(rest) || looksAsked(rest)) return false;

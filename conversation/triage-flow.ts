@@ -114,6 +114,15 @@ function storyTold(answers: TriageAnswers): boolean {
   return words >= STORY_WITH_NEED_WORDS && (answers.needs ?? []).length > 0;
 }
 
+/**
+ * A short request for help in the middle of the questions ("what now?", "where do we go from here"): the
+ * question is asked again. On the safety question only with no yes in it ("yes I want help" may be a disclosure).
+ */
+function asksToCarryOn(s: Step, text: string, intent = text ? intentOf(text) : null): boolean {
+  if (intent !== 'start-triage' || isStory(text)) return false;
+  return s.id !== 'safetyConcern' || !/\b(yes|yeah|yep|yh|yup|ye)\b/i.test(text);
+}
+
 /** The open question once the story is told: what they said is kept, and anything else is welcome. */
 const ANYTHING_ELSE = "Is there anything else you'd like to tell me about what is happening? You can say 'no' or skip.";
 
@@ -262,6 +271,8 @@ export class TriageFlow implements Flow {
     if (state.step === 'confirm') return /^(y|yes|yeah|yep|correct|that'?s right|ok)\b/i.test(turn.text) || Object.keys(understand(turn.text).facts).length > 0;
     if (!s) return false;
     if (s.id === 'concern') return true;
+    // "Where do we go from here" asks for what these questions are for: the question is asked again, not answered as a search.
+    if (asksToCarryOn(s, turn.text)) return true;
     if (s.id === 'place') {
       const heard = understand(turn.text, { step: 'place' }).facts;
       if (heard.town || heard.postcode) return true;
@@ -378,8 +389,7 @@ export class TriageFlow implements Flow {
     }
     // "Yes I want help please" while the questions are already running asks for what is happening, not
     // "yes" to this question (it would have recorded an EHC plan): ask this question again.
-    // Never on the safety question: there, any "yes" is a disclosure.
-    if (intent === 'start-triage' && s.id !== 'safetyConcern' && !isStory(turn.text)) return [this.askStep(state, s, KEEP_PLACE)];
+    if (asksToCarryOn(s, turn.text, intent)) return [this.askStep(state, s, KEEP_PLACE)];
     if (s.multi && value.done) {
       if (!state.history.includes(s.id)) state.history.push(s.id);
       return [this.ask(state)];
@@ -603,7 +613,11 @@ export class TriageFlow implements Flow {
   private async finish(state: ConversationData, turn: Turn): Promise<Reply[]> {
     const triageCase = toTriageCase(state.triage);
     if (state.alarm && isUrgent(state.alarm)) triageCase.safetyConcern = true;
-    const result = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
+    const routed = escalate(this.deps.runTriage(triageCase, turn.audience), state.alarm, this.deps.safeguardingQueue);
+    // They asked for a person ("can someone call me?") and were told "I can ask our team to contact you": that
+    // promise stands whatever the route (another council's area apart), so the result says so and the handover follows.
+    const asked = state.handoverReason === 'asked' && !routed.handover && !routed.routes.some((r) => r.id === 'out-of-area');
+    const result = asked ? { ...routed, handover: true } : routed;
     state.result = result;
     state.mode = 'idle';
     state.step = null;

@@ -8,13 +8,10 @@
  * held-out scripts' words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../conversation/outcome.js';
-import { activity, type Turn } from './helpers/bot-turns.js';
-import { openChat } from './helpers/insight-chat.js';
+import { all, dealChat, type Sent, skip, stepOf } from './helpers/deal-chat.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
-let n = 0;
 beforeAll(async () => {
   service = await startService();
 });
@@ -22,25 +19,7 @@ afterAll(async () => {
   await service?.stop();
 });
 
-type Sent = { text: string; deal?: Outcome };
-
-/** One turn; each reply's whole JSON as text (cards included) and its channelData.deal. */
-async function send(id: string, turn: Turn | string): Promise<Sent[]> {
-  const body = activity(id, typeof turn === 'string' ? { text: turn } : turn);
-  const res = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const parsed = (await res.json()) as { activities?: { channelData?: { deal?: Outcome } }[] };
-  return (parsed.activities ?? []).map((a) => ({ text: JSON.stringify(a), deal: a.channelData?.deal }));
-}
-
-async function open(): Promise<string> {
-  const id = `heard5-${++n}-${Date.now()}`;
-  await openChat(service.url, id);
-  return id;
-}
-
-const stepOf = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean).at(-1);
-const all = (r: Sent[]) => r.map((x) => x.text).join('\n');
-const skip = (step: string): Turn => ({ value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step, skip: true } });
+const { send, open } = dealChat(() => service.url, 'heard5');
 const RESTARTED = /kept what you told me\. I'll only ask/;
 
 /** The summary card's facts (an Adaptive Card FactSet) by label, without the card's Markdown escapes. */

@@ -147,7 +147,7 @@ describe('SEN support, advice, EHCP, diagnosis', () => {
     ["she's on the SEN register but I've never seen a plan", 'senSupport', { senSupport: 'starting' }],
     ['they said she is on a list for some extra help', 'senSupport', { senSupport: 'none' }],
     ['the school keep saying talk to the senco', 'senSupport', {}],
-    ['he has had a QTVI visiting once a term', '', { senSupport: 'established', externalAdvice: true }],
+    ['he has had a QTVI visiting once a term', '', { senSupport: 'established', externalAdvice: true, needs: ['sensory-physical'] }], // a QTVI teaches children with a visual impairment: a sight need
     ['BSILA visited once', 'externalAdvice', { externalAdvice: true }],
     ['my ds is 9 and in yr 4', '', { childAge: 9, requester: 'parent', setting: 'mainstream-school' }],
     ['boy aged 3y 4m', '', { childAge: 3 }],

@@ -20,7 +20,7 @@ export type AgeFound = { age: number; span: Span; self: boolean };
 type Patterns = {
   yearsOld: RegExp; monthsOld: RegExp; weeksOld: RegExp; years: RegExp; months: RegExp; weeks: RegExp;
   notAfter: RegExp; next: RegExp; almost: RegExp; justTurned: RegExp; before: RegExp; child: RegExp; self: RegExp;
-  yearGroup: RegExp; yearNotAfter: RegExp;
+  yearGroup: RegExp; yearNotAfter: RegExp; childAnywhere: RegExp;
 };
 const cache = new WeakMap<Vocabulary['ages'], Patterns>();
 function patterns(v: Vocabulary): Patterns {
@@ -48,6 +48,7 @@ function patterns(v: Vocabulary): Patterns {
     self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
     yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
     yearNotAfter: wordsPattern(a.yearGroups.notAfter),
+    childAnywhere: wordsPattern(a.childWords),
   };
   cache.set(v.ages, p);
   return p;
@@ -73,6 +74,11 @@ function numericView(text: string): { text: string; at: number[] } {
   out += text.slice(last);
   return { text: out, at };
 }
+
+/** Before an opening number: nothing, or a greeting, at the start of the message or of a sentence. */
+const OPENING_BEFORE = /(?:^|[.!?] )(?:(?:hey|hi|hiya|hello|ok|okay|so|um)[ ,.!]*)?$/;
+/** After it: a comma and the next words ("18, adhd"), not "3, 4 or 5". */
+const OPENING_AFTER = /^ ?, ?[a-z]/;
 
 const NUMBER = /(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)( and a half| and a bit| ½)?(?![0-9])/g;
 /** Words just before a bare number that make it a duration or a time, not an age. */
@@ -127,7 +133,10 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const justTurned = turnedCue !== null;
     const self = selfCue !== null;
     const beforeCue = p.before.exec(before);
-    const cue = almost || justTurned || self || beforeCue !== null || p.child.test(before);
+    // "Hey. 18, ADHD, second year at college": a number that opens the message (or a sentence) and is followed by
+    // a comma is how people introduce the one the message is about, in the few words a profile would use.
+    const opening = OPENING_BEFORE.test(t.slice(0, start)) && OPENING_AFTER.test(after) && unit === 'years';
+    const cue = almost || justTurned || self || opening || beforeCue !== null || p.child.test(before);
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
     const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
     const next = p.next.exec(after);
@@ -137,7 +146,9 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     let age = unit === 'months' ? Math.floor(n / 12) : unit === 'weeks' ? 0 : Math.floor(n);
     if ((almost || next) && !justTurned && unit === 'years') age = Math.max(0, age - 1);
     if (age > 25) continue;
-    found.push({ age, span: span(start - cueLength, end), self, strength });
+    // Nobody else named ("my son", "she"): the writer introduces themself.
+    const about = opening && !self && !p.childAnywhere.test(t) ? true : self;
+    found.push({ age, span: span(start - cueLength, end), self: about, strength });
   }
 
   for (const m of t.matchAll(p.yearGroup)) {

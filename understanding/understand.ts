@@ -42,7 +42,8 @@ const replyCache = new WeakMap<Vocabulary['answers'], Replies>();
 function replies(v: Vocabulary): Replies {
   let r = replyCache.get(v.answers);
   if (!r) {
-    const start = (words: string[]) => new RegExp(`^[ ,.!]*${wordsPattern(words).source}`);
+    // "I think no, teacher only talk with me one time": a hedge before the yes or no does not change it.
+    const start = (words: string[]) => new RegExp(`^[ ,.!]*(?:(?:i think|i believe|i guess|probably|well|um|erm|hmm)[ ,.!]+)?${wordsPattern(words).source}`);
     r = { yes: start(v.answers.yes), no: start(v.answers.no), unsure: start(v.answers.unsure) };
     replyCache.set(v.answers, r);
   }
@@ -124,7 +125,7 @@ function findNeeds(message: Message, v: Vocabulary, asked: boolean): { needs: Ne
   const strict = { negatable: true, hedged: false, pending: false };
   for (const n of v.needs) {
     const hits: Span[] = [];
-    for (const p of n.words) for (const s of matches(p, message.text)) hits.push(s);
+    for (const p of n.words) for (const s of matches(p, message.text)) if (!writersOwn(message, s, v)) hits.push(s);
     for (const p of n.conditions) for (const s of matches(p, message.text)) if (!cancelled(message, s, strict, v)) hits.push(s);
     if (asked) for (const p of n.answers) for (const s of matches(p, message.text)) if (!cancelled(message, s, lenient, v)) hits.push(s);
     if (hits.length > 0) {
@@ -141,4 +142,19 @@ function findNeeds(message: Message, v: Vocabulary, asked: boolean): { needs: Ne
   }
   const sources = [...new Set(merged.map((s) => message.source(s)).filter(Boolean))];
   return { needs, sources };
+}
+
+const childWordsCache = new WeakMap<Vocabulary['ages'], RegExp>();
+/**
+ * "I'm not good on the phone with my hearing", "my eyesight is bad too": the writer's own, when the message
+ * is about someone else (a child named, or he or she), so not the child's need.
+ */
+function writersOwn(message: Message, s: Span, v: Vocabulary): boolean {
+  if (!/(?:^|[^a-z])(?:my|im|i am)(?: own)? $/.test(message.text.slice(Math.max(0, s.start - 12), s.start))) return false;
+  let child = childWordsCache.get(v.ages);
+  if (!child) childWordsCache.set(v.ages, (child = wordsPattern(v.ages.childWords)));
+  // "my autistic son", "my deaf little girl": the word describes the child after it.
+  const next = message.text.slice(s.end, s.end + 30).match(/^ ((?:[a-z]+ ){0,2}[a-z]+)/)?.[1] ?? '';
+  if (child.test(next)) return false;
+  return child.test(message.text);
 }

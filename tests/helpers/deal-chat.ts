@@ -1,0 +1,40 @@
+/**
+ * One chat through the real /api/messages for the held-out "heard" tests: send a turn and get each reply's whole
+ * JSON (cards included) with its channelData.deal, open a chat as web chat does, and read the step asked. One copy,
+ * so each set's tests say only what they check.
+ */
+import type { Outcome } from '../../conversation/outcome.js';
+import { activity, type Turn } from './bot-turns.js';
+import { openChat } from './insight-chat.js';
+
+export type Sent = { text: string; deal?: Outcome };
+
+export type DealChat = {
+  send: (id: string, turn: Turn | string) => Promise<Sent[]>;
+  open: () => Promise<string>;
+};
+
+/** `url`: read when called, so a service started in beforeAll is used. `prefix`: the conversation ids' start. */
+export function dealChat(url: () => string, prefix: string): DealChat {
+  let n = 0;
+  return {
+    async send(id, turn) {
+      const body = activity(id, typeof turn === 'string' ? { text: turn } : turn);
+      const res = await fetch(`${url()}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const parsed = (await res.json()) as { activities?: { channelData?: { deal?: Outcome } }[] };
+      return (parsed.activities ?? []).map((a) => ({ text: JSON.stringify(a), deal: a.channelData?.deal }));
+    },
+    async open() {
+      const id = `${prefix}-${++n}-${Date.now()}`;
+      await openChat(url(), id);
+      return id;
+    },
+  };
+}
+
+/** The step the last reply asks (channelData.deal.step). */
+export const stepOf = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean).at(-1);
+/** Every reply's JSON, joined, for matching words. */
+export const all = (r: Sent[]) => r.map((x) => x.text).join('\n');
+/** The "Not sure / skip" button of a step, as the card sends it. */
+export const skip = (step: string): Turn => ({ value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step === 'safety' ? 'safetyConcern' : step, skip: true } });
