@@ -153,12 +153,6 @@ export class KnowledgeSearch {
             .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
         : [];
     const probabilities = this.model?.probabilities(text, s.modelTemperature) ?? null;
-    // The example questions are question-shaped: in a long message, the asking sentences are heard too.
-    const askedText = long && s.modelAskedShare > 0 ? askedOf(text).join('. ') : '';
-    const fromAsked = askedText ? this.model?.probabilities(askedText, s.modelTemperature) : undefined;
-    if (probabilities && fromAsked) {
-      for (let i = 0; i < probabilities.length; i++) probabilities[i] = (1 - s.modelAskedShare) * probabilities[i]! + s.modelAskedShare * fromAsked[i]!;
-    }
     const audience = options.audience ?? s.audience;
     const top = results[0]!.score;
     const candidates: Candidate[] = results.slice(0, 6).map((result) => {

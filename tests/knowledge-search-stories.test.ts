@@ -46,17 +46,6 @@ describe('long messages (stories)', () => {
     expect(off.search(story).results[0]?.id).toBe('moving-school-transitions');
   });
 
-  it('lets the question model hear the asking sentence of a long message too (modelAskedShare)', () => {
-    const story = 'Does anyone know if SENDIASS will come to a meeting with me? I have a meeting with the head and the SENCO next week about my son\'s reduced timetable and I always feel outnumbered.';
-    const off = new KnowledgeSearch(kb, { modelAskedShare: 0 });
-    const belief = (s: KnowledgeSearch) => {
-      const ranked = s.rank(story);
-      return 'candidates' in ranked ? ranked.candidates.find((c) => c.article.id === 'sendiass')?.model ?? 0 : 0;
-    };
-    expect(belief(search)).toBeGreaterThan(belief(off));
-    expect(search.search(story).results[0]?.id).toBe('sendiass');
-  });
-
   it('finds the sentences that ask: a question mark, a question word, or a last clause that asks', () => {
     expect(askedOf('He is 9. He has ADHD, is that enough for an EHCP? thanks')).toEqual(['He has ADHD, is that enough for an EHCP']);
     expect(askedOf('School keep sending him home, is this even allowed')).toEqual(['is this even allowed']);

@@ -63,12 +63,6 @@ export type SearchSettings = {
   /** Temperature of the model's probabilities: higher spreads belief over more articles. */
   modelTemperature: number;
   /**
-   * For a long message, the model's belief is this share its belief about the asking sentences
-   * alone (the example questions it learned from are question-shaped), the rest the whole
-   * message's. 0 turns this off.
-   */
-  modelAskedShare: number;
-  /**
    * Ask back: when the best article is not clearly right but is plausible (coverage at least
    * `clarifyMinCoverage`), offer the best 2 or 3 whose score is at least `clarifyRatio` of the
    * best. `clarifyMinCoverageLong` is the same for a long message. 1 turns asking back off.
@@ -122,7 +116,6 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   askWeight: 0.5,
   modelWeight: 1,
   modelTemperature: 5,
-  modelAskedShare: 0.5,
   clarifyMinCoverage: 0.5,
   clarifyMinCoverageLong: 0.12,
   clarifyRatio: 0.6,
@@ -146,7 +139,6 @@ export const TODAY_SETTINGS: SearchSettings = {
   sentenceWeight: 0,
   askWeight: 0,
   modelWeight: 0,
-  modelAskedShare: 0,
   clarifyMinCoverage: 1,
   clarifyMinCoverageLong: 1,
   clarifyTie: 2,
