@@ -115,7 +115,10 @@ export function typedTextOf(turn: Turn): string {
 }
 
 /** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
-const ALL_CLEAR = /^(no|nope|nah|not at all|everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)|it'?s fine|sorry|i meant)\b/i;
+const ALL_CLEAR = /^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)|it'?s fine|sorry|i meant)\b/i;
+
+/** Said in so many words that everyone is safe. */
+const EVERYONE_FINE = /\b(everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok))\b/i;
 
 /** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
 function looksLikeQuestion(text: string): boolean {
@@ -224,8 +227,15 @@ export class FrontDoor {
       state.triage.safetyConcern = true;
       return [this.disclosed(state, typed)];
     }
-    if (safety.possibleRisk) {
+    // A plain "no" with nothing else, or "no, everyone's fine": not "no, but things are hard at home at night".
+    const clearAnswer =
+      state.mode === 'triage' &&
+      state.step === 'safetyConcern' &&
+      ALL_CLEAR.test(typed.trim()) &&
+      (typed.trim().split(/\s+/).length <= 3 || EVERYONE_FINE.test(typed));
+    if (safety.possibleRisk && !clearAnswer) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
+      // Not when they have just told us "no" to the safety question itself: the question was the check.
       raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });
       const replies = await this.route(turn, state, [], command);
       state.checkinOpen = true;

@@ -129,6 +129,23 @@ describe('safety in the conversation', () => {
     expect(state.step).toBe(step);
   }
 
+  it('hears "ha, no, everyone\'s fine" at the safety question as no, though the net is unsure of it', async () => {
+    await say('my son is 9 and in year 4 at a primary school in Weymouth, he struggles with reading');
+    await say('what should I do next?');
+    await skipTo('safetyConcern');
+    const replies = await say("ha, no, everyone's fine, just me going grey");
+    expect(alarms(replies)).toEqual([]);
+    expect(state.alarm).toBeNull();
+  });
+
+  it('still answers "no, but..." at the safety question with a safety response', async () => {
+    await say('my son is 9 and in year 4 at a primary school in Weymouth, he struggles with reading');
+    await say('what should I do next?');
+    await skipTo('safetyConcern');
+    const replies = await say('no, but things get scary at home at night when his dad has been drinking');
+    expect(alarms(replies).length).toBeGreaterThan(0);
+  });
+
   it('takes a worrying answer to the safety question as a disclosure: the card, triage paused, never "I did not understand"', async () => {
     await say('my son is 9 and in year 4 at a primary school in Weymouth, he struggles with reading');
     await say('what should I do next?');
