@@ -6,13 +6,10 @@
  * are the kinds of thing families say, written here afresh, not the held-out scripts' words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../conversation/outcome.js';
-import { activity, type Turn } from './helpers/bot-turns.js';
-import { openChat } from './helpers/insight-chat.js';
+import { dealChat, type Sent } from './helpers/deal-chat.js';
 import { startService, type TestService } from './helpers/service.js';
 
 let service: TestService;
-let n = 0;
 beforeAll(async () => {
   service = await startService();
 });
@@ -20,21 +17,7 @@ afterAll(async () => {
   await service?.stop();
 });
 
-type Sent = { text: string; deal?: Outcome };
-
-/** One turn; each reply's whole JSON as text (cards included) and its channelData.deal. */
-async function send(id: string, turn: Turn | string): Promise<Sent[]> {
-  const body = activity(id, typeof turn === 'string' ? { text: turn } : turn);
-  const res = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const parsed = (await res.json()) as { activities?: { channelData?: { deal?: Outcome } }[] };
-  return (parsed.activities ?? []).map((a) => ({ text: JSON.stringify(a), deal: a.channelData?.deal }));
-}
-
-async function open(): Promise<string> {
-  const id = `unheard-${++n}-${Date.now()}`;
-  await openChat(service.url, id);
-  return id;
-}
+const { send, open } = dealChat(() => service.url, 'unheard');
 
 const asks = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean);
 const started = (r: Sent[]) => r.some((x) => x.deal?.kind === 'question');

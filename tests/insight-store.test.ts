@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { PgInsightStore } from '../insight/pg-store.js';
 import type { InsightRow } from '../insight/schema.js';
 import { InsightStore, type OutcomeStore } from '../insight/store.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 
 type Harness = { open(): OutcomeStore; dispose(): Promise<void> };
 
@@ -34,9 +34,7 @@ const STORES: { name: string; harness: () => Harness }[] = [
             return {
               open: () => new PgInsightStore({ connectionString: PG_TEST_URL!, schema }),
               dispose: async () => {
-                const pool = rawPool('public');
-                await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-                await pool.end();
+                await dropSchema(schema);
               },
             };
           },

@@ -20,7 +20,7 @@ import { contactSteps, SEND, TRIAGE_ANSWERS, type Turn } from './helpers/bot-tur
 import { chat, openChat } from './helpers/insight-chat.js';
 import { startService, type TestService } from './helpers/service.js';
 import { StaffClient, tableRows, csvRows } from './helpers/insight-page.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 import type { Outcome } from '../conversation/outcome.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -386,8 +386,6 @@ describe.each(BACKENDS)('insight on $name', ({ env }) => {
 
   afterAll(async () => {
     if (!env.DATABASE_SCHEMA) return;
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${env.DATABASE_SCHEMA} CASCADE`);
-    await pool.end();
+    await dropSchema(env.DATABASE_SCHEMA);
   });
 });

@@ -8,15 +8,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { PgAttempts } from '../handover/pg/attempts.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
 import { startService } from './helpers/service.js';
 
 describe.skipIf(!PG_TEST_URL)('attempt limits shared through PostgreSQL', () => {
   const schema = testSchema('att');
   afterAll(async () => {
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   it('counts failures on one instance against the other, all of them when at once, and forgets on success', async () => {

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, post, webchatSession, type Activity } from '../bench/directline-client.js';
 import { PgDirectLineStore } from '../bot/directline-pg-store.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 
 type ActivitySet = { activities: Activity[]; watermark: string };
@@ -31,9 +31,7 @@ describe.skipIf(!PG_TEST_URL)('embedded Direct Line shared through PostgreSQL', 
   afterAll(async () => {
     sockets.forEach((s) => s.terminate());
     await Promise.all([a?.stop(), b?.stop()]);
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   const dl = (s: TestService, path: string, token: string, init: RequestInit = {}) =>

@@ -14,7 +14,7 @@ import { webchatSession, type Activity } from '../bench/directline-client.js';
 import { StaffAccounts } from '../handover/staff-accounts.js';
 import { contactSteps, REFERENCE, SEND, TRIAGE_ANSWERS, type Turn } from './helpers/bot-turns.js';
 import { StaffClient } from './helpers/insight-page.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 
 type Streamed = Activity & { channelData?: { deal?: { kind?: string; step?: string } } };
@@ -63,9 +63,7 @@ describe.skipIf(!PG_TEST_URL)('live chat across two instances on PostgreSQL', ()
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   it('lets an officer on one instance talk with a family whose chat is on the other', { timeout: 90_000 }, async () => {

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactSteps, REFERENCE, say, SEND, stepOf, TRIAGE_ANSWERS } from './helpers/bot-turns.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 
 describe.skipIf(!PG_TEST_URL)('one Send on two instances at once', () => {
@@ -24,9 +24,7 @@ describe.skipIf(!PG_TEST_URL)('one Send on two instances at once', () => {
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   /** Triage, consent and contact details through alternating instances, up to (not including) Send. */

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { sampleDraft } from './fixtures/handover-draft.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 
 const PASSWORD = 'a long enough passphrase';
@@ -55,9 +55,7 @@ describe.skipIf(!PG_TEST_URL)('two instances and the CLI on PostgreSQL', () => {
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   it('both instances are ready', async () => {

@@ -14,7 +14,7 @@ import type { FrontDoor } from '../conversation/front-door.js';
 import { readConversation, type ConversationData } from '../conversation/state.js';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { TURN_ATTEMPTS } from '../bot/turn-retry.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 
 type Activity = Parameters<InProcessAdapter['runTurn']>[0];
 
@@ -24,9 +24,7 @@ describe.skipIf(!PG_TEST_URL)('a turn that lost an eTag race on PostgreSQL', () 
   const theirs = PG_TEST_URL ? new PgStorage({ connectionString: PG_TEST_URL, schema }) : null;
   afterAll(async () => {
     await Promise.all([mine?.close(), theirs?.close()]);
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   /**

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgHandoverStore } from '../handover/pg-store.js';
 import { contactSteps, REFERENCE, say, SEND, stepOf, TRIAGE_ANSWERS } from './helpers/bot-turns.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 import { freePort } from './helpers/service.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,9 +58,7 @@ describe.skipIf(!PG_TEST_URL)('two instances on one PostgreSQL database', () => 
       await i.exited;
     }
     dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   it('alternates one conversation between them, survives a SIGKILL mid-handover, and stores it once', { timeout: 180_000 }, async () => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundRobin, type RoundRobin } from '../bench/round-robin.js';
 import { launchBrowser, press, say } from './helpers/browser.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 import { startService, type TestService } from './helpers/service.js';
 
 describe.skipIf(!PG_TEST_URL)('web chat across two instances on one PostgreSQL database', () => {
@@ -31,9 +31,7 @@ describe.skipIf(!PG_TEST_URL)('web chat across two instances on one PostgreSQL d
     await browser?.close();
     await balancer?.close();
     await Promise.all(instances.map((i) => i.stop()));
-    const pool = rawPool('public');
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await dropSchema(schema);
   });
 
   async function openChat(): Promise<Page> {

@@ -11,7 +11,7 @@ import type { Storage } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PgStorage } from '../bot/pg-state-storage.js';
 import { SqliteStorage } from '../bot/state-storage.js';
-import { PG_TEST_URL, rawPool, testSchema } from './helpers/pg.js';
+import { dropSchema, PG_TEST_URL, testSchema } from './helpers/pg.js';
 
 type ConversationStorage = Storage & {
   purgeIdle(maxAgeMs: number, now?: number): number | Promise<number>;
@@ -34,9 +34,7 @@ function postgres(): StorageHarness {
   return {
     open: () => new PgStorage({ connectionString: PG_TEST_URL!, schema, maxConnections: 3 }),
     async dispose() {
-      const pool = rawPool('public');
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await pool.end();
+      await dropSchema(schema);
     },
   };
 }

@@ -30,6 +30,13 @@ export function rawPool(schema: string): pg.Pool {
   return pool;
 }
 
+/** Drops a test's schema and everything in it (run after its services and pools are closed). */
+export async function dropSchema(schema: string): Promise<void> {
+  const pool = rawPool('public');
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool.end();
+}
+
 /** `?` placeholders (as the SQLite tests write them) to `$1, $2…`. */
 function numbered(sql: string): string {
   let n = 0;
