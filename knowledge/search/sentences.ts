@@ -3,13 +3,28 @@
  * is responsible for his education?"), and one sentence often carries the whole question.
  */
 
+/** A sentence and the marks that ended it (a "?" tells one that asks). */
+type Sentence = { text: string; end: string };
+
 /** The sentences of a text, split at . ! ? ; and line breaks (not inside "e.g." or "1.5"). */
+function split(text: string): Sentence[] {
+  const cleaned = text.replace(/\b(e\.g|i\.e|etc|approx|mr|mrs|ms|dr)\./gi, (m) => m.replace(/\./g, ''));
+  const out: Sentence[] = [];
+  let start = 0;
+  const push = (end: number, mark: string) => {
+    const sentence = cleaned.slice(start, end).trim();
+    if (sentence) out.push({ text: sentence, end: mark });
+  };
+  for (const m of cleaned.matchAll(/[.!?;]+(?!\d)|\n+/g)) {
+    push(m.index, m[0]);
+    start = m.index + m[0].length;
+  }
+  push(cleaned.length, '');
+  return out;
+}
+
 export function sentencesOf(text: string): string[] {
-  return text
-    .replace(/\b(e\.g|i\.e|etc|approx|mr|mrs|ms|dr)\./gi, (m) => m.replace(/\./g, ''))
-    .split(/[.!?;]+(?!\d)|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  return split(text).map((s) => s.text);
 }
 
 /** Words that open a question: "how long...", "can I...", "is there...", "who do we go to". */
@@ -22,11 +37,8 @@ const ASKING = /^(?:how|what|whats|wot|when|where|who|whom|which|why|can|could|c
  */
 export function askedOf(text: string): string[] {
   const asked: string[] = [];
-  const cleaned = text.replace(/\b(e\.g|i\.e|etc|approx|mr|mrs|ms|dr)\./gi, (m) => m.replace(/\./g, ''));
-  for (const match of cleaned.matchAll(/([^.!?;\n]+)([.!?;]+(?!\d)|\n+|$)/g)) {
-    const sentence = match[1]!.trim();
-    if (!sentence) continue;
-    if (match[2]!.includes('?') || ASKING.test(sentence)) {
+  for (const { text: sentence, end } of split(text)) {
+    if (end.includes('?') || ASKING.test(sentence)) {
       asked.push(sentence);
       continue;
     }
