@@ -114,11 +114,12 @@ export function typedTextOf(turn: Turn): string {
   return parts.filter(Boolean).join('\n').slice(0, MAX_TEXT * 2);
 }
 
-/** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
-const ALL_CLEAR = /^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)|it'?s fine|sorry|i meant)\b/i;
-
 /** Said in so many words that everyone is safe. */
-const EVERYONE_FINE = /\b(everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok))\b/i;
+const FINE = "everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)";
+const EVERYONE_FINE = new RegExp(`\\b(${FINE})\\b`, 'i');
+
+/** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
+const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant)\\b`, 'i');
 
 /** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
 function looksLikeQuestion(text: string): boolean {
