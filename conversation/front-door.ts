@@ -13,6 +13,7 @@ import type { Glossary } from '../knowledge/glossary.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { KnowledgeSearch } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
+import { opensAsQuestion } from '../text/question-openers.js';
 import {
   clarifyReply,
   START_TRIAGE,
@@ -123,8 +124,7 @@ const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|hones
 
 /** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
 function looksLikeQuestion(text: string): boolean {
-  const t = text.trim().toLowerCase();
-  return /\?/.test(t) || /^(what|whats|what's|wat|wats|wot|wots|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/.test(t);
+  return text.includes('?') || opensAsQuestion(text);
 }
 
 /** The second "not sure" in a row: no repeat of the first, but a way forward. */

@@ -5,6 +5,7 @@
  */
 import { normaliseReference } from '../handover/schema.js';
 import { keyWord } from './intent-words.js';
+import { opensAsQuestion } from '../text/question-openers.js';
 
 export type Intent =
   | 'greeting'
@@ -222,7 +223,7 @@ function opensWithHelpRequest(text: string): boolean {
 
 /** Starts like a question ("what is...", "can they...") though it has no question mark. */
 function looksAsked(text: string): boolean {
-  return sentencesOf(text).some((s) => /^(what|whats|how|why|when|where|who|which|can|could|does|do|is|are|should|will|would)\b/i.test(s));
+  return sentencesOf(text).some((s) => opensAsQuestion(s));
 }
 
 /**

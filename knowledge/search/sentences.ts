@@ -3,6 +3,8 @@
  * is responsible for his education?"), and one sentence often carries the whole question.
  */
 
+import { opensAsQuestion } from '../../text/question-openers.js';
+
 /** A sentence and the marks that ended it (a "?" tells one that asks). */
 type Sentence = { text: string; end: string };
 
@@ -27,8 +29,8 @@ export function sentencesOf(text: string): string[] {
   return split(text).map((s) => s.text);
 }
 
-/** Words that open a question: "how long...", "can I...", "is there...", "who do we go to". */
-const ASKING = /^(?:how|what|whats|wot|when|where|who|whom|which|why|can|could|cn|do|does|did|is|are|am|should|shall|will|would|must|have|has|may|might|any|anything|is there|are there)\b/i;
+/** Opens like a question: "how long...", "can I...", "is there...", "who do we go to". */
+const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
 
 /**
  * The sentences of a text that ask: those ending in "?", and those (or their last clause, after
@@ -38,11 +40,11 @@ const ASKING = /^(?:how|what|whats|wot|when|where|who|whom|which|why|can|could|c
 export function askedOf(text: string): string[] {
   const asked: string[] = [];
   for (const { text: sentence, end } of split(text)) {
-    if (end.includes('?') || ASKING.test(sentence)) {
+    if (end.includes('?') || asks(sentence)) {
       asked.push(sentence);
       continue;
     }
-    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast((c) => ASKING.test(c));
+    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast(asks);
     if (clause) asked.push(clause);
   }
   return asked;
