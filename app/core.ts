@@ -44,7 +44,6 @@ import type { HandoverFactsSource } from '../insight/figures.js';
 import { handoverFacts } from '../insight/handover-figures.js';
 import { SqliteHandoverStore } from '../handover/sqlite-store.js';
 import type { Config } from './config.js';
-import { lazySearch } from './lazy-search.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type Core = {
@@ -86,13 +85,11 @@ const RECOGNIZERS_AFTER_MS = 2_000;
 export function buildCore(config: Config, logger: Logger, knowledgeDir?: string): Core {
   const kb = loadKnowledgeBase(knowledgeDir);
   // Indexed on first use, or just after the first turn (a chat opening, say), so a family's first question does not
-  // wait for it (app/lazy-search.ts); its phrasing file is read and checked now, so a broken one still stops the start.
-  const phrasing = loadPhrasing();
-  const lazy = lazySearch(() => new KnowledgeSearch(kb, {}, phrasing));
-  const search = lazy.search;
+  // wait for it (KnowledgeSearch.warm); its phrasing file is read and checked now, so a broken one still stops the start.
+  const search = new KnowledgeSearch(kb, {}, loadPhrasing());
   let searchWarmed = false;
   const warmSearchSoon = () => {
-    if (!searchWarmed) setTimeout(lazy.warm, 0).unref(); // after this turn's answer has gone
+    if (!searchWarmed) setTimeout(() => search.warm(), 0).unref(); // after this turn's answer has gone
     searchWarmed = true;
   };
   checkSafety(''); // compile the safety patterns now, not on a family's first message

@@ -100,28 +100,57 @@ export type Ranked =
   | { query: Query; long: boolean; candidates: Candidate[] }
   | { none: 'out-of-scope-topic' | 'empty' | 'no-match'; topic?: OutOfScopeTopic };
 
+/** What searching needs, built from the articles on first use (see `KnowledgeSearch.warm`). */
+type Index = {
+  ranker: Ranker;
+  scope: Scope;
+  rewriter: Rewriter | null;
+  model: QuestionModel | null;
+  modelIndex: Map<string, number>;
+  passages: Passages | null;
+};
+
+/**
+ * Search over the knowledge base. The index (MiniSearch over every article's passages, the
+ * example-question model, the scope lists) is built on the first question, or by `warm()`: it is
+ * about 140 ms of CPU, the largest part of a cold start after loading the code, and a greeting or
+ * a triage answer never searches. The articles and the phrasing file are read and checked by the
+ * caller before this is constructed, so a broken file still stops a server at start-up.
+ */
 export class KnowledgeSearch {
   readonly settings: SearchSettings;
-  private readonly ranker: Ranker;
-  private readonly scope: Scope;
-  private readonly rewriter: Rewriter | null;
-  private readonly model: QuestionModel | null;
-  private readonly modelIndex: Map<string, number>;
-  private readonly passages: Passages | null;
+  private index: Index | undefined;
 
   constructor(
     private readonly kb: KnowledgeBase,
     settings: Partial<SearchSettings> = {},
-    phrasing: Phrasing = loadPhrasing(),
+    private readonly phrasing: Phrasing = loadPhrasing(),
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings, boosts: { ...DEFAULT_SETTINGS.boosts, ...settings.boosts } };
-    const s = this.settings;
-    this.rewriter = s.rewrite ? new Rewriter(phrasing) : null;
-    this.ranker = new Ranker(kb, s, s.rewrite ? phrasing.questionWords : []);
-    this.scope = new Scope(kb.outOfScope, s.negatedNeeds);
-    this.model = s.modelWeight > 0 ? new QuestionModel(kb.articles) : null;
-    this.modelIndex = new Map(kb.articles.map((a, i) => [a.id, i]));
-    this.passages = s.passages ? new Passages(kb.articles) : null;
+  }
+
+  /** Builds the index now if it is not built yet (the server calls this just after its first turn). */
+  warm(): void {
+    void this.built();
+  }
+
+  /** True once the index has been built (by a question or `warm()`). */
+  get isWarm(): boolean {
+    return this.index !== undefined;
+  }
+
+  private built(): Index {
+    if (this.index) return this.index;
+    const { kb, phrasing, settings: s } = this;
+    this.index = {
+      rewriter: s.rewrite ? new Rewriter(phrasing) : null,
+      ranker: new Ranker(kb, s, s.rewrite ? phrasing.questionWords : []),
+      scope: new Scope(kb.outOfScope, s.negatedNeeds),
+      model: s.modelWeight > 0 ? new QuestionModel(kb.articles) : null,
+      modelIndex: new Map(kb.articles.map((a, i) => [a.id, i])),
+      passages: s.passages ? new Passages(kb.articles) : null,
+    };
+    return this.index;
   }
 
   /**
@@ -130,40 +159,41 @@ export class KnowledgeSearch {
    */
   rank(question: string, options: SearchOptions = {}): Ranked {
     const s = this.settings;
-    const text = this.rewriter ? this.rewriter.rewrite(question.slice(0, 20_000)) : question;
-    const topic = this.scope.topicOf(normalise(text));
+    const { rewriter, scope, ranker, model, modelIndex } = this.built();
+    const text = rewriter ? rewriter.rewrite(question.slice(0, 20_000)) : question;
+    const topic = scope.topicOf(normalise(text));
     if (topic) return { none: 'out-of-scope-topic', topic };
-    const query = this.ranker.prepare(text);
+    const query = ranker.prepare(text);
     if (query.typed.size === 0) return { none: 'empty' };
-    const results = this.ranker.search(query);
+    const results = ranker.search(query);
     if (results.length === 0) return { none: 'no-match' };
 
     const long = query.typed.size >= s.longQuestionTerms;
     const sentences =
       long && s.sentenceWeight > 0
         ? sentencesOf(text)
-            .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
+            .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             .filter((t) => t.length >= s.sentenceMinTerms)
         : [];
     const asked =
       long && s.askWeight > 0
         ? askedOf(text)
-            .map((sentence) => this.ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
+            .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             // "What's the next step from here?" asks nothing the story has not: only words specific to SEND count.
             .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
         : [];
-    const probabilities = this.model?.probabilities(text, s.modelTemperature) ?? null;
+    const probabilities = model?.probabilities(text, s.modelTemperature) ?? null;
     const audience = options.audience ?? s.audience;
     const top = results[0]!.score;
     const candidates: Candidate[] = results.slice(0, 6).map((result) => {
       const article = this.kb.byId.get(String(result.id))!;
-      const matched = this.ranker.matchedFields(query, result);
-      const whole = this.ranker.coverage(query, matched);
+      const matched = ranker.matchedFields(query, result);
+      const whole = ranker.coverage(query, matched);
       let sentence = 0;
-      for (const terms of sentences) sentence = Math.max(sentence, this.ranker.coverage(query, matched, terms).coverage);
+      for (const terms of sentences) sentence = Math.max(sentence, ranker.coverage(query, matched, terms).coverage);
       let asking = 0;
-      for (const terms of asked) asking = Math.max(asking, this.ranker.coverage(query, matched, terms).coverage);
-      const p = probabilities?.[this.modelIndex.get(article.id)!] ?? 0;
+      for (const terms of asked) asking = Math.max(asking, ranker.coverage(query, matched, terms).coverage);
+      const p = probabilities?.[modelIndex.get(article.id)!] ?? 0;
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
       const score = (result.score / top + s.sentenceWeight * sentence + s.askWeight * asking + s.modelWeight * p) * fit * only;
@@ -194,7 +224,7 @@ export class KnowledgeSearch {
 
     const decision = decide(candidates, long, s);
     if (decision.kind === 'answer') {
-      const passage = this.passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
+      const passage = this.built().passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
       const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
       return {
         kind: 'answer',
