@@ -6,6 +6,7 @@
 import { normaliseReference } from '../handover/schema.js';
 import { keyWord } from './intent-words.js';
 import { opensAsQuestion } from '../text/question-openers.js';
+import { sentencesOf as allSentences } from '../text/sentences.js';
 
 export type Intent =
   | 'greeting'
@@ -122,6 +123,9 @@ const FILLER = new Set(
 const FOLLOW_UP = new Set('else try while wait waiting meantime back again seen'.split(' '));
 
 /** `alone`: the whole message, not the last sentence of a story. */
+/** A message's sentences with a letter in them (a lone ":)" or "..." is not a sentence here). */
+const sentencesOf = (text: string): string[] => allSentences(text).filter((s) => /[a-z]/i.test(s));
+
 export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
@@ -172,14 +176,6 @@ function asksAboutReference(t: string): boolean {
  */
 export function isStory(text: string): boolean {
   return sentencesOf(text).length >= 2 || text.trim().split(/\s+/).length > 16;
-}
-
-/** A message's sentences, in order, each with a letter in it. */
-function sentencesOf(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((x) => x.trim())
-    .filter((x) => /[a-z]/i.test(x));
 }
 
 /**

@@ -8,7 +8,7 @@
  *    used as verbs ("send dad home") read as verbs, question words ("how long") expanded;
  *  - expansion: acronyms (glossary) and family words (synonyms) at a lower weight than what was typed,
  *    and a word naming an aspect ("the *benefits* of an EHCP") at a lower weight than its topic;
- *  - stories (`search/sentences.ts`): a long message is also read sentence by sentence, and an
+ *  - stories (`text/sentences.ts`): a long message is also read sentence by sentence, and an
  *    article gains for the one sentence it answers best;
  *  - a model of the articles' example questions (`search/model.ts`, naive Bayes) beside BM25;
  *  - confidence: an article is the answer only when it covers enough of what was asked
@@ -27,7 +27,7 @@ import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
 import { GENERIC_TERMS, Ranker, type Query } from './search/ranker.js';
 import { Scope } from './search/scope.js';
-import { askedOf, sentencesOf } from './search/sentences.js';
+import { askedOf, sentencesOf } from '../text/sentences.js';
 import { DEFAULT_SETTINGS, type SearchSettings } from './search/settings.js';
 import { normalise } from './text.js';
 

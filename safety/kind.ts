@@ -23,6 +23,12 @@ export const SafetyCheck = z.object({
   categories: z.array(z.string()),
   /** Pattern ids that fired, in file order. Never any of the user's text. */
   matched: z.array(z.string()),
+  /**
+   * The patterns fired, but every sentence that raised them tells a risk that is past and over
+   * ("two years ago... discharged, well since": safety/past-risk.yaml): not flagged; the net's
+   * check-in asks instead.
+   */
+  pastAndOver: z.boolean().optional(),
 });
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 

@@ -198,7 +198,8 @@ const trained = new Map<string, SafetyNet>();
 export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => NetSafetyCheck {
   return (text, context = {}) => {
     const check = checkSafety(text);
-    return { ...check, possibleRisk: !check.flagged && net.flags(text, context) };
+    // A risk told as past and over is not flagged, but always asked about (safety/past-risk.yaml).
+    return { ...check, possibleRisk: !check.flagged && (check.pastAndOver === true || net.flags(text, context)) };
   };
 }
 

@@ -23,7 +23,9 @@ import { z } from 'zod';
 import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 import { SafetyKind, type SafetyCheck } from './kind.js';
 import { normaliseWith, type FuzzyWord } from './normalise.js';
+import { isPastAndOver } from './past.js';
 import { prefilterFor, Scanner } from './prefilter.js';
+import { sentencesOf } from '../text/sentences.js';
 
 export { SafetyKind, type SafetyCheck };
 /** One category as the patterns file declares it: id, plain label and kind. */
@@ -281,10 +283,8 @@ function fires(p: CompiledPattern, text: string, safe: readonly Span[]): boolean
   return hit;
 }
 
-/** Check one message. Never throws; `flagged` is false for empty or non-text input. */
-export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatterns()): SafetyCheck {
-  const norm = normaliseForSafety(text, patterns);
-  if (norm.length === 0) return { flagged: false, kind: null, categories: [], matched: [] };
+/** Which categories and patterns fire on one normalised text. */
+function matchesOf(norm: string, patterns: SafetyPatterns): { hitCategory: boolean[]; matched: string[] } {
   const safe = spans(patterns.safePhrases, norm);
   const hitCategory = new Array<boolean>(patterns.categories.length).fill(false);
   const matched: string[] = [];
@@ -296,11 +296,26 @@ export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatt
       hitCategory[p.category] = true;
     }
   }
+  return { hitCategory, matched };
+}
+
+/** Check one message. Never throws; `flagged` is false for empty or non-text input. */
+export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatterns()): SafetyCheck {
+  const norm = normaliseForSafety(text, patterns);
+  if (norm.length === 0) return { flagged: false, kind: null, categories: [], matched: [] };
+  const { hitCategory, matched } = matchesOf(norm, patterns);
   const categories = patterns.categories.filter((_, i) => hitCategory[i]);
   const kind: SafetyKind | null = categories.some((c) => c.kind === 'risk-of-harm')
     ? 'risk-of-harm'
     : categories.length > 0
       ? 'needs-a-person'
       : null;
+  if (kind !== null && pastAndOver(text, patterns)) return { flagged: false, kind: null, categories: [], matched, pastAndOver: true };
   return { flagged: kind !== null, kind, categories: categories.map((c) => c.id), matched };
+}
+
+/** The past-and-over test (safety/past.ts), judging each sentence by the same patterns. */
+function pastAndOver(text: string, patterns: SafetyPatterns): boolean {
+  const sentences = sentencesOf(text).map((s) => normaliseForSafety(s, patterns)).filter((s) => s.length > 0);
+  return isPastAndOver(sentences, (sentence) => matchesOf(sentence, patterns).matched.length > 0);
 }

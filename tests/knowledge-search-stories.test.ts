@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { evaluateQuestions } from '../knowledge/eval.js';
 import { KnowledgeError, loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS } from '../knowledge/search.js';
-import { askedOf } from '../knowledge/search/sentences.js';
+import { askedOf } from '../text/sentences.js';
 import { QuestionModel } from '../knowledge/search/model.js';
 import { loadPhrasing, Rewriter } from '../knowledge/search/phrasing.js';
-import { sentencesOf } from '../knowledge/search/sentences.js';
+import { sentencesOf } from '../text/sentences.js';
 
 const kb = loadKnowledgeBase();
 const search = new KnowledgeSearch(kb);

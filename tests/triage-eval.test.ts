@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,12 +34,30 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
     expect(report.total).toBe(40);
     expect(risks).toEqual([]);
+  });
+});
+
+describe('a risk told as past and over (safety/past-risk.yaml), in the held-out sets', () => {
+  const PAST = ['near-past-selfharm-college-start', 'near-sw-settled-in-care-ehcna', 'near-past-self-harm-now-well', 'near-senco-historic-cp-section', 'near-left-dv-years-ago'];
+  it('is not sent to the duty team as if it were now, but still gets a person (priority)', () => {
+    const lines = ['triage-blind-5.jsonl', 'triage-blind-8.jsonl'].flatMap((f) =>
+      readFileSync(new URL(`../bench/data/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; case: unknown }),
+    );
+    const past = lines.filter((l) => PAST.includes(l.name));
+    expect(past.map((l) => l.name).sort()).toEqual([...PAST].sort());
+    for (const l of past) {
+      const result = runTriageJson(JSON.stringify(l.case));
+      expect(result, l.name).toMatchObject({ ok: true });
+      if (!result.ok) continue;
+      expect(result.result.primary, l.name).not.toBe('urgent-safeguarding');
+      expect(result.result.urgency, l.name).toBe('priority');
+    }
   });
 });
 

@@ -4,7 +4,8 @@
  * rules' text signals, and the values `{template}` reasons are filled with.
  */
 import { checkSafety, safetyCategories } from '../safety/safety.js';
-import { standardSafetyNet } from '../safety/safety-net.js';
+import { checkWithNet, standardSafetyNet } from '../safety/safety-net.js';
+import type { NetSafetyCheck } from '../safety/kind.js';
 import type { TriageFacts } from './fact-catalogue.js';
 import { resolveLocality, type LocalityResolution } from './locality.js';
 import { ruleSet, type RuleSet, type TemplateValues, type TriageAudience } from './rules.js';
@@ -34,14 +35,13 @@ export interface FactsAndContext {
  * same case with one answer changed (which question could still change the route?), and the
  * check is most of the cost of a triage.
  */
-type ConcernCheck = ReturnType<typeof checkSafety> & { possibleRisk: boolean };
-let lastSafety: { concern: string; check: ConcernCheck } | null = null;
-function safetyOfConcern(concern: string): ConcernCheck {
+let lastSafety: { concern: string; check: NetSafetyCheck } | null = null;
+let standardCheck: ((text: string) => NetSafetyCheck) | undefined;
+function safetyOfConcern(concern: string): NetSafetyCheck {
   if (lastSafety?.concern !== concern) {
-    const check = checkSafety(concern);
-    // The same second net as every message in the chat, so `deal triage` and the Teams form agree with it.
-    const possibleRisk = !check.flagged && concern.trim().length > 0 && standardSafetyNet().flags(concern);
-    lastSafety = { concern, check: { ...check, possibleRisk } };
+    // The same check (patterns, then the second net) as every message in the chat, so `deal triage` and the Teams form agree with it.
+    standardCheck ??= checkWithNet(standardSafetyNet());
+    lastSafety = { concern, check: concern.trim().length > 0 ? standardCheck(concern) : { ...checkSafety(concern), possibleRisk: false } };
   }
   return lastSafety.check;
 }

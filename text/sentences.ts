@@ -1,9 +1,10 @@
 /**
  * A long message as its sentences: families tell the story first and ask last ("...he's 9. Who
- * is responsible for his education?"), and one sentence often carries the whole question.
+ * is responsible for his education?"), and one sentence often carries the whole question. One
+ * splitter for search, the help-request reader and the safety check's past-and-over test.
  */
 
-import { opensAsQuestion } from '../../text/question-openers.js';
+import { opensAsQuestion } from './question-openers.js';
 
 /** A sentence and the marks that ended it (a "?" tells one that asks). */
 type Sentence = { text: string; end: string };

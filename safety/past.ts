@@ -1,0 +1,52 @@
+/**
+ * A risk told as past and over ("two years ago she was self-harming; discharged, well since"):
+ * the gentle check-in, not the safety card. The words live in `safety/past-risk.yaml`, whose
+ * header gives the three-part test and why. This module only runs that test; the patterns still
+ * decide what a risk is, sentence by sentence, through the `raisesAlarm` callback.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+
+const PastFile = z
+  .object({
+    version: z.literal(1),
+    past: z.array(z.string().min(1)).min(1),
+    over: z.array(z.string().min(1)).min(1),
+    current: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+type Compiled = { past: RegExp; over: RegExp; current: RegExp };
+
+export const DEFAULT_PAST_RISK_FILE = fileURLToPath(new URL('./past-risk.yaml', import.meta.url));
+
+/** Reads and compiles a past-risk file; throws naming the file and field when one is wrong. */
+export function loadPastRisk(file: string = DEFAULT_PAST_RISK_FILE): Compiled {
+  const data = loadYaml(file, PastFile);
+  const join = (list: string[], field: string) => {
+    list.forEach((source, i) => {
+      try {
+        new RegExp(source);
+      } catch (err) {
+        throw new DataFileError(`${shownPath(file)}: ${field}[${i}]: not a valid regular expression: ${(err as Error).message}`);
+      }
+    });
+    return new RegExp(`\\b(?:${list.join('|')})\\b`);
+  };
+  return { past: join(data.past, 'past'), over: join(data.over, 'over'), current: join(data.current, 'current') };
+}
+
+let defaults: Compiled | undefined;
+
+/**
+ * True when the message tells its risk as past and over. `sentences` are the message's
+ * sentences, normalised for safety; `raisesAlarm` says whether one sentence, alone, would raise
+ * the alarm. No sentence raising it alone (the risk spread over two) is never past and over.
+ */
+export function isPastAndOver(sentences: readonly string[], raisesAlarm: (sentence: string) => boolean, compiled: Compiled = (defaults ??= loadPastRisk())): boolean {
+  const whole = sentences.join(' ');
+  if (!compiled.over.test(whole) || compiled.current.test(whole)) return false;
+  const alarming = sentences.filter(raisesAlarm);
+  return alarming.length > 0 && alarming.every((s) => compiled.past.test(s));
+}

@@ -1,0 +1,47 @@
+/**
+ * A risk told as past and over (safety/past.ts, safety/past-risk.yaml): the gentle check-in, not
+ * the safety card; a past risk that is back, or a second risk told as now, keeps the card.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPastRisk } from '../safety/past.js';
+import { checkSafety } from '../safety/safety.js';
+import { checkWithNet, standardSafetyNet } from '../safety/safety-net.js';
+
+const check = checkWithNet(standardSafetyNet());
+
+describe('a risk told as past and over', () => {
+  it.each([
+    'Two years ago she went through a really bad patch with self-harm. She was discharged 18 months ago and has been well and happy since. What happens with her plan after 19?',
+    "Four years ago we left a violent relationship. We're completely safe now and their dad has no contact at all (court order). She still gets nightmares and panics before school.",
+    'SENCO. Child had CP plan closed 3 yrs ago, no current concerns, now living with grandparents. Do we mention it in the EHCNA request?',
+  ])('is asked about gently, not flagged: %s', (text) => {
+    const result = check(text);
+    expect(result).toMatchObject({ flagged: false, kind: null, pastAndOver: true, possibleRisk: true });
+    expect(result.matched.length).toBeGreaterThan(0); // the patterns still say what they saw
+  });
+
+  it.each([
+    ['the risk is back', 'She self harmed two years ago and was discharged, but she has started again.'],
+    ['told as now in one sentence', 'He was self-harming two years ago and did well after. Now he is cutting himself every night.'],
+    ['nothing says it ended', 'Two years ago she was self-harming and we never got any help.'],
+    ['the past is not told', 'She has been self harming, she has been well since the summer though.'],
+  ])('keeps the safety card when %s', (_, text) => {
+    expect(check(text)).toMatchObject({ flagged: true, kind: 'risk-of-harm', possibleRisk: false });
+  });
+
+  it('is the same answer in the patterns alone (deal triage and the Teams form use the same check)', () => {
+    expect(checkSafety('We left a violent relationship four years ago and are completely safe now.')).toMatchObject({ flagged: false, pastAndOver: true });
+  });
+
+  it('names the file and the field when the file is wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'past-'));
+    const file = join(dir, 'past-risk.yaml');
+    writeFileSync(file, "version: 1\npast: ['ago']\nover: ['(unclosed']\ncurrent: ['again']\n");
+    expect(() => loadPastRisk(file)).toThrow(/past-risk\.yaml: over\[0\]: not a valid regular expression/);
+    writeFileSync(file, "version: 1\npast: ['ago']\nover: []\ncurrent: ['again']\n");
+    expect(() => loadPastRisk(file)).toThrow(/past-risk\.yaml.*over/);
+  });
+});
