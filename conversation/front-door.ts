@@ -127,6 +127,11 @@ function looksLikeQuestion(text: string): boolean {
   return text.includes('?') || opensAsQuestion(text);
 }
 
+/** The family has told us about their child (a story, or two facts read from it), and there is no result yet. */
+function toldStory(state: ConversationData): boolean {
+  return state.result === null && ((state.triage.concern ?? '').length > 0 || Object.keys(state.sources).length >= 2);
+}
+
 /** The second "not sure" in a row: no repeat of the first, but a way forward. */
 function stillNotSureReply(): Reply {
   return {
@@ -312,13 +317,15 @@ export class FrontDoor {
     if (flow) return [...replies, ...(await flow.continue(state, turn))];
     if (replies.length > 0) return replies;
     // Whatever they tell us, triage will not ask again.
+    const toldBefore = toldStory(state);
     this.deps.triage.note?.(state, turn);
     const placeNote = this.deps.triage.placeNote?.(state);
-    return [...(placeNote ? [placeNote] : []), ...(await this.idle(turn, state, intent))];
+    return [...(placeNote ? [placeNote] : []), ...(await this.idle(turn, state, intent, toldBefore))];
   }
 
   /** A typed message outside any flow: an intent the front door knows, or a question. */
-  private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>): Promise<Reply[]> {
+  /** `toldBefore`: the family had told their story before this message (see `toldStory`). */
+  private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>, toldBefore = false): Promise<Reply[]> {
     if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) return this.deps.triage.start(state, turn);
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);
     if (intent === 'greeting') {
@@ -330,7 +337,14 @@ export class FrontDoor {
     if (intent === 'back' || intent === 'skip') {
       return [{ kind: 'text', text: 'There is nothing to go back to. What would you like to know?', deal: { kind: 'welcome' } }];
     }
-    return this.answerQuestion(turn, state);
+    const answered = this.answerQuestion(turn, state);
+    // A follow-up that finds no article after the family has told their story ("so which council do we go through",
+    // "what now with all that"): they want to be guided, so the questions start, with what they already said.
+    if (answered.length === 1 && answered[0]!.deal?.kind === 'not-sure' && toldBefore) {
+      state.notSureInARow = 0;
+      return this.deps.triage.start(state, turn);
+    }
+    return answered;
   }
 
   private async onAction(action: Action, turn: Turn, state: ConversationData): Promise<Reply[]> {

@@ -6,7 +6,7 @@
 import { normaliseReference } from '../handover/schema.js';
 import { keyWord } from './intent-words.js';
 import { opensAsQuestion } from '../text/question-openers.js';
-import { sentencesOf as allSentences } from '../text/sentences.js';
+import { sentencesWithMarks } from '../text/sentences.js';
 
 export type Intent =
   | 'greeting'
@@ -51,7 +51,28 @@ const HELP_ASKS = [
   // "can u help me get an ehcp for him": help to get help for a child is what triage is for.
   '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help (?:me|us) (?:to )?get (?:an? |some |the )?(?:ehcp|ehc plan|plan|assessment|needs assessment|diagnosis|help|support|extra help|school place)(?: for (?:him|her|them|my \\w+))?(?: please)?',
   "(?:i|we) don't know what to do(?: next| now)?",
+  // "what should i be asking the school for": what to ask for is what the questions work out (blind set 8).
+  '(?:so )?what (?:should|can|do|must) (?:i|we) (?:be )?(?:asking|ask) (?:the )?(?:school|nursery|college|senco|them|council)?(?: for)?(?: then)?',
+  // "what support should he get", "what help can she have".
+  '(?:so )?what (?:support|help|extra help) (?:should|can|could|does|would|is) (?:he|she|they|my \\w+) (?:be )?(?:get|getting|have|having|entitled to)(?: now)?',
+  // "who can help", at the end of "what i must do now please, who can help".
+  '(?:so )?who (?:can|could) help(?: (?:me|us))?(?: with (?:this|that|it))?',
+  // "can you tell me what I should be asking the school for?"
+  '(?:(?:can|could) (?:you|someone|somebody|anyone) )?(?:please )?(?:just )?tell (?:me|us) what (?:i|we) (?:should|can|must|need to) (?:be )?(?:asking|ask) (?:the )?(?:school|nursery|college|senco|them|council)?(?: for)?',
+  // "can someone just tell me wot to do", "could anyone tell us what we should do".
+  "(?:can|could) (?:someone|somebody|anyone) (?:please )?(?:just )?tell (?:me|us) what (?:to do|i should do|we should do|happens)(?: next| now)?",
+  // "is there someone who can help me work out if i should push for more".
+  '(?:is there|are there) (?:someone|somebody|anyone|a person|people) (?:who |that )?(?:can|could) help(?: (?:me|us))?(?: (?:to )?(?:work out|decide|figure out|understand|know)\\b.*)?',
+  // "who do we contact to get this set up", "who should i speak to about this".
+  '(?:so )?who (?:do|should|can) (?:i|we) (?:contact|speak to|talk to|go to|ask|get in touch with)(?: about (?:this|it|that|him|her))?(?: (?:to get|for) (?:this|it|that|things|help|support) (?:set up|sorted|started|moving|going|in place))?',
+  // "how do i get the school to take this seriously", "how can we get them to listen".
+  '(?:so )?how (?:do|can|should) (?:i|we) get (?:the )?(?:school|nursery|college|them|senco|teachers?) to (?:take (?:this|it|him|her|us|me) seriously|listen(?: to (?:me|us))?|do something|help(?: (?:him|her|them))?|act)',
 ];
+/**
+ * The clauses of a message that are all help asks ("what i must do now please, who can help"):
+ * each clause checked on its own by HELP_REQUEST.
+ */
+const CLAUSE = /\s*[,;]\s*|\s+(?:and|or)\s+(?=(?:who|what|where|how|can|could|is there)\b)/;
 // Politeness either side ("please, what I should do now please", "what now then thanks") is not a topic.
 const HELP_REQUEST = new RegExp(
   `^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})(?:\\s+(?:please|thanks|thank you|then|now|for me|for us))*[.!?]*$`,
@@ -122,10 +143,10 @@ const FILLER = new Set(
  */
 const FOLLOW_UP = new Set('else try while wait waiting meantime back again seen'.split(' '));
 
-/** `alone`: the whole message, not the last sentence of a story. */
 /** A message's sentences with a letter in them (a lone ":)" or "..." is not a sentence here). */
-const sentencesOf = (text: string): string[] => allSentences(text).filter((s) => /[a-z]/i.test(s));
+const sentencesOf = (text: string): string[] => sentencesWithMarks(text).filter((s) => /[a-z]/i.test(s));
 
+/** `alone`: the whole message, not the last sentence of a story. */
 export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
@@ -154,9 +175,16 @@ function wordsOf(text: string, punctuation = /[,;:]/g): string {
 export function intentOf(text: string): Intent | null {
   const t = wordsOf(text);
   for (const [intent, pattern] of PATTERNS) if (pattern.test(t)) return intent;
+  if (allClausesAskForHelp(text)) return 'start-triage';
   if (asksAboutReference(t)) return 'check-reference';
   if (asksToBeContacted(text)) return 'talk-to-person';
   return isHelpRequest(text) || endsWithHelpRequest(text) || opensWithHelpRequest(text) ? 'start-triage' : null;
+}
+
+/** "what i must do now please, who can help": two or three clauses, each of them a help ask on its own. */
+function allClausesAskForHelp(text: string): boolean {
+  const clauses = text.toLowerCase().split(CLAUSE).filter((c) => /[a-z]/.test(c));
+  return clauses.length >= 2 && clauses.length <= 3 && clauses.every((c) => HELP_REQUEST.test(wordsOf(c)));
 }
 
 /**

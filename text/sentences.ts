@@ -30,6 +30,11 @@ export function sentencesOf(text: string): string[] {
   return split(text).map((s) => s.text);
 }
 
+/** The same sentences with the marks that ended them ("Is there a number?"), for readers that ask "did this one ask?". */
+export function sentencesWithMarks(text: string): string[] {
+  return split(text).map((s) => s.text + s.end.replace(/\s+/g, ''));
+}
+
 /** Opens like a question: "how long...", "can I...", "is there...", "who do we go to". */
 const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
 
