@@ -80,6 +80,10 @@ const sets: [string, string][] = [
   // Blind set 7 (70 questions, written after this session's retrieval changes), the same way.
   ['blind questions 7 (labelled)', here('./data/blind-questions-7-labelled.jsonl')],
   ['blind out of scope 7', here('./data/blind-out-of-scope-7.jsonl')],
+  // Blind set 8 (70 questions), labelled with article ids by a second helper who saw neither the code nor the
+  // bot's answers, after it was measured once through /api/messages (blind-questions-8-measured-once.jsonl).
+  ['blind questions 8 (labelled)', here('./data/blind-questions-8-labelled.jsonl')],
+  ['blind out of scope 8', here('./data/blind-out-of-scope-8.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
@@ -174,5 +178,7 @@ const inFlow = benchSafetyInFlow(here('./data/inflow-answers-1.jsonl'), knowledg
 console.log(`\nSafety on answers inside the conversation (${inFlow.ordinary} ordinary answers, ${inFlow.risk} answers that disclose risk, written blind)`);
 console.log(`  judged as answers (what the front door does):   hard alarms ${pct(inFlow.asAnswer.hard)}, check-ins ${pct(inFlow.asAnswer.checkins)}, risk caught ${pct(inFlow.asAnswer.recall)}`);
 console.log(`  judged as first messages (before 2026-12-01):    hard alarms ${pct(inFlow.asMessage.hard)}, check-ins ${pct(inFlow.asMessage.checkins)}, risk caught ${pct(inFlow.asMessage.recall)}`);
+const inFlow8 = benchSafetyInFlow(here('./data/inflow-answers-8.jsonl'), knowledgeBaseOrdinary(kb), []);
+console.log(`  a second blind set (${inFlow8.ordinary} ordinary answers, set 8), judged as answers: hard alarms ${pct(inFlow8.asAnswer.hard)}, check-ins ${pct(inFlow8.asAnswer.checkins)}`);
 console.log(`  family questions without risk (${inFlow.questions}): hard alarms ${pct(inFlow.questionsHard)}, check-ins ${pct(inFlow.questionsCheckins)}`);
 console.log(`  family questions labelled as a real risk (${inFlow.labelledRisk}): hard alarm ${pct(inFlow.labelledRiskHard)}`);

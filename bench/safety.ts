@@ -33,7 +33,7 @@ export function benchSafety(): SafetyBench {
   const risk = readPatternExamples(SAFETY_DATA.risk);
   const needs = readPatternExamples(SAFETY_DATA.needsPerson);
   const ordinary = readSafetyLines(SAFETY_DATA.ordinary);
-  const share = (xs: string[], ok: (t: string) => boolean) => (xs.length === 0 ? 0 : xs.filter(ok).length / xs.length);
+  const share = (xs: string[], ok: (t: string) => boolean) => shareOf(xs, ok);
 
   const recall = share(risk, (t) => checkSafety(t).kind === 'risk-of-harm');
   const needsPersonRecall = share(needs, (t) => checkSafety(t).kind === 'needs-a-person');
@@ -109,6 +109,11 @@ export type SafetyInFlow = {
  * on ordinary answers, and how many answers that disclose risk get either. `answersFile` is JSONL
  * `{step, text, risk}`; `questionFiles` are JSONL `{q, risk?}` of family questions (first messages); those with `risk` are real risks.
  */
+/** The share of `xs` for which `ok` holds (0 of nothing). */
+function shareOf<T>(xs: readonly T[], ok: (x: T) => boolean): number {
+  return xs.length === 0 ? 0 : xs.filter(ok).length / xs.length;
+}
+
 export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly string[], questionFiles: readonly string[]): SafetyInFlow {
   const net = defaultSafetyNet(moreOrdinary);
   const check = checkWithNet(net);
@@ -120,9 +125,9 @@ export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly st
     const o = results(ordinary);
     const r = results(risk);
     return {
-      hard: o.filter((c) => c.flagged).length / o.length,
-      checkins: o.filter((c) => c.possibleRisk).length / o.length,
-      recall: r.filter((c) => c.flagged || c.possibleRisk).length / r.length,
+      hard: shareOf(o, (c) => c.flagged),
+      checkins: shareOf(o, (c) => c.possibleRisk),
+      recall: shareOf(r, (c) => c.flagged || c.possibleRisk),
     };
   };
   const all = questionFiles.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { q: string; risk?: string }));
@@ -138,7 +143,7 @@ export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly st
     asAnswer: judge(true),
     asMessage: judge(false),
     questions: questions.length,
-    questionsHard: asked.filter((c) => c.flagged).length / questions.length,
-    questionsCheckins: asked.filter((c) => c.possibleRisk).length / questions.length,
+    questionsHard: shareOf(asked, (c) => c.flagged),
+    questionsCheckins: shareOf(asked, (c) => c.possibleRisk),
   };
 }

@@ -339,8 +339,9 @@ export class FrontDoor {
     }
     const answered = this.answerQuestion(turn, state);
     // A follow-up that finds no article after the family has told their story ("so which council do we go through",
-    // "what now with all that"): they want to be guided, so the questions start, with what they already said.
-    if (answered.length === 1 && answered[0]!.deal?.kind === 'not-sure' && toldBefore) {
+    // "what now with all that"): they want to be guided, so the questions start, with what they already said. Not
+    // after a safety response (its own next steps stand) and not for professionals (a form is not a reply to a question).
+    if (answered.length === 1 && answered[0]!.deal?.kind === 'not-sure' && toldBefore && !state.alarm && turn.audience === 'family') {
       state.notSureInARow = 0;
       return this.deps.triage.start(state, turn);
     }
