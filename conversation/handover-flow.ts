@@ -70,6 +70,19 @@ function storyOf(state: ConversationData): HandoverStory | null {
   return { facts: given, concern: concern?.trim().slice(0, 2000) || null, safety };
 }
 
+/** Words before the answer that are not the answer ("actually no, ...", "um yes"). */
+const LEAD = /^(?:(?:actually|um+|erm+|hmm+|oh|well|sorry|honestly|tbh|ok so|so)[,.!]*\s+)+/i;
+/** A refusal in the family's own words: "I don't want my details kept on a system", "I'd rather not". */
+const REFUSES = /\b(?:don'?t|do not|dont|rather not|prefer not|would not|wouldn'?t|won'?t|not happy|not comfortable)\b[^.]{0,30}\b(?:agree|want|keep|kept|share|shared|store|stored|consent|give|details|system|do that)\b/i;
+
+/** The answer to the consent question: true, false, or null when it is neither. Careful with consent: only a clear yes is a yes. */
+function consentIn(typed: string): boolean | null {
+  const text = typed.replace(LEAD, '');
+  if (/^(?:n|no|nope|nah|no thanks)\b/i.test(text) || REFUSES.test(text)) return false;
+  if (/^(?:y|yes|yeah|yep|i agree|agree|ok|okay)\b/i.test(text)) return true;
+  return null;
+}
+
 export class HandoverFlow implements Flow {
   readonly modes: ConversationData['mode'][] = ['consent', 'contact'];
 
@@ -225,7 +238,7 @@ export class HandoverFlow implements Flow {
     const intent = text ? intentOf(text) : null;
 
     if (state.mode === 'consent') {
-      const agree = v.action === 'consent' ? v.agree === true : /^(y|yes|yeah|yep|i agree|agree|ok|okay)\b/i.test(text) ? true : /^(n|no|nope|no thanks)\b/i.test(text) ? false : null;
+      const agree = v.action === 'consent' ? v.agree === true : consentIn(text);
       if (agree === null) return [{ kind: 'text', text: "Please say 'yes' if you agree, or 'no' if you don't." }, this.askConsent(state)];
       if (!agree) return this.declined(state);
       state.mode = 'contact';

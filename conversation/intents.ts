@@ -4,6 +4,7 @@
  * Patterns are anchored and short on purpose: a real question should reach search.
  */
 import { normaliseReference } from '../handover/schema.js';
+import { loadHelpAsks } from './help-requests.js';
 import { keyWord } from './intent-words.js';
 import { opensAsQuestion } from '../text/question-openers.js';
 import { sentencesWithMarks } from '../text/sentences.js';
@@ -21,53 +22,11 @@ export type Intent =
 
 /**
  * A request for help in the family's own words with nothing else in it ("ok so wat do i do",
- * "can someone help me", "can you help me work out what help she needs"): it starts triage.
- * Anchored, so "what do I do about transport?" is still a question for the knowledge base.
+ * "can someone help me", "can you help me work out what help she needs"): it starts triage. The
+ * asks are data (conversation/help-requests.yaml); anchored here, so "what do I do about
+ * transport?" is still a question for the knowledge base.
  */
-const HELP_ASKS = [
-  "what (?:do|should|can|shall) (?:i|we) do(?: now| next| then| about (?:it|this|that))?(?: then)?",
-  // Right after an answer: "how do i do that then", "how do we go about that": the answer's next step, in the questions.
-  '(?:so )?how (?:do|can|would|should) (?:i|we) (?:actually )?(?:do|go about|start) (?:that|this|it)(?: then| now)?',
-  '(?:so )?what now(?: then)?',
-
-  'what (?:happens|now|next)(?: now| next)?',
-  'what are (?:my|our) options',
-  'where do (?:i|we) (?:even )?(?:go|start)(?: from here)?(?: with (?:all )?(?:this|it|that))?',
-  // "ok how do i start", "how do we get started": asking to be taken through it.
-  'how do (?:i|we) (?:even )?(?:start|begin|get started)(?: from here)?',
-  'what (?:i|we) (?:should |must |can )?do(?: now| next)?',
-  'how do (?:i|we) get (?:him|her|them|my \\w+) (?:some )?(?:help|support)(?: now)?',
-  '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help(?: me| us)?(?: (?:to )?(?:work out|decide|find out|figure out|know) what to do)?(?: next| now)?(?: please)?',
-  // "can u just tell me what to do step by step", "I need someone to tell me what to do next for my son".
-  "(?:(?:can|could) you|(?:i |we )?need (?:someone|somebody|you) to) (?:please )?(?:just )?(?:tell|show) (?:me|us) what (?:to do|i should do|we should do|happens)(?: next| now)?(?: step by step)?(?: for (?:him|her|them|my \\w+))?",
-  "(?:can|could) you (?:please )?help me (?:to )?(?:work out|find out|figure out|understand|know) what (?:help |support )?(?:he|she|they|my \\w+) (?:needs?|should get|can get|could get)",
-  '(?:please )?help me(?: please)?(?: (?:to )?(?:work out|decide|find|figure out|know) what to do)?(?: next| now)?(?: please)?',
-  '(?:please )?help me what to do(?: next| now)?',
-  "(?:i |we )?(?:want|would like|need|needs?) (?:some )?(?:help|advice|support)(?: please)?",
-  // "my son needs help", "she needs some support": the child needs help, nothing else said yet.
-  "(?:my \\w+|he|she|they) (?:really )?(?:needs?|wants?) (?:some )?(?:help|support)(?: please)?",
-  '(?:please )?help(?: needed)?(?: please)?',
-  "what should (?:i|we) (?:be )?doing(?: now| next)?",
-  // "can u help me get an ehcp for him": help to get help for a child is what triage is for.
-  '(?:can|could|will) (?:you|someone|somebody|anyone) (?:please )?help (?:me|us) (?:to )?get (?:an? |some |the )?(?:ehcp|ehc plan|plan|assessment|needs assessment|diagnosis|help|support|extra help|school place)(?: for (?:him|her|them|my \\w+))?(?: please)?',
-  "(?:i|we) don't know what to do(?: next| now)?",
-  // "what should i be asking the school for": what to ask for is what the questions work out (blind set 8).
-  '(?:so )?what (?:should|can|do|must) (?:i|we) (?:be )?(?:asking|ask) (?:the )?(?:school|nursery|college|senco|them|council)?(?: for)?(?: then)?',
-  // "what support should he get", "what help can she have".
-  '(?:so )?what (?:support|help|extra help) (?:should|can|could|does|would|is) (?:he|she|they|my \\w+) (?:be )?(?:get|getting|have|having|entitled to)(?: now)?',
-  // "who can help", at the end of "what i must do now please, who can help".
-  '(?:so )?who (?:can|could) help(?: (?:me|us))?(?: with (?:this|that|it))?',
-  // "can you tell me what I should be asking the school for?"
-  '(?:(?:can|could) (?:you|someone|somebody|anyone) )?(?:please )?(?:just )?tell (?:me|us) what (?:i|we) (?:should|can|must|need to) (?:be )?(?:asking|ask) (?:the )?(?:school|nursery|college|senco|them|council)?(?: for)?',
-  // "can someone just tell me wot to do", "could anyone tell us what we should do".
-  "(?:can|could) (?:someone|somebody|anyone) (?:please )?(?:just )?tell (?:me|us) what (?:to do|i should do|we should do|happens)(?: next| now)?",
-  // "is there someone who can help me work out if i should push for more".
-  '(?:is there|are there) (?:someone|somebody|anyone|a person|people) (?:who |that )?(?:can|could) help(?: (?:me|us))?(?: (?:to )?(?:work out|decide|figure out|understand|know)\\b.*)?',
-  // "who do we contact to get this set up", "who should i speak to about this".
-  '(?:so )?who (?:do|should|can) (?:i|we) (?:contact|speak to|talk to|go to|ask|get in touch with)(?: about (?:this|it|that|him|her))?(?: (?:to get|for) (?:this|it|that|things|help|support) (?:set up|sorted|started|moving|going|in place))?',
-  // "how do i get the school to take this seriously", "how can we get them to listen".
-  '(?:so )?how (?:do|can|should) (?:i|we) get (?:the )?(?:school|nursery|college|them|senco|teachers?) to (?:take (?:this|it|him|her|us|me) seriously|listen(?: to (?:me|us))?|do something|help(?: (?:him|her|them))?|act)',
-];
+const HELP_ASKS = loadHelpAsks();
 /**
  * The clauses of a message that are all help asks ("what i must do now please, who can help"):
  * each clause checked on its own by HELP_REQUEST.

@@ -191,6 +191,29 @@ describe('conversation', () => {
     expect(state.contact).toEqual({});
   });
 
+  it.each(["actually no, I don't want my details kept on a system thanks", "I'd rather not share my details", 'yes but I do not want my details stored'])(
+    'reads a refusal of consent in the family\'s own words as no: "%s"',
+    async (answer) => {
+      await triageWith(EXISTING_PLAN);
+      await say('yes');
+      await say('talk to a person');
+      expect(state.mode).toBe('consent');
+      const replies = await say(answer);
+      expect(textOf(replies)).toMatch(/I have not kept any of your details/);
+      expect(state.mode).not.toBe('contact');
+      expect(state.consentAt).toBeNull();
+    },
+  );
+
+  it('asks again, not yes, when the answer to consent is unclear', async () => {
+    await triageWith(EXISTING_PLAN);
+    await say('yes');
+    await say('talk to a person');
+    const replies = await say('what happens to my details after');
+    expect(textOf(replies)).toMatch(/Please say 'yes' if you agree/);
+    expect(state.mode).toBe('consent');
+  });
+
   it('tells the family nothing was sent when storing fails, and succeeds on retry exactly once', async () => {
     await triageWith(EXISTING_PLAN);
     await say('yes');

@@ -2,7 +2,11 @@
  * Requests for help in the family's own words start triage; a question with a topic of its own
  * stays a question for the knowledge base.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadHelpAsks } from '../conversation/help-requests.js';
 import { intentOf } from '../conversation/intents.js';
 
 describe('a typed request for help', () => {
@@ -64,3 +68,19 @@ describe('a typed request for help', () => {
   });
 });
 
+
+describe('help requests as data (conversation/help-requests.yaml)', () => {
+  it('names the file and the entry when an ask is not a valid regular expression, or the list is empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'help-asks-'));
+    const file = join(dir, 'help-requests.yaml');
+    writeFileSync(file, "version: 1\nasks:\n  - 'what now'\n  - 'what (do i do'\n");
+    expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml: asks\[1\]: not a valid regular expression/);
+    writeFileSync(file, 'version: 1\nasks: []\n');
+    expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml.*asks/);
+  });
+
+  it('loads the shipped file, whose asks start the questions', () => {
+    expect(loadHelpAsks().length).toBeGreaterThan(20);
+    expect(intentOf('what should i be asking the school for')).toBe('start-triage');
+  });
+});

@@ -10,10 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { evaluateQuestions } from '../knowledge/eval.js';
 import { KnowledgeError, loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS } from '../knowledge/search.js';
-import { askedOf } from '../text/sentences.js';
+import { askedOf, sentencesOf } from '../text/sentences.js';
 import { QuestionModel } from '../knowledge/search/model.js';
 import { loadPhrasing, Rewriter } from '../knowledge/search/phrasing.js';
-import { sentencesOf } from '../text/sentences.js';
 
 const kb = loadKnowledgeBase();
 const search = new KnowledgeSearch(kb);
@@ -213,5 +212,14 @@ describe('out of scope that knows SEND', () => {
     expect(search.search('how do I renew my blue badge').topic?.id).toBe('blue-badge');
     expect(search.search('how do i apply for a taxi driver licence').topic?.id).toBe('licensing');
     expect(search.search('where do I find my local councillor').topic?.id).toBe('elections');
+  });
+});
+
+describe('words in their everyday sense (knowledge/phrasing.yaml verbs)', () => {
+  it('reads "she is fine with everything else" as all right, not a fine for absence, and finds the learning article', () => {
+    const search = new KnowledgeSearch(loadKnowledgeBase());
+    const answer = search.search('my daughter really struggles with numbers, she cant tell the time and cries at maths homework. everything else she is fine with');
+    expect(answer.results[0]?.id).toBe('learning-difficulties');
+    expect(search.search('we got a fine for taking him out of school in term time').results[0]?.id).toBe('absence-and-fines');
   });
 });

@@ -183,6 +183,12 @@ describe('short answers to the question just asked', () => {
     ['yes', '', {}],
     ['no, he is 8', 'confirm', { childAge: 8 }],
   ]);
+  it('reads "loads of support, a TA most lessons" as SEN support in place, when asked', () => {
+    expect(understand('she gets loads of support, TA most lessons', { step: 'senSupport' }).facts.senSupport).toBe('established');
+    expect(understand('he has a TA in all lessons', { step: 'senSupport' }).facts.senSupport).toBe('established');
+    expect(understand('no, not getting any support', { step: 'senSupport' }).facts.senSupport).toBe('none');
+  });
+
   it('reads a yes only for the question asked', () => {
     expect(facts('yes', 'safety')).toEqual({});
     expect(facts('weymouth')).toEqual({ town: 'Weymouth' });

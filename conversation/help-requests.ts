@@ -1,0 +1,26 @@
+/**
+ * The family's own ways of asking to be guided ("ok so wat do i do", "what should i be asking the
+ * school for"), read from `conversation/help-requests.yaml` and checked at load: each entry must be
+ * a valid regular expression, and a broken one stops the server naming the file and the entry.
+ * The intents module anchors them into one pattern (politeness either side allowed).
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+
+const HelpRequestsFile = z.object({ version: z.literal(1), asks: z.array(z.string().min(1)).min(1) }).strict();
+
+export const DEFAULT_HELP_REQUESTS_FILE = fileURLToPath(new URL('./help-requests.yaml', import.meta.url));
+
+/** The asks of a help-requests file, each checked as a regular expression. */
+export function loadHelpAsks(file: string = DEFAULT_HELP_REQUESTS_FILE): string[] {
+  const { asks } = loadYaml(file, HelpRequestsFile);
+  asks.forEach((source, i) => {
+    try {
+      new RegExp(source);
+    } catch (err) {
+      throw new DataFileError(`${shownPath(file)}: asks[${i}]: not a valid regular expression: ${(err as Error).message}`);
+    }
+  });
+  return asks;
+}
