@@ -24,11 +24,11 @@ export const SafetyCheck = z.object({
   /** Pattern ids that fired, in file order. Never any of the user's text. */
   matched: z.array(z.string()),
   /**
-   * The patterns fired, but every sentence that raised them tells a risk that is past and over
-   * ("two years ago... discharged, well since": safety/past-risk.yaml): not flagged; the net's
-   * check-in asks instead.
+   * The patterns fired, but what is around them softens the answer to the net's check-in ("is
+   * everyone safe?") instead of the card: a risk told as past and over (safety/past-risk.yaml), or
+   * a young child's behaviour (safety/young-child.yaml). Not flagged; always asked about.
    */
-  pastAndOver: z.boolean().optional(),
+  softened: z.enum(['past-and-over', 'young-child-behaviour']).optional(),
 });
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 

@@ -198,8 +198,8 @@ const trained = new Map<string, SafetyNet>();
 export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => NetSafetyCheck {
   return (text, context = {}) => {
     const check = checkSafety(text);
-    // A risk told as past and over is not flagged, but always asked about (safety/past-risk.yaml).
-    return { ...check, possibleRisk: !check.flagged && (check.pastAndOver === true || net.flags(text, context)) };
+    // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about.
+    return { ...check, possibleRisk: !check.flagged && (check.softened !== undefined || net.flags(text, context)) };
   };
 }
 

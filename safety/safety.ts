@@ -24,6 +24,7 @@ import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 import { SafetyKind, type SafetyCheck } from './kind.js';
 import { normaliseWith, type FuzzyWord } from './normalise.js';
 import { isPastAndOver } from './past.js';
+import { isYoungChildBehaviour, loadYoungChild, type YoungChild } from './young-child.js';
 import { prefilterFor, Scanner } from './prefilter.js';
 import { sentencesOf } from '../text/sentences.js';
 
@@ -310,12 +311,20 @@ export function checkSafety(text: string, patterns: SafetyPatterns = defaultPatt
     : categories.length > 0
       ? 'needs-a-person'
       : null;
-  if (kind !== null && pastAndOver(text, patterns)) return { flagged: false, kind: null, categories: [], matched, pastAndOver: true };
+  const softened = kind === null ? undefined : softenedBy(text, norm, matched, patterns);
+  if (softened) return { flagged: false, kind: null, categories: [], matched, softened };
   return { flagged: kind !== null, kind, categories: categories.map((c) => c.id), matched };
 }
 
-/** The past-and-over test (safety/past.ts), judging each sentence by the same patterns. */
-function pastAndOver(text: string, patterns: SafetyPatterns): boolean {
+let youngChild: { rule: YoungChild; ids: readonly string[] } | undefined;
+
+/**
+ * Why a match is softened to the check-in, if it is: a risk told as past and over (safety/past.ts,
+ * each sentence judged by the same patterns), or a young child's behaviour (safety/young-child.ts).
+ */
+function softenedBy(text: string, norm: string, matched: readonly string[], patterns: SafetyPatterns): SafetyCheck['softened'] {
   const sentences = sentencesOf(text).map((s) => normaliseForSafety(s, patterns)).filter((s) => s.length > 0);
-  return isPastAndOver(sentences, (sentence) => matchesOf(sentence, patterns).matched.length > 0);
+  if (isPastAndOver(sentences, (sentence) => matchesOf(sentence, patterns).matched.length > 0)) return 'past-and-over';
+  if (youngChild?.ids !== patterns.patternIds) youngChild = { rule: loadYoungChild(patterns.patternIds), ids: patterns.patternIds };
+  return isYoungChildBehaviour(norm, matched, youngChild.rule) ? 'young-child-behaviour' : undefined;
 }
