@@ -26,9 +26,10 @@ export const SafetyCheck = z.object({
   /**
    * The patterns fired, but what is around them softens the answer to the net's check-in ("is
    * everyone safe?") instead of the card: a risk told as past and over (safety/past-risk.yaml), or
-   * a young child's behaviour (safety/young-child.yaml). Not flagged; always asked about.
+   * a young child's behaviour (safety/young-child.yaml). Not flagged; always asked about, unless
+   * the past risk came with "we are safe now" in so many words (`past-told-safe`): that answers it.
    */
-  softened: z.enum(['past-and-over', 'young-child-behaviour']).optional(),
+  softened: z.enum(['past-and-over', 'past-told-safe', 'young-child-behaviour']).optional(),
 });
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 

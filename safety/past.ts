@@ -14,10 +14,11 @@ const PastFile = z
     past: z.array(z.string().min(1)).min(1),
     over: z.array(z.string().min(1)).min(1),
     current: z.array(z.string().min(1)).min(1),
+    safeNow: z.array(z.string().min(1)).min(1),
   })
   .strict();
 
-type Compiled = { past: RegExp; over: RegExp; current: RegExp };
+type Compiled = { past: RegExp; over: RegExp; current: RegExp; safeNow: RegExp };
 
 export const DEFAULT_PAST_RISK_FILE = fileURLToPath(new URL('./past-risk.yaml', import.meta.url));
 
@@ -34,7 +35,7 @@ export function loadPastRisk(file: string = DEFAULT_PAST_RISK_FILE): Compiled {
     });
     return new RegExp(`\\b(?:${list.join('|')})\\b`);
   };
-  return { past: join(data.past, 'past'), over: join(data.over, 'over'), current: join(data.current, 'current') };
+  return { past: join(data.past, 'past'), over: join(data.over, 'over'), current: join(data.current, 'current'), safeNow: join(data.safeNow, 'safeNow') };
 }
 
 let defaults: Compiled | undefined;
@@ -49,4 +50,9 @@ export function isPastAndOver(sentences: readonly string[], raisesAlarm: (senten
   if (!compiled.over.test(whole) || compiled.current.test(whole)) return false;
   const alarming = sentences.filter(raisesAlarm);
   return alarming.length > 0 && alarming.every((s) => compiled.past.test(s));
+}
+
+/** The message says in so many words that everyone is safe now ("we are safe and settled"): the check-in's question is already answered. */
+export function saysSafeNow(sentences: readonly string[], compiled: Compiled = (defaults ??= loadPastRisk())): boolean {
+  return compiled.safeNow.test(sentences.join(' '));
 }

@@ -198,7 +198,9 @@ const trained = new Map<string, SafetyNet>();
 export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => NetSafetyCheck {
   return (text, context = {}) => {
     const check = checkSafety(text);
-    // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about.
+    // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about;
+    // a past risk told with "we are safe now" has answered the question already.
+    if (check.softened === 'past-told-safe') return { ...check, possibleRisk: false };
     return { ...check, possibleRisk: !check.flagged && (check.softened !== undefined || net.flags(text, context)) };
   };
 }

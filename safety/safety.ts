@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
 import { SafetyKind, type SafetyCheck } from './kind.js';
 import { normaliseWith, type FuzzyWord } from './normalise.js';
-import { isPastAndOver } from './past.js';
+import { isPastAndOver, saysSafeNow } from './past.js';
 import { isYoungChildBehaviour, loadYoungChild, type YoungChild } from './young-child.js';
 import { prefilterFor, Scanner } from './prefilter.js';
 import { sentencesOf } from '../text/sentences.js';
@@ -324,7 +324,7 @@ let youngChild: { rule: YoungChild; ids: readonly string[] } | undefined;
  */
 function softenedBy(text: string, norm: string, matched: readonly string[], patterns: SafetyPatterns): SafetyCheck['softened'] {
   const sentences = sentencesOf(text).map((s) => normaliseForSafety(s, patterns)).filter((s) => s.length > 0);
-  if (isPastAndOver(sentences, (sentence) => matchesOf(sentence, patterns).matched.length > 0)) return 'past-and-over';
+  if (isPastAndOver(sentences, (sentence) => matchesOf(sentence, patterns).matched.length > 0)) return saysSafeNow(sentences) ? 'past-told-safe' : 'past-and-over';
   if (youngChild?.ids !== patterns.patternIds) youngChild = { rule: loadYoungChild(patterns.patternIds), ids: patterns.patternIds };
   return isYoungChildBehaviour(norm, matched, youngChild.rule) ? 'young-child-behaviour' : undefined;
 }

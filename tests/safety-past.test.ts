@@ -15,14 +15,20 @@ import { checkWithNet, standardSafetyNet } from '../safety/safety-net.js';
 const check = checkWithNet(standardSafetyNet());
 
 describe('a risk told as past and over', () => {
-  it.each([
-    'Two years ago she went through a really bad patch with self-harm. She was discharged 18 months ago and has been well and happy since. What happens with her plan after 19?',
-    "Four years ago we left a violent relationship. We're completely safe now and their dad has no contact at all (court order). She still gets nightmares and panics before school.",
-    'SENCO. Child had CP plan closed 3 yrs ago, no current concerns, now living with grandparents. Do we mention it in the EHCNA request?',
-  ])('is asked about gently, not flagged: %s', (text) => {
+  it('is asked about gently, not flagged, when nothing says everyone is safe now', () => {
+    const text = 'Two years ago she went through a really bad patch with self-harm. She was discharged 18 months ago and has been well and happy since. What happens with her plan after 19?';
     const result = check(text);
     expect(result).toMatchObject({ flagged: false, kind: null, softened: 'past-and-over', possibleRisk: true });
     expect(result.matched.length).toBeGreaterThan(0); // the patterns still say what they saw
+  });
+
+  it.each([
+    "Four years ago we left a violent relationship. We're completely safe now and their dad has no contact at all (court order). She still gets nightmares and panics before school.",
+    'SENCO. Child had CP plan closed 3 yrs ago, no current concerns, now living with grandparents. Do we mention it in the EHCNA request?',
+  ])('is neither flagged nor asked about again when the message says everyone is safe now: %s', (text) => {
+    const result = check(text);
+    expect(result).toMatchObject({ flagged: false, kind: null, softened: 'past-told-safe', possibleRisk: false });
+    expect(result.matched.length).toBeGreaterThan(0);
   });
 
   it.each([
@@ -35,15 +41,15 @@ describe('a risk told as past and over', () => {
   });
 
   it('is the same answer in the patterns alone (deal triage and the Teams form use the same check)', () => {
-    expect(checkSafety('We left a violent relationship four years ago and are completely safe now.')).toMatchObject({ flagged: false, softened: 'past-and-over' });
+    expect(checkSafety('We left a violent relationship four years ago and are completely safe now.')).toMatchObject({ flagged: false, softened: 'past-told-safe' });
   });
 
   it('names the file and the field when the file is wrong', () => {
     const dir = mkdtempSync(join(tmpdir(), 'past-'));
     const file = join(dir, 'past-risk.yaml');
-    writeFileSync(file, "version: 1\npast: ['ago']\nover: ['(unclosed']\ncurrent: ['again']\n");
+    writeFileSync(file, "version: 1\npast: ['ago']\nover: ['(unclosed']\ncurrent: ['again']\nsafeNow: ['safe now']\n");
     expect(() => loadPastRisk(file)).toThrow(/past-risk\.yaml: over\[0\]: not a valid regular expression/);
-    writeFileSync(file, "version: 1\npast: ['ago']\nover: []\ncurrent: ['again']\n");
+    writeFileSync(file, "version: 1\npast: ['ago']\nover: []\ncurrent: ['again']\nsafeNow: ['safe now']\n");
     expect(() => loadPastRisk(file)).toThrow(/past-risk\.yaml.*over/);
   });
 });
