@@ -84,6 +84,9 @@ const sets: [string, string][] = [
   // bot's answers, after it was measured once through /api/messages (blind-questions-8-measured-once.jsonl).
   ['blind questions 8 (labelled)', here('./data/blind-questions-8-labelled.jsonl')],
   ['blind out of scope 8', here('./data/blind-out-of-scope-8.jsonl')],
+  // Blind set 9, the same way, written after the set 8 changes (blind-questions-9-measured-once.jsonl).
+  ['blind questions 9 (labelled)', here('./data/blind-questions-9-labelled.jsonl')],
+  ['blind out of scope 9', here('./data/blind-out-of-scope-9.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -326,7 +326,11 @@ export class FrontDoor {
   /** A typed message outside any flow: an intent the front door knows, or a question. */
   /** `toldBefore`: the family had told their story before this message (see `toldStory`). */
   private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>, toldBefore = false): Promise<Reply[]> {
-    if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) return this.deps.triage.start(state, turn);
+    if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) {
+      // "My mum is 84 and had a fall... Who do I contact?": asked to be guided about something that is not SEND, so it is sent where it belongs.
+      if (intent === 'start-triage' && this.deps.search.search(turn.text, { limit: 1 }).kind === 'out-of-scope') return this.answerQuestion(turn, state);
+      return this.deps.triage.start(state, turn);
+    }
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);
     if (intent === 'greeting') {
       return [{ kind: 'text', text: 'Hello! What would you like to know? You can ask a question in your own words.', deal: { kind: 'welcome' } }];

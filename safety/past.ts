@@ -47,7 +47,8 @@ let defaults: Compiled | undefined;
  */
 export function isPastAndOver(sentences: readonly string[], raisesAlarm: (sentence: string) => boolean, compiled: Compiled = (defaults ??= loadPastRisk())): boolean {
   const whole = sentences.join(' ');
-  if (!compiled.over.test(whole) || compiled.current.test(whole)) return false;
+  // "We are safe now" says it is over too.
+  if (!(compiled.over.test(whole) || compiled.safeNow.test(whole)) || compiled.current.test(whole)) return false;
   const alarming = sentences.filter(raisesAlarm);
   return alarming.length > 0 && alarming.every((s) => compiled.past.test(s));
 }

@@ -1,0 +1,63 @@
+/**
+ * General fixes from held-out set 9 (conversations, questions and triage cases written blind), tested through the
+ * real /api/messages: more ways of asking to be guided start the questions; a request to be guided about something
+ * that is not SEND is sent where it belongs; a risk told across messages or in a young person's words raises the
+ * card on the message that carries it; a past risk told with "we are safe now" gets neither card nor check-in. The
+ * wordings are written here afresh, not the held-out scripts' words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dealChat, type Sent, stepOf } from './helpers/deal-chat.js';
+import { startService, type TestService } from './helpers/service.js';
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
+const { send, open } = dealChat(() => service.url, 'heard9');
+const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
+
+describe('asking to be guided', () => {
+  it.each(['we just need someone to tell us what to fight for', 'can you tell me the next steps', 'how do we get things moving', 'how can i get one for him', 'who actually gives that sort of help'])(
+    '"%s" after a question starts the questions',
+    async (ask) => {
+      const id = await open();
+      await send(id, 'What is an EHCP?');
+      const replies = await send(id, ask);
+      expect(stepOf(replies), JSON.stringify(kinds(replies))).toBeDefined();
+    },
+  );
+
+  it('about something that is not SEND, is sent where it belongs instead', async () => {
+    const id = await open();
+    const replies = await send(id, 'My dad is 79 and keeps falling, he needs carers coming in at home. Who should I contact?');
+    expect(kinds(replies)).toContain('out-of-scope');
+    expect(stepOf(replies)).toBeUndefined();
+  });
+});
+
+describe('a risk on the message that carries it', () => {
+  it.each([
+    'my partner drinks a lot and then gets really nasty with us',
+    'he threw a glass at my son last night and it cut his face',
+    'my dad hasnt got out of bed for 2 weeks and theres no food in the house, the gas has run out',
+  ])('"%s" raises the safety card', async (text) => {
+    const id = await open();
+    await send(id, 'my little boy is 4 and not talking much yet');
+    expect(kinds(await send(id, text))).toContain('safety');
+  });
+
+  it('a past risk told with "we are safe now" gets neither the card nor the check-in, and the question is answered', async () => {
+    const id = await open();
+    const replies = await send(
+      id,
+      'Three years ago we left a violent relationship, the case was closed and we are safe and settled now. My daughter is 9 and really struggles with reading and spelling. What should the school be doing?',
+    );
+    expect(kinds(replies)).not.toContain('safety');
+    expect(kinds(replies)).not.toContain('checkin');
+    expect(kinds(replies)).toContain('answer');
+  });
+});
