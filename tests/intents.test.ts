@@ -82,5 +82,6 @@ describe('help requests as data (conversation/help-requests.yaml)', () => {
   it('loads the shipped file, whose asks start the questions', () => {
     expect(loadHelpAsks().length).toBeGreaterThan(20);
     expect(intentOf('what should i be asking the school for')).toBe('start-triage');
+    for (const text of ['run triage', 'can we do a triage for this child', 'start the triage please']) expect(intentOf(text), text).toBe('start-triage');
   });
 });

@@ -69,15 +69,22 @@ describe('finding a town word by word', () => {
   /** The search before: every run of words, normalised whole, looked up. */
   const towns = localityData().towns;
   const longest = Math.max(...[...towns.keys()].map((k) => k.split(' ').length));
+  /** The first town, or a later one after "we live in" (where the family lives wins over where the school is). */
   const firstTown = (text: string): string | undefined => {
-    const words = [...new Message(text).text.matchAll(/[a-z0-9]+/g)].map((m) => m[0]);
+    const t = new Message(text).text;
+    const words = [...t.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: m[0], start: m.index }));
+    let first: string | undefined;
     for (let i = 0; i < words.length; i++) {
       for (let n = Math.min(longest, words.length - i); n >= 1; n--) {
-        const hit = towns.get(normaliseTown(words.slice(i, i + n).join(' ')));
-        if (hit) return hit.name;
+        const hit = towns.get(normaliseTown(words.slice(i, i + n).map((w) => w.word).join(' ')));
+        if (!hit) continue;
+        if (/(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?[ ,]*$/.test(t.slice(Math.max(0, words[i]!.start - 24), words[i]!.start))) return hit.name;
+        first ??= hit.name;
+        i += n - 1;
+        break;
       }
     }
-    return undefined;
+    return first;
   };
 
   it('finds the same first town as normalising every run of words', () => {

@@ -189,6 +189,12 @@ describe('short answers to the question just asked', () => {
     expect(understand('no, not getting any support', { step: 'senSupport' }).facts.senSupport).toBe('none');
   });
 
+  it('takes where the family says they live over the town of the school named first', () => {
+    expect(understand("She's in Year 10 at the secondary in Wimborne. We live in Corfe Mullen.").facts.town).toBe('Corfe Mullen');
+    expect(understand('he goes to school in Dorchester, we are based in Puddletown').facts.town).toBe('Puddletown');
+    expect(understand('school in Bridport, he is 9').facts.town).toBe('Bridport');
+  });
+
   it('reads a yes only for the question asked', () => {
     expect(facts('yes', 'safety')).toEqual({});
     expect(facts('weymouth')).toEqual({ town: 'Weymouth' });

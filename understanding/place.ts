@@ -15,6 +15,8 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
+/** Where they say they live ("we live in", "we're based in", "we are from"): that town wins over an earlier one. */
+const HOME_LEAD = /(?:^|[^a-z])(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?[ ,]*$/;
 /**
  * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
  * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
@@ -75,9 +77,11 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
     break;
   }
 
-  // Towns: word sequences of the message that are a town's name exactly.
+  // Towns: word sequences of the message that are a town's name exactly. The first one counts, unless a
+  // later one is where they say they live ("secondary in Wimborne. We live in Corfe Mullen").
   const index = townIndex(data);
   const words = [...t.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: townWord(m[0]), start: m.index, end: m.index + m[0].length }));
+  let found: { name: string; span: Span } | undefined;
   outer: for (let i = 0; i < words.length; i++) {
     if (!index.firstWords.has(words[i]!.word)) continue; // no town's name starts with this word
     for (let n = Math.min(index.longest, words.length - i); n >= 1; n--) {
@@ -88,10 +92,16 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
       if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
-      out.town = name;
-      out.spans.push({ start, end: run[n - 1]!.end });
-      break outer;
+      const home = HOME_LEAD.test(t.slice(Math.max(0, start - 24), start));
+      if (!found || home) found = { name, span: { start, end: run[n - 1]!.end } };
+      if (home) break outer;
+      i += n - 1;
+      continue outer;
     }
+  }
+  if (found) {
+    out.town = found.name;
+    out.spans.push(found.span);
   }
 
   // The answer to "Which town?": let triage's own matching forgive typos and "near ...".
