@@ -66,6 +66,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'needs-beyond-sen-support': { externalAdvice: true },
   'young-person-future': { childAge: 17, requester: 'young-person', setting: 'college', concern: 'What can I do about getting a job?' },
   'young-person-asks-for-assessment': { childAge: 17, requester: 'young-person', setting: 'college', ehcp: 'none', senSupport: 'starting', concern: 'Can I ask the council for an EHC needs assessment myself?' },
+  'family-asks-for-assessment': { childAge: 9, setting: 'mainstream-school', senSupport: 'none', ehcp: 'none', concern: "school won't request an EHCNA, can a foster carer request it?" },
   'under-five': { childAge: 3, setting: 'none' },
   'early-years-setting': { childAge: null, setting: 'early-years', senSupport: 'established', externalAdvice: true },
   'no-sen-support-yet': { setting: 'mainstream-school', senSupport: 'none' },
