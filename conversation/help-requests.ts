@@ -6,7 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { loadYaml } from '../text/load-yaml.js';
+import { checkRegexList } from '../text/regex-list.js';
 
 const HelpRequestsFile = z.object({ version: z.literal(1), asks: z.array(z.string().min(1)).min(1) }).strict();
 
@@ -15,12 +16,6 @@ export const DEFAULT_HELP_REQUESTS_FILE = fileURLToPath(new URL('./help-requests
 /** The asks of a help-requests file, each checked as a regular expression. */
 export function loadHelpAsks(file: string = DEFAULT_HELP_REQUESTS_FILE): string[] {
   const { asks } = loadYaml(file, HelpRequestsFile);
-  asks.forEach((source, i) => {
-    try {
-      new RegExp(source);
-    } catch (err) {
-      throw new DataFileError(`${shownPath(file)}: asks[${i}]: not a valid regular expression: ${(err as Error).message}`);
-    }
-  });
+  checkRegexList(file, 'asks', asks);
   return asks;
 }

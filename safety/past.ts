@@ -6,7 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { loadYaml } from '../text/load-yaml.js';
+import { joinRegexList } from '../text/regex-list.js';
 
 const PastFile = z
   .object({
@@ -25,17 +26,11 @@ export const DEFAULT_PAST_RISK_FILE = fileURLToPath(new URL('./past-risk.yaml', 
 /** Reads and compiles a past-risk file; throws naming the file and field when one is wrong. */
 export function loadPastRisk(file: string = DEFAULT_PAST_RISK_FILE): Compiled {
   const data = loadYaml(file, PastFile);
-  const join = (list: string[], field: string) => {
-    list.forEach((source, i) => {
-      try {
-        new RegExp(source);
-      } catch (err) {
-        throw new DataFileError(`${shownPath(file)}: ${field}[${i}]: not a valid regular expression: ${(err as Error).message}`);
-      }
-    });
-    return new RegExp(`\\b(?:${list.join('|')})\\b`);
+  const join = (field: 'past' | 'over' | 'current' | 'safeNow') => {
+    const re = joinRegexList(file, field, data[field]);
+    return new RegExp(`${re.source}\\b`);
   };
-  return { past: join(data.past, 'past'), over: join(data.over, 'over'), current: join(data.current, 'current'), safeNow: join(data.safeNow, 'safeNow') };
+  return { past: join('past'), over: join('over'), current: join('current'), safeNow: join('safeNow') };
 }
 
 let defaults: Compiled | undefined;

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DataFileError, loadYaml, shownPath } from '../text/load-yaml.js';
+import { joinRegexList } from '../text/regex-list.js';
 
 const YoungChildFile = z
   .object({
@@ -29,17 +30,7 @@ export function loadYoungChild(knownPatterns: readonly string[], file: string = 
   data.patterns.forEach((id, i) => {
     if (!knownPatterns.includes(id)) fail(`patterns[${i}]`, `no safety pattern has the id "${id}"`);
   });
-  const join = (list: string[], field: string) => {
-    list.forEach((source, i) => {
-      try {
-        new RegExp(source);
-      } catch (err) {
-        fail(`${field}[${i}]`, `not a valid regular expression: ${(err as Error).message}`);
-      }
-    });
-    return new RegExp(`\\b(?:${list.join('|')})`);
-  };
-  return { file, patterns: new Set(data.patterns), young: join(data.young, 'young'), serious: join(data.serious, 'serious') };
+  return { file, patterns: new Set(data.patterns), young: joinRegexList(file, 'young', data.young), serious: joinRegexList(file, 'serious', data.serious) };
 }
 
 /** True when every pattern that fired is a behaviour shape, the child is under five, and nothing says it is serious. */
