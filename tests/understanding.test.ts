@@ -195,6 +195,13 @@ describe('short answers to the question just asked', () => {
     expect(understand('school in Bridport, he is 9').facts.town).toBe('Bridport');
   });
 
+  it('reads a plan, a refusal and support as families put them in a story', () => {
+    expect(understand('Son is 22, at Weymouth College on an EHCP.').facts.ehcp).toBe('has-plan');
+    expect(understand("Dorset won't carry out an EHC needs assessment for our son.").facts.ehcp).toBe('refused');
+    expect(understand('The preschool have a support plan for him.').facts.senSupport).toBe('starting');
+    expect(understand("had SEN support at primary but the new school hasn't started anything yet").facts.senSupport).toBe('none');
+  });
+
   it('reads a yes only for the question asked', () => {
     expect(facts('yes', 'safety')).toEqual({});
     expect(facts('weymouth')).toEqual({ town: 'Weymouth' });
