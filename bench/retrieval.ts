@@ -87,6 +87,9 @@ const sets: [string, string][] = [
   // Blind set 9, the same way, written after the set 8 changes (blind-questions-9-measured-once.jsonl).
   ['blind questions 9 (labelled)', here('./data/blind-questions-9-labelled.jsonl')],
   ['blind out of scope 9', here('./data/blind-out-of-scope-9.jsonl')],
+  // Blind set 10, the same way, written after the set 9 changes (blind-questions-10-measured-once.jsonl).
+  ['blind questions 10 (labelled)', here('./data/blind-questions-10-labelled.jsonl')],
+  ['blind out of scope 10', here('./data/blind-out-of-scope-10.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

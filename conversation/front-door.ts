@@ -327,8 +327,15 @@ export class FrontDoor {
   /** `toldBefore`: the family had told their story before this message (see `toldStory`). */
   private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>, toldBefore = false): Promise<Reply[]> {
     if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) {
-      // "My mum is 84 and had a fall... Who do I contact?": asked to be guided about something that is not SEND, so it is sent where it belongs.
-      if (intent === 'start-triage' && this.deps.search.search(turn.text, { limit: 1 }).kind === 'out-of-scope') return this.answerQuestion(turn, state);
+      if (intent === 'start-triage' && turn.text.trim().split(/\s+/).length > 6) {
+        // This message may be the one that says they are a professional ("I'm a SENCO..."): read after noting it.
+        const professional = turn.audience === 'professional' || state.triage.requester === 'professional';
+        const found = this.deps.search.search(turn.text, { limit: 1, audience: professional ? 'professional' : 'parent' });
+        // "My mum is 84 and had a fall... Who do I contact?": asked to be guided about something that is not SEND, so it is sent where it belongs.
+        // A professional's case note ending "who do I contact?" ("2yo may have hearing loss... who do I contact?") wants the
+        // service, not the triage form: a clear answer is given (they can still say "triage").
+        if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer')) return this.answerQuestion({ ...turn, audience: professional ? 'professional' : turn.audience }, state);
+      }
       return this.deps.triage.start(state, turn);
     }
     if (intent === 'check-reference' || referenceIn(turn.text)) return this.deps.reference.start(state, turn);

@@ -61,3 +61,19 @@ describe('a risk on the message that carries it', () => {
     expect(kinds(replies)).toContain('answer');
   });
 });
+
+describe('held-out set 10 (questions and conversations, written blind)', () => {
+  it('a professional case note ending "who do I contact?" gets the service, not the triage form', async () => {
+    const id = await open();
+    // On web chat a professional is one who says so (conversation/audience.ts).
+    const replies = await send(id, "I'm a SENCO at a nursery. A 3yo in our room may have a hearing problem, parents agree to a referral. Who do I contact?");
+    expect(kinds(replies)).toContain('answer');
+  });
+
+  it('everyday questions with SEND-ish words go elsewhere: free transport with no special needs, carers allowance for a husband', async () => {
+    for (const text of ['My daughter is 11, no special needs, we live 4 miles from the upper school. Does she get free school transport?', 'can I claim carers allowance for looking after my wife after her stroke']) {
+      const id = await open();
+      expect(kinds(await send(id, text)), text).toContain('out-of-scope');
+    }
+  });
+});

@@ -165,3 +165,19 @@ describe('home education chosen, asking for an EHC needs assessment', () => {
     expect(run({ ...home, setting: 'not-attending', concern: 'can we ask for an EHCNA?' }).primary).toBe('attendance-and-exclusion');
   });
 });
+
+describe('being sent home early, in the family’s words (blind conversations set 10)', () => {
+  it.each(['they keep ringing me to come and get him at lunch', 'school phoned me to collect her again', 'they call us to pick him up early most days'])(
+    '"%s" is the attendance and exclusion route',
+    (concern) => {
+      expect(run({ concern }).primary).toBe('attendance-and-exclusion');
+    },
+  );
+
+  it.each(['what do i do to get him checked, who do i ask', 'do we have to take him somewhere for his hearing?', 'i dont know who to go to now to get him seen again'])(
+    '"%s" is not (getting a child seen is not fetching him from school)',
+    (concern) => {
+      expect(ids({ concern })).not.toContain('attendance-and-exclusion');
+    },
+  );
+});
