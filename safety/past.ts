@@ -43,9 +43,12 @@ let defaults: Compiled | undefined;
 export function isPastAndOver(sentences: readonly string[], raisesAlarm: (sentence: string) => boolean, compiled: Compiled = (defaults ??= loadPastRisk())): boolean {
   const whole = sentences.join(' ');
   // "We are safe now" says it is over too.
-  if (!(compiled.over.test(whole) || compiled.safeNow.test(whole)) || compiled.current.test(whole)) return false;
-  const alarming = sentences.filter(raisesAlarm);
-  return alarming.length > 0 && alarming.every((s) => compiled.past.test(s));
+  if (!(compiled.over.test(whole) || compiled.safeNow.test(whole))) return false;
+  const alarming = sentences.map((s, i) => ({ s, i })).filter(({ s }) => raisesAlarm(s));
+  if (alarming.length === 0 || !alarming.every(({ s }) => compiled.past.test(s))) return false;
+  // Back to now in the sentence that told it or the one after ("...discharged. It has started again."), not in the
+  // rest of the story ("he has meltdowns twice this term" is about school).
+  return !alarming.some(({ i }) => compiled.current.test(sentences[i]!) || (sentences[i + 1] !== undefined && compiled.current.test(sentences[i + 1]!)));
 }
 
 /** The message says in so many words that everyone is safe now ("we are safe and settled"): the check-in's question is already answered. */
