@@ -177,10 +177,12 @@ const CONTACT_ASKS = [
   '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
   "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you) (?:please )?get in touch\\b",
   "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
+  // "really could do with talking it through with someone on the phone" (blind conversations set 10).
+  "(?:i |we )?(?:really )?(?:could do with|would like|would love|want|need|i'd like|id like) (?:talking|to talk|speaking|to speak|a chat|to chat) (?:it |this |things )?(?:through |over )?(?:with|to) (?:someone|somebody|a person|an? (?:officer|adviser|advisor))(?: on the phone| by phone)?",
 ];
 const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${CONTACT_ASKS.join('|')})`);
 function asksToBeContacted(text: string): boolean {
-  if (!/\b(call|ring|phone|contact|email|touch|callback)/i.test(text)) return false;
+  if (!/\b(call|ring|phone|contact|email|touch|callback|talk|talking|speak|speaking|chat)/i.test(text)) return false;
   return text
     .split(/[.!?;,\n]+|\s[-–]\s/)
     .map((clause) => wordsOf(clause))
@@ -218,12 +220,17 @@ function looksAsked(text: string): boolean {
  */
 function endsWithHelpRequest(text: string): boolean {
   const sentences = sentencesOf(text);
-  if (sentences.length < 2) return false;
+  const last = sentences.at(-1);
+  if (!last) return false;
   // "Is there a number I can ring? No idea where to start": the earlier question is answered first.
   if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
-  const last = sentences.at(-1)!;
-  const t = wordsOf(last);
-  return HELP_REQUEST.test(t) || isHelpRequest(last, false);
+  if (sentences.length >= 2 && (HELP_REQUEST.test(wordsOf(last)) || isHelpRequest(last, false))) return true;
+  // "...i just dont know who to go to now to get him seen again, can you tell me what to do": the last sentence's
+  // last clause asks to be guided, and nothing before it in that sentence asks a question of its own.
+  const clauses = last.split(/\s*[,;]\s*|\s[-–]\s/).filter((c) => /[a-z]/i.test(c));
+  if (clauses.length < 2) return false;
+  const before = clauses.slice(0, -1);
+  return HELP_REQUEST.test(wordsOf(clauses.at(-1)!)) && !before.some((c) => c.includes('?') || opensAsQuestion(c));
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */

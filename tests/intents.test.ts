@@ -84,4 +84,19 @@ describe('help requests as data (conversation/help-requests.yaml)', () => {
     expect(intentOf('what should i be asking the school for')).toBe('start-triage');
     for (const text of ['run triage', 'can we do a triage for this child', 'start the triage please']) expect(intentOf(text), text).toBe('start-triage');
   });
+
+  it('reads a story whose last clause asks to be guided, and more ways of asking (blind conversations set 10)', () => {
+    for (const text of [
+      'He is 6 and his speech is hard to understand. i dont know who to go to now to get him seen again, can you tell me what to do',
+      'He hates school, nobody will talk to him, can you tell me what to do',
+      'Please, what I must do for help her?',
+      'wat do i do to get him checked, who do i ask',
+      'what help should she be getting at nursery with it',
+    ]) {
+      expect(intentOf(text), text).toBe('start-triage');
+    }
+    // A clause before it that asks something of its own is answered first.
+    expect(intentOf('my son is 9, is he entitled to transport, can you tell me what to do')).toBeNull();
+    expect(intentOf('is it too late? really could do with talking it through with someone on the phone')).toBe('talk-to-person');
+  });
 });
