@@ -119,6 +119,9 @@ export function typedTextOf(turn: Turn): string {
 const FINE = "everyone'?s? (is )?(safe|fine|ok)|we'?re (all )?(safe|fine|ok)|(he|she|they)'?s? (is |are )?(safe|fine|ok)|all (good|fine|ok)";
 const EVERYONE_FINE = new RegExp(`\\b(${FINE})\\b`, 'i');
 
+/** "No, no one is hurting her and she's not hurting herself": a no, told as the absence of harm (blind conversations set 10). */
+const NOBODY_HARMING = /\b(?:no ?one|nobody|noone|no body) (?:is|has been|has ever) (?:hurting|harming|hitting|touching|hurt)\b|\b(?:not|isn'?t|is not|never) (?:hurting|harming|cutting) (?:herself|himself|themselves|themself)\b|\b(?:isn'?t|is not|not) (?:unsafe|in danger|at risk)\b/i;
+
 /** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
 const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant)\\b`, 'i');
 
@@ -238,7 +241,7 @@ export class FrontDoor {
       state.mode === 'triage' &&
       state.step === 'safetyConcern' &&
       ALL_CLEAR.test(typed.trim()) &&
-      (typed.trim().split(/\s+/).length <= 3 || EVERYONE_FINE.test(typed));
+      (typed.trim().split(/\s+/).length <= 3 || EVERYONE_FINE.test(typed) || (NOBODY_HARMING.test(typed) && !/\bbut\b/i.test(typed)));
     if (safety.possibleRisk && !clearAnswer) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       // Not when they have just told us "no" to the safety question itself: the question was the check.

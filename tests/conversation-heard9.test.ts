@@ -77,3 +77,20 @@ describe('held-out set 10 (questions and conversations, written blind)', () => {
     }
   });
 });
+
+describe('the answer to the safety question', () => {
+  it('"no, no one is hurting her and she\'s not hurting herself" is all clear: no check-in, no safeguarding route', async () => {
+    const id = await open();
+    await send(id, 'My daughter is 14 and in Year 9 at a secondary in Dorchester, autistic, she masks all day and falls apart at home every evening.');
+    let last = await send(id, 'what should I do next?');
+    const seen: unknown[] = [];
+    for (let i = 0; i < 10 && stepOf(last) && stepOf(last) !== 'safety'; i++) {
+      seen.push(stepOf(last));
+      last = await send(id, { value: { action: 'triage-answer', step: stepOf(last) === 'age' ? 'childAge' : stepOf(last)!, skip: true } });
+    }
+    expect(stepOf(last), JSON.stringify(seen)).toBe('safety');
+    const replies = await send(id, "no, no one is hurting her and she's not hurting herself");
+    expect(kinds(replies)).not.toContain('checkin');
+    expect(kinds(replies)).toContain('summary');
+  });
+});
