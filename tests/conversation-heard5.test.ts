@@ -7,19 +7,10 @@
  * and a form choice the cards do not have is read as words. The wordings are written here afresh, not the
  * held-out scripts' words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, dealChat, type Sent, skip, stepOf } from './helpers/deal-chat.js';
-import { startService, type TestService } from './helpers/service.js';
+import { describe, expect, it } from 'vitest';
+import { all, chatWithOwnService, type Sent, skip, stepOf } from './helpers/deal-chat.js';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-
-const { send, open } = dealChat(() => service.url, 'heard5');
+const { send, open } = chatWithOwnService('heard5');
 const RESTARTED = /kept what you told me\. I'll only ask/;
 
 /** The summary card's facts (an Adaptive Card FactSet) by label, without the card's Markdown escapes. */

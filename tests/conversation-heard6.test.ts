@@ -7,19 +7,10 @@
  * a phonetically spelled worry is read; a Teams form for a child with an eye condition routes to Hearing and
  * Vision. The wordings are written here afresh, not the held-out scripts' words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, dealChat, type Sent, skip, stepOf } from './helpers/deal-chat.js';
-import { startService, type TestService } from './helpers/service.js';
+import { describe, expect, it } from 'vitest';
+import { all, chatWithOwnService, type Sent, skip, stepOf } from './helpers/deal-chat.js';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-
-const { send, open } = dealChat(() => service.url, 'heard6');
+const { send, open } = chatWithOwnService('heard6');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 
 /** Opens a chat with `story`, starts the questions, and skips (safety: "no") until `step` is asked; that reply. */

@@ -6,19 +6,10 @@
  * (with nothing told, it is still "not sure"); a risk told as past and over gets the gentle check-in, not the
  * safety card. The wordings are written here afresh, not the held-out scripts' words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dealChat, type Sent, stepOf } from './helpers/deal-chat.js';
-import { startService, type TestService } from './helpers/service.js';
+import { describe, expect, it } from 'vitest';
+import { chatWithOwnService, type Sent, stepOf } from './helpers/deal-chat.js';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-
-const { send, open } = dealChat(() => service.url, 'heard8');
+const { send, open } = chatWithOwnService('heard8');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 const STORY = 'My son is 9, he is in year 4 at a primary school in Bridport and he is really struggling with reading and writing, he hates going in.';
 

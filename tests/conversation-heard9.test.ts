@@ -5,19 +5,10 @@
  * card on the message that carries it; a past risk told with "we are safe now" gets neither card nor check-in. The
  * wordings are written here afresh, not the held-out scripts' words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dealChat, type Sent, stepOf } from './helpers/deal-chat.js';
-import { startService, type TestService } from './helpers/service.js';
+import { describe, expect, it } from 'vitest';
+import { chatWithOwnService, type Sent, stepOf } from './helpers/deal-chat.js';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-
-const { send, open } = dealChat(() => service.url, 'heard9');
+const { send, open } = chatWithOwnService('heard9');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 
 describe('asking to be guided', () => {

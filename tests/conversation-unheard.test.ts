@@ -5,19 +5,10 @@
  * typed correction on the summary is applied once, and skipping the setting leaves it unknown. The wordings
  * are the kinds of thing families say, written here afresh, not the held-out scripts' words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dealChat, type Sent } from './helpers/deal-chat.js';
-import { startService, type TestService } from './helpers/service.js';
+import { describe, expect, it } from 'vitest';
+import { chatWithOwnService, type Sent } from './helpers/deal-chat.js';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-
-const { send, open } = dealChat(() => service.url, 'unheard');
+const { send, open } = chatWithOwnService('unheard');
 
 const asks = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean);
 const started = (r: Sent[]) => r.some((x) => x.deal?.kind === 'question');

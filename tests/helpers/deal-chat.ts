@@ -6,6 +6,8 @@
 import type { Outcome } from '../../conversation/outcome.js';
 import { activity, type Turn } from './bot-turns.js';
 import { openChat } from './insight-chat.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startService, type TestService } from './service.js';
 
 export type Sent = { text: string; deal?: Outcome };
 
@@ -38,3 +40,18 @@ export const stepOf = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean).
 export const all = (r: Sent[]) => r.map((x) => x.text).join('\n');
 /** The "Not sure / skip" button of a step, as the card sends it. */
 export const skip = (step: string): Turn => ({ value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step === 'safety' ? 'safetyConcern' : step, skip: true } });
+
+/**
+ * A test file's own bot: started before its tests (a real server over HTTP, embedded storage in a
+ * temporary folder), stopped after, and a chat over it. One copy of the set-up every "heard" file had.
+ */
+export function chatWithOwnService(prefix: string): DealChat {
+  let service: TestService | undefined;
+  beforeAll(async () => {
+    service = await startService();
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+  return dealChat(() => service!.url, prefix);
+}
