@@ -123,7 +123,7 @@ const EVERYONE_FINE = new RegExp(`\\b(${FINE})\\b`, 'i');
 const NOBODY_HARMING = /\b(?:no ?one|nobody|noone|no body) (?:is|has been|has ever) (?:hurting|harming|hitting|touching|hurt)\b|\b(?:not|isn'?t|is not|never) (?:hurting|harming|cutting) (?:herself|himself|themselves|themself)\b|\b(?:isn'?t|is not|not) (?:unsafe|in danger|at risk)\b/i;
 
 /** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
-const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant)\\b`, 'i');
+const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant|(?:yes|yeah|yep)[,.! ]+(?:${FINE}))\\b`, 'i');
 
 /** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
 function looksLikeQuestion(text: string): boolean {

@@ -72,6 +72,8 @@ export function needsIn(text: string): string[] {
 
 const YES = /^(y|yes|yeah|yep|yup|they have|she has|he has|i have|we have|correct)\b/;
 const NO = /^(n|no|nope|not yet|none|nothing|never|they haven'?t|she hasn'?t|he hasn'?t)\b/;
+/** "yes she is safe" to "is anyone worried that your child is not safe?": a no, in the family's words (blind conversations set 11). */
+const SAFE_NOW = /^(?:(?:yes|yeah|yep|yh)[ ,.!]*)?(?:she|he|they|we|everyone|everybody|all|my \w+)(?:'s|s| is| are)? (?:all )?(?:safe|fine|ok|okay|alright)\b(?!.*\bbut\b)/;
 
 function fromOptions(options: Option<unknown>[]) {
   return (text: string): unknown => {
@@ -217,7 +219,7 @@ export const STEPS: Step[] = [
     id: 'safetyConcern',
     ask: (a) => `Last question. Is anyone worried that ${yourChild(a)} is not safe, or might be harmed, right now?`,
     options: [
-      { title: 'No', value: false, pattern: NO },
+      { title: 'No', value: false, pattern: new RegExp(`${NO.source}|${SAFE_NOW.source}`) },
       { title: 'Yes', value: true, pattern: YES },
     ],
     skip: false,

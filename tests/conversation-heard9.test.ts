@@ -85,3 +85,26 @@ describe('the answer to the safety question', () => {
     expect(kinds(replies)).toContain('summary');
   });
 });
+
+describe('held-out set 11 (written blind)', () => {
+  it('"yes she is safe" to the safety question is a no, in her words: no card', async () => {
+    const id = await open();
+    await send(id, 'My daughter is 5, in reception in Wareham, she does not answer when they call her name and I think she does not hear well.');
+    let last = await send(id, 'what should I do next?');
+    for (let i = 0; i < 10 && stepOf(last) && stepOf(last) !== 'safety'; i++) {
+      last = await send(id, { value: { action: 'triage-answer', step: stepOf(last) === 'age' ? 'childAge' : stepOf(last)!, skip: true } });
+    }
+    expect(stepOf(last)).toBe('safety');
+    const replies = await send(id, 'yes she is safe');
+    expect(kinds(replies)).not.toContain('safety');
+    expect(kinds(replies)).toContain('summary');
+  });
+
+  it.each([
+    "She's terrified of cutting herself and burning herself in the practical kitchen sessions because her hands shake. Does the college have to help?",
+    "I really don't want this placement breaking down over school. What are our options for an assessment?",
+  ])('no safety card for "%s"', async (text) => {
+    const id = await open();
+    expect(kinds(await send(id, text))).not.toContain('safety');
+  });
+});

@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -44,9 +44,9 @@ describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.j
 });
 
 describe('a risk told as past and over (safety/past-risk.yaml), in the held-out sets', () => {
-  const PAST = ['near-past-selfharm-college-start', 'near-sw-settled-in-care-ehcna', 'near-past-self-harm-now-well', 'near-senco-historic-cp-section', 'near-left-dv-years-ago', 'near-past-self-harm-clear-3yrs', 'near-closed-cp-plan-ehcna', 'near-closed-social-care-sent-home', 'near-exploited-at-16-now-24'];
+  const PAST = ['near-past-selfharm-college-start', 'near-sw-settled-in-care-ehcna', 'near-past-self-harm-now-well', 'near-senco-historic-cp-section', 'near-left-dv-years-ago', 'near-past-self-harm-clear-3yrs', 'near-closed-cp-plan-ehcna', 'near-closed-social-care-sent-home', 'near-exploited-at-16-now-24', 'near-used-to-self-harm-year-9', 'near-verbal-abuse-old-school'];
   it('is not sent to the duty team as if it were now (a person still calls when nothing said everyone is safe)', () => {
-    const lines = ['triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl'].flatMap((f) =>
+    const lines = ['triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl'].flatMap((f) =>
       readFileSync(new URL(`../bench/data/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; case: unknown }),
     );
     const past = lines.filter((l) => PAST.includes(l.name));
