@@ -90,6 +90,9 @@ const sets: [string, string][] = [
   // Blind set 10, the same way, written after the set 9 changes (blind-questions-10-measured-once.jsonl).
   ['blind questions 10 (labelled)', here('./data/blind-questions-10-labelled.jsonl')],
   ['blind out of scope 10', here('./data/blind-out-of-scope-10.jsonl')],
+  // Blind set 11, the same way, written after the set 10 changes (blind-questions-11-measured-once.jsonl).
+  ['blind questions 11 (labelled)', here('./data/blind-questions-11-labelled.jsonl')],
+  ['blind out of scope 11', here('./data/blind-out-of-scope-11.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -107,3 +107,11 @@ describe('knowledge base', () => {
     expect(report.errors.some((e) => /reviewDue: .* has passed/.test(e))).toBe(true);
   });
 });
+
+describe('out-of-scope.yaml', () => {
+  it('has no doubled backslash in a pattern (single-quoted YAML keeps both, so "\\\\b" never matches a word edge)', () => {
+    const kb = loadKnowledgeBase();
+    const doubled = kb.outOfScope.flatMap((t) => [...t.patterns, ...t.unless].filter((p) => p.includes('\\\\')).map((p) => `${t.id}: ${p}`));
+    expect(doubled).toEqual([]);
+  });
+});
