@@ -202,6 +202,13 @@ describe('short answers to the question just asked', () => {
     expect(understand("had SEN support at primary but the new school hasn't started anything yet").facts.senSupport).toBe('none');
   });
 
+  it('reads SEN support and no plan told in passing (blind conversations set 11)', () => {
+    expect(understand("He's on the SEN register but I don't think his teachers have read his pupil passport.").facts.senSupport).toBe('starting');
+    expect(understand("She didn't have an EHCP at school, just SEN support.").facts).toMatchObject({ ehcp: 'none', senSupport: 'starting' });
+    expect(understand('He has had SEN support for years but it is not enough.').facts.senSupport).toBe('established');
+    expect(understand("he isn't on the SEN register and nothing is in place").facts.senSupport).toBe('none');
+  });
+
   it('reads a yes only for the question asked', () => {
     expect(facts('yes', 'safety')).toEqual({});
     expect(facts('weymouth')).toEqual({ town: 'Weymouth' });
