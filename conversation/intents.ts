@@ -198,12 +198,21 @@ function asksToBeContacted(text: string): boolean {
 function opensWithHelpRequest(text: string): boolean {
   let sentences = sentencesOf(text);
   // One sentence in clauses ("can you tell me what to do, school not helping"): the first clause is the ask.
-  if (sentences.length === 1) sentences = text.split(/\s*[,;]\s*|\s[-–]\s/).filter((x) => /[a-z]/i.test(x));
+  if (sentences.length === 1) sentences = clausesOf(text);
   if (sentences.length < 2) return false;
   const rest = sentences.slice(1).join(' ');
   if (/\?/.test(rest) || looksAsked(rest)) return false;
-  const first = sentences[0]!;
-  return HELP_REQUEST.test(wordsOf(first)) || isHelpRequest(first, false);
+  return asksToBeGuided(sentences[0]!);
+}
+
+/** A sentence's clauses, split at commas, semicolons and dashes, each with a letter in it. */
+function clausesOf(sentence: string): string[] {
+  return sentence.split(/\s*[,;]\s*|\s[-–]\s/).filter((c) => /[a-z]/i.test(c));
+}
+
+/** One sentence of a story that asks to be guided, in the anchored asks or as a help cue with nothing else in it. */
+function asksToBeGuided(sentence: string): boolean {
+  return HELP_REQUEST.test(wordsOf(sentence)) || isHelpRequest(sentence, false);
 }
 
 /** Starts like a question ("what is...", "can they...") though it has no question mark. */
@@ -224,10 +233,10 @@ function endsWithHelpRequest(text: string): boolean {
   if (!last) return false;
   // "Is there a number I can ring? No idea where to start": the earlier question is answered first.
   if (sentences.slice(0, -1).some((x) => x.includes('?'))) return false;
-  if (sentences.length >= 2 && (HELP_REQUEST.test(wordsOf(last)) || isHelpRequest(last, false))) return true;
+  if (sentences.length >= 2 && asksToBeGuided(last)) return true;
   // "...i just dont know who to go to now to get him seen again, can you tell me what to do": the last sentence's
   // last clause asks to be guided, and nothing before it in that sentence asks a question of its own.
-  const clauses = last.split(/\s*[,;]\s*|\s[-–]\s/).filter((c) => /[a-z]/i.test(c));
+  const clauses = clausesOf(last);
   if (clauses.length < 2) return false;
   const before = clauses.slice(0, -1);
   return HELP_REQUEST.test(wordsOf(clauses.at(-1)!)) && !before.some((c) => c.includes('?') || opensAsQuestion(c));
