@@ -11,7 +11,7 @@
  */
 import type { Glossary } from '../knowledge/glossary.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
-import type { KnowledgeSearch } from '../knowledge/search.js';
+import type { KnowledgeSearch, SearchAnswer } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
 import { opensAsQuestion } from '../text/question-openers.js';
 import {
@@ -333,11 +333,14 @@ export class FrontDoor {
       if (intent === 'start-triage' && turn.text.trim().split(/\s+/).length > 6) {
         // This message may be the one that says they are a professional ("I'm a SENCO..."): read after noting it.
         const professional = turn.audience === 'professional' || state.triage.requester === 'professional';
-        const found = this.deps.search.search(turn.text, { limit: 1, audience: professional ? 'professional' : 'parent' });
+        // The same search the answer would run (limit and audience), so an answer given here is not searched twice.
+        const found = this.deps.search.search(turn.text, { limit: 3, audience: professional ? 'professional' : 'parent' });
         // "My mum is 84 and had a fall... Who do I contact?": asked to be guided about something that is not SEND, so it is sent where it belongs.
         // A professional's case note ending "who do I contact?" ("2yo may have hearing loss... who do I contact?") wants the
         // service, not the triage form: a clear answer is given (they can still say "triage").
-        if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer')) return this.answerQuestion({ ...turn, audience: professional ? 'professional' : turn.audience }, state);
+        if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer')) {
+          return this.answerQuestion({ ...turn, audience: professional ? 'professional' : turn.audience }, state, false, found);
+        }
       }
       return this.deps.triage.start(state, turn);
     }
@@ -466,8 +469,11 @@ export class FrontDoor {
     return say("OK, I've stopped checking your reference.");
   }
 
-  /** `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again. */
-  private answerQuestion(turn: Turn, state: ConversationData, inFlow = false): Reply[] {
+  /**
+   * `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again.
+   * `searched`: the search's answer for this turn's text and audience when the caller has it already.
+   */
+  private answerQuestion(turn: Turn, state: ConversationData, inFlow = false, searched?: SearchAnswer): Reply[] {
     const { kb, search, glossary, publicUrl } = this.deps;
     state.asked = remember(state.asked, turn.text.slice(0, 300), 10);
     const notSureBefore = state.notSureInARow;
@@ -477,7 +483,7 @@ export class FrontDoor {
     if (meaning) return [glossaryReply(meaning, kb)];
 
     const exact = this.titles.get(normalise(turn.text).trim());
-    const answer = exact ? null : search.search(turn.text, { limit: 3, audience: turn.audience === 'professional' ? 'professional' : 'parent' });
+    const answer = exact ? null : (searched ?? search.search(turn.text, { limit: 3, audience: turn.audience === 'professional' ? 'professional' : 'parent' }));
     if (answer?.kind === 'clarify' && answer.results.length > 1) return [clarifyReply(kb, answer.results.map((r) => r.id))];
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);
     const article = id ? kb.byId.get(id) : undefined;
