@@ -33,11 +33,10 @@ export function benchSafety(): SafetyBench {
   const risk = readPatternExamples(SAFETY_DATA.risk);
   const needs = readPatternExamples(SAFETY_DATA.needsPerson);
   const ordinary = readSafetyLines(SAFETY_DATA.ordinary);
-  const share = (xs: string[], ok: (t: string) => boolean) => shareOf(xs, ok);
 
-  const recall = share(risk, (t) => checkSafety(t).kind === 'risk-of-harm');
-  const needsPersonRecall = share(needs, (t) => checkSafety(t).kind === 'needs-a-person');
-  const falseAlarmRate = share(ordinary, (t) => checkSafety(t).flagged);
+  const recall = shareOf(risk, (t) => checkSafety(t).kind === 'risk-of-harm');
+  const needsPersonRecall = shareOf(needs, (t) => checkSafety(t).kind === 'needs-a-person');
+  const falseAlarmRate = shareOf(ordinary, (t) => checkSafety(t).flagged);
 
   const all = [...risk, ...needs, ...ordinary];
   for (let r = 0; r < 3; r++) for (const t of all) checkSafety(t); // warm up the JIT
@@ -83,8 +82,8 @@ export function benchSafetyNetHeldOut(moreOrdinary: readonly string[] = []): Saf
     );
     const heldRisk = risk.filter(inSet).map((l) => l.text);
     const heldOrdinary = ordinary.filter(inSet).map((l) => l.text);
-    const share = (xs: string[]) => (xs.length === 0 ? 0 : xs.filter((t) => net.flags(t)).length / xs.length);
-    return { blindSet, risk: heldRisk.length, ordinary: heldOrdinary.length, recall: share(heldRisk), falseAlarmRate: share(heldOrdinary) };
+    const flagged = (t: string) => net.flags(t);
+    return { blindSet, risk: heldRisk.length, ordinary: heldOrdinary.length, recall: shareOf(heldRisk, flagged), falseAlarmRate: shareOf(heldOrdinary, flagged) };
   });
 }
 

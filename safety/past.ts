@@ -26,10 +26,7 @@ export const DEFAULT_PAST_RISK_FILE = fileURLToPath(new URL('./past-risk.yaml', 
 /** Reads and compiles a past-risk file; throws naming the file and field when one is wrong. */
 export function loadPastRisk(file: string = DEFAULT_PAST_RISK_FILE): Compiled {
   const data = loadYaml(file, PastFile);
-  const join = (field: 'past' | 'over' | 'current' | 'safeNow') => {
-    const re = joinRegexList(file, field, data[field]);
-    return new RegExp(`${re.source}\\b`);
-  };
+  const join = (field: 'past' | 'over' | 'current' | 'safeNow') => joinRegexList(file, field, data[field], true);
   return { past: join('past'), over: join('over'), current: join('current'), safeNow: join('safeNow') };
 }
 

@@ -16,8 +16,11 @@ export function checkRegexList(file: string, field: string, sources: readonly st
   });
 }
 
-/** The checked list as one pattern, any entry matching at a word start. */
-export function joinRegexList(file: string, field: string, sources: readonly string[]): RegExp {
+/**
+ * The checked list as one pattern, any entry matching at a word start; `wholeWords`: at a word
+ * end too (an entry cannot stop inside a word).
+ */
+export function joinRegexList(file: string, field: string, sources: readonly string[], wholeWords = false): RegExp {
   checkRegexList(file, field, sources);
-  return new RegExp(`\\b(?:${sources.join('|')})`);
+  return new RegExp(`\\b(?:${sources.join('|')})${wholeWords ? '\\b' : ''}`);
 }

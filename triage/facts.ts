@@ -3,7 +3,7 @@
  * answers, the safety check and second net over the family's words, the locality, the
  * rules' text signals, and the values `{template}` reasons are filled with.
  */
-import { checkSafety, safetyCategories } from '../safety/safety.js';
+import { safetyCategories } from '../safety/safety.js';
 import { checkWithNet, standardSafetyNet } from '../safety/safety-net.js';
 import type { NetSafetyCheck } from '../safety/kind.js';
 import type { TriageFacts } from './fact-catalogue.js';
@@ -41,7 +41,7 @@ function safetyOfConcern(concern: string): NetSafetyCheck {
   if (lastSafety?.concern !== concern) {
     // The same check (patterns, then the second net) as every message in the chat, so `deal triage` and the Teams form agree with it.
     standardCheck ??= checkWithNet(standardSafetyNet());
-    lastSafety = { concern, check: concern.trim().length > 0 ? standardCheck(concern) : { ...checkSafety(concern), possibleRisk: false } };
+    lastSafety = { concern, check: standardCheck(concern) }; // empty text is never flagged (tests/safety-net.test.ts)
   }
   return lastSafety.check;
 }
