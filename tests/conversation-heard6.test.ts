@@ -8,7 +8,7 @@
  * Vision. The wordings are written here afresh, not the held-out scripts' words.
  */
 import { describe, expect, it } from 'vitest';
-import { all, chatWithOwnService, type Sent, skip, stepOf } from './helpers/deal-chat.js';
+import { all, chatWithOwnService, type Sent, skip, skipTo, stepOf } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard6');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
@@ -16,8 +16,7 @@ const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 /** Opens a chat with `story`, starts the questions, and skips (safety: "no") until `step` is asked; that reply. */
 async function atStep(id: string, story: string, step: string): Promise<Sent[]> {
   await send(id, story);
-  let last = await send(id, 'what should I do next?');
-  for (let i = 0; i < 10 && stepOf(last) !== step && stepOf(last); i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
+  const last = await skipTo(send, id, await send(id, 'what should I do next?'), step);
   expect(stepOf(last)).toBe(step);
   return last;
 }

@@ -55,3 +55,13 @@ export function chatWithOwnService(prefix: string): DealChat {
   });
   return dealChat(() => service!.url, prefix);
 }
+
+/**
+ * Skips each question the bot asks (a plain "no" at the safety question) until it asks `step`, at
+ * most ten; the replies that ask it (or the last ones, when it never does).
+ */
+export async function skipTo(send: DealChat['send'], id: string, from: Sent[], step: string): Promise<Sent[]> {
+  let last = from;
+  for (let i = 0; i < 10 && stepOf(last) && stepOf(last) !== step; i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
+  return last;
+}
