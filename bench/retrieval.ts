@@ -93,6 +93,9 @@ const sets: [string, string][] = [
   // Blind set 11, the same way, written after the set 10 changes (blind-questions-11-measured-once.jsonl).
   ['blind questions 11 (labelled)', here('./data/blind-questions-11-labelled.jsonl')],
   ['blind out of scope 11', here('./data/blind-out-of-scope-11.jsonl')],
+  // Blind set 12, the same way, written after the set 11 changes (blind-questions-12-measured-once.jsonl).
+  ['blind questions 12 (labelled)', here('./data/blind-questions-12-labelled.jsonl')],
+  ['blind out of scope 12', here('./data/blind-out-of-scope-12.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

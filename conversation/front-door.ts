@@ -27,7 +27,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { type Command, commandOf, intentOf, referenceIn, saysYes, withoutCommand } from './intents.js';
+import { type Command, commandOf, intentOf, isStory, referenceIn, saysYes, withoutCommand } from './intents.js';
 import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
@@ -131,6 +131,16 @@ function looksLikeQuestion(text: string): boolean {
 }
 
 /** The family has told us about their child (a story, or two facts read from it), and there is no result yet. */
+/**
+ * A question of its own beside a request to be contacted ("Can we ask for it ourselves, and can someone
+ * ring me?"), which is answered first; "I can't follow the letters, could someone phone me" asks only for a person.
+ */
+function asksItsOwnQuestion(text: string): boolean {
+  return text
+    .split(/(?<=[?.!])\s+|,\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:can|could|will|would|is|are|do|does|should)\b)/i)
+    .some((part) => (/\?/.test(part) || opensAsQuestion(part)) && !/\b(?:call|ring|phone|contact|email|get in touch|talk|speak|chat)\b/i.test(part));
+}
+
 function toldStory(state: ConversationData): boolean {
   return state.result === null && ((state.triage.concern ?? '').length > 0 || Object.keys(state.sources).length >= 2);
 }
@@ -301,7 +311,8 @@ export class FrontDoor {
     if (intent === 'talk-to-person' && state.mode !== 'consent' && state.mode !== 'contact') {
       // "…can someone ring me back?" at the end of a story: the story is kept, so nothing is asked twice.
       if (state.mode === 'idle') this.deps.triage.note?.(state, turn);
-      return [...replies, ...(await this.deps.handover.start(state, turn, 'asked'))];
+      const answer = asksItsOwnQuestion(turn.text) ? this.answerFirst(turn, state) : [];
+      return [...replies, ...answer, ...(await this.deps.handover.start(state, turn, 'asked'))];
     }
 
     const flow = this.flowFor(state);
@@ -341,6 +352,7 @@ export class FrontDoor {
         if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer')) {
           return this.answerQuestion({ ...turn, audience: professional ? 'professional' : turn.audience }, state, false, found);
         }
+        return [...this.answerFirst(turn, state, found), ...(await this.deps.triage.start(state, turn))];
       }
       return this.deps.triage.start(state, turn);
     }
@@ -473,6 +485,20 @@ export class FrontDoor {
    * `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again.
    * `searched`: the search's answer for this turn's text and audience when the caller has it already.
    */
+  /**
+   * A family's story that asks to be guided or called back ("EHCNA request refused last week. What
+   * are my options?", "...can we request it ourselves, and can someone ring me?") and that the
+   * knowledge base clearly answers: the answer comes first, in the same turn as the first question,
+   * so what they asked is not left waiting behind the questions (blind conversations set 12).
+   * Nothing for a short ask (not a story: one sentence of 16 words or fewer), a professional (their
+   * case note gets the form), or no clear answer.
+   */
+  private answerFirst(turn: Turn, state: ConversationData, searched?: SearchAnswer): Reply[] {
+    if (turn.audience !== 'family' || state.alarm || !isStory(turn.text)) return [];
+    const found = searched ?? this.deps.search.search(turn.text, { limit: 3, audience: 'parent' });
+    return found.kind === 'answer' ? this.answerQuestion(turn, state, true, found) : [];
+  }
+
   private answerQuestion(turn: Turn, state: ConversationData, inFlow = false, searched?: SearchAnswer): Reply[] {
     const { kb, search, glossary, publicUrl } = this.deps;
     state.asked = remember(state.asked, turn.text.slice(0, 300), 10);

@@ -193,6 +193,8 @@ const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
 const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
 
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
+/** Words that say a message corrects what was said before ("sorry, I meant 9 not 8", "actually she's in year 5"). */
+const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|correction|not \d+|i mean)\b/i;
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
 
 /** "he was on it for speech, not sure now": a short reply that says it does not know, anywhere in it, and answers nothing else. */
@@ -424,13 +426,18 @@ export class TriageFlow implements Flow {
       return [this.recordPlace(state, place)];
     }
     const answer = this.fromUnderstood(s, heard) ?? this.readAnswer(s, turn.text);
-    this.absorb(state, heard, false);
+    const added = this.absorb(state, heard, false);
     if (answer === undefined && (DONT_KNOW.test(turn.text) || unsureSomewhere(turn.text))) {
       // "I don't know, nobody has said anything about that" is the family's "not sure": never asked again.
       this.record(state, s, undefined);
       return [this.ask(state)];
     }
     if (answer === undefined) {
+      // Not an answer to this question, but more of the story, or a correction of what they said before ("Sorry, I
+      // meant Year 10, not 11. She's 15"): kept, said so, and the question asked again (blind conversations set 12).
+      const changed = CORRECTION.test(turn.text) ? this.absorb(state, heard, true) : 0;
+      if (changed > 0) return [this.askStep(state, s, "Thank you, I've changed that.")];
+      if (added > 0) return [this.askStep(state, s, 'Thank you, I have added that to what you told me.')];
       return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
     }
     this.record(state, s, answer);

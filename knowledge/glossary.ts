@@ -15,6 +15,9 @@ const MEANING_QUESTION = new RegExp(
   ].join('|'),
 );
 
+/** "...she will refer her to a bsila?? wot even is that": a word, then "what is that" about it. */
+const WHAT_IS_THAT = /^(.*?)[?!.,\s]+(?:so |but |and )?(?:what|wot|wat)(?:'s|s| is| does| do)? (?:even |exactly |actually )?(?:is )?(?:that|this|it|they|those)(?: mean| stand for)?[\s?!.]*$/;
+
 export class Glossary {
   private readonly byKey = new Map<string, GlossaryEntry>();
 
@@ -37,8 +40,21 @@ export class Glossary {
     const match = MEANING_QUESTION.exec(whole) ?? MEANING_QUESTION.exec(first);
     const term = match?.slice(1).find(Boolean);
     const entry = term ? this.lookup(term) : undefined;
+    if (!entry) return this.thatTerm(whole);
     // A bare "what is an EHCP" is better answered by the term's own article, when it has one.
     if (entry && match?.[4] && entry.article && !short) return undefined;
     return entry;
+  }
+
+  /** The term just before a "what is that?" (the last one to four words before it), if it is in the glossary. */
+  private thatTerm(whole: string): GlossaryEntry | undefined {
+    const before = WHAT_IS_THAT.exec(whole)?.[1];
+    if (!before) return undefined;
+    const words = before.replace(/[^a-z0-9 &/'-]/g, ' ').trim().split(/\s+/);
+    for (let n = Math.min(4, words.length); n >= 1; n--) {
+      const entry = this.lookup(words.slice(-n).join(' '));
+      if (entry) return entry;
+    }
+    return undefined;
   }
 }

@@ -144,7 +144,7 @@ export class KnowledgeSearch {
     const { kb, phrasing, settings: s } = this;
     this.index = {
       rewriter: s.rewrite ? new Rewriter(phrasing) : null,
-      ranker: new Ranker(kb, s, s.rewrite ? phrasing.questionWords : []),
+      ranker: new Ranker(kb, s, s.rewrite ? phrasing.questionWords : [], s.rewrite ? phrasing.together : []),
       scope: new Scope(kb.outOfScope, s.negatedNeeds),
       model: s.modelWeight > 0 ? new QuestionModel(kb.articles) : null,
       modelIndex: new Map(kb.articles.map((a, i) => [a.id, i])),
@@ -224,7 +224,11 @@ export class KnowledgeSearch {
 
     const decision = decide(candidates, long, s);
     if (decision.kind === 'answer') {
-      const passage = this.built().passages?.best(query, best.article.id, best.article.title, best.article.summary, s.passageShare);
+      const passages = this.built().passages;
+      const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare);
+      // A story's words spread over every section; the sentences that ask ("Is there a deadline for this?") point at one.
+      const asking = long ? askingQuery(query, askedOf(question).flatMap((sentence) => this.built().ranker.termsOf(sentence))) : null;
+      const passage = (asking && passageFor(asking)) || passageFor(query);
       const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
       return {
         kind: 'answer',
@@ -245,4 +249,12 @@ export class KnowledgeSearch {
   article(id: string): Article | undefined {
     return this.kb.byId.get(id);
   }
+}
+
+/** The part of `query` that the asking sentences typed, with the expansions of those words; null if they typed none of it. */
+function askingQuery(query: Query, asked: string[]): Query | null {
+  const typed = new Map([...query.typed].filter(([term]) => asked.includes(term)));
+  if (typed.size === 0) return null;
+  const expanded = new Map([...query.expanded].filter(([, e]) => [...e.from].some((f) => typed.has(f))));
+  return { typed, expanded };
 }

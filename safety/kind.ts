@@ -30,6 +30,11 @@ export const SafetyCheck = z.object({
    * the past risk came with "we are safe now" in so many words (`past-told-safe`): that answers it.
    */
   softened: z.enum(['past-and-over', 'past-told-safe', 'young-child-behaviour']).optional(),
+  /**
+   * No pattern fired, but the net scored the whole message above its certain bar, so it is
+   * flagged as risk of harm with no category (safety-net.ts, `certainThreshold`).
+   */
+  byNet: z.literal(true).optional(),
 });
 export type SafetyCheck = z.infer<typeof SafetyCheck>;
 

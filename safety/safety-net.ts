@@ -36,6 +36,14 @@ export type SafetyNetOptions = {
   threshold: number;
   /** Log-odds one sentence of a longer message needs on its own (14: the risk stands out in it). */
   sentenceThreshold: number;
+  /**
+   * Log-odds at which the net alone is sure enough to act as a pattern would (the safety card and
+   * an immediate handover), not just check in. 25: above every one of about 5,700 ordinary messages
+   * and answers in the bench sets (the highest scored 20.5) and 5 of the 11 risks in blind triage
+   * set 12 that no pattern caught (README, Safety). The whole message only: one sentence of a story
+   * scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
+   */
+  certainThreshold: number;
   /** Additive (Laplace) smoothing of word counts. */
   smoothing: number;
 };
@@ -43,7 +51,7 @@ export type SafetyNetOptions = {
 /** Fewest words of a whole message the net judges on its own (shorter ones are left to the patterns). */
 const MIN_WORDS = 3;
 
-export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, smoothing: 0.5 };
+export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, certainThreshold: 25, smoothing: 0.5 };
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
 export function safetyFeatures(text: string): string[] {
@@ -111,6 +119,12 @@ export class SafetyNet {
     let score = this.prior;
     for (const feature of safetyFeatures(text)) score += this.weights.get(feature) ?? 0;
     return score;
+  }
+
+  /** True when the whole message scores so high that the net alone should act (see `certainThreshold`). */
+  certain(text: string): boolean {
+    if (typeof text !== 'string' || text.trim().split(/\s+/).length < MIN_WORDS) return false;
+    return this.score(text) > this.options.certainThreshold;
   }
 
   /**
@@ -194,13 +208,17 @@ export function writePrebuiltNet(file: string | URL = PREBUILT): void {
 
 const trained = new Map<string, SafetyNet>();
 
-/** The check the front door runs on every message: the patterns first, the net only when they found nothing. */
+/**
+ * The check the front door runs on every message: the patterns first, the net only when they
+ * found nothing: a check-in when it flags the message, the card when it is certain (`byNet`).
+ */
 export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?: boolean }) => NetSafetyCheck {
   return (text, context = {}) => {
     const check = checkSafety(text);
     // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about;
     // a past risk told with "we are safe now" has answered the question already.
     if (check.softened === 'past-told-safe') return { ...check, possibleRisk: false };
+    if (!check.flagged && check.softened === undefined && net.certain(text)) return { ...check, flagged: true, kind: 'risk-of-harm', byNet: true, possibleRisk: false };
     return { ...check, possibleRisk: !check.flagged && (check.softened !== undefined || net.flags(text, context)) };
   };
 }

@@ -108,7 +108,7 @@ describe('safety in the conversation', () => {
   });
 
   it('keeps a check-in urgent: "contact me now" after it goes to the safeguarding queue, immediate', async () => {
-    const first = await say('my daughters boyfriend gets very angry and he hit her in front of the kids last week');
+    const first = await say('my ex gets really angry and the kids are scared of him');
     expect(kinds(first)).toContain('checkin');
     const contactNow = choicesOf(first).find((c) => /contact me now/i.test(c.title))!;
     await press(contactNow);

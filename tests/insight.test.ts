@@ -127,7 +127,7 @@ describe.each(BACKENDS)('insight on $name', ({ env }) => {
     expect((await turn('safety-1', 'my son said he wants to kill himself tonight')).map((o) => o.kind)).toContain('safety');
     vi.setSystemTime(at(13, 11));
     await open('checkin-1');
-    const first = await turn('checkin-1', 'my daughters boyfriend gets very angry and he hit her in front of the kids last week');
+    const first = await turn('checkin-1', 'my ex gets really angry and the kids are scared of him');
     expect(first.map((o) => o.kind)).toContain('checkin');
     // The check-in comes with the usual answer (conversation/front-door.ts): that turn is an answer too.
     for (const kind of ['answer', 'clarify', 'not-sure', 'out-of-scope']) if (first.some((o) => o.kind === kind)) seeded.kinds[kind] = (seeded.kinds[kind] ?? 0) + 1;

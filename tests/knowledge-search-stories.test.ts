@@ -111,12 +111,33 @@ describe('asking back', () => {
   });
 });
 
+describe('two ideas in one sentence (phrasing.yaml, together)', () => {
+  it('"our request ... was refused" is a refusal to assess: the appeals article, though no phrase says so', () => {
+    const question = 'our request for an ehc needs assessment was refused. what can we do now';
+    expect(search.search(question).results[0]?.id).toBe('disagreements-and-appeals');
+    expect(new KnowledgeSearch(kb, { togetherWeight: 0 }).search(question).results[0]?.id).not.toBe('disagreements-and-appeals');
+  });
+
+  it('needs both ideas: a request alone is still about asking', () => {
+    expect(search.search('how do i request an ehc needs assessment').results[0]?.id).toBe('ehcna-request');
+  });
+});
+
 describe('passages', () => {
   it('answers "how long" with the time limits section of the article', () => {
     const answer = search.search('how long does an ehcp take');
     expect(answer.results[0]?.id).toBe('ehcna-process');
     expect(answer.passage).toMatchObject({ articleId: 'ehcna-process', heading: 'The steps and the time limits' });
     expect(answer.passage?.text).toContain('20 weeks');
+  });
+
+  it('in a long story, finds the section from the sentence that asks (not from every word of the story)', () => {
+    const answer = search.search(
+      'Our daughter is 15 and autistic, she has had an EHCP since year 3 and goes to the upper school in Blandford. She wants to go to college in Kingston Maurward next year to do animal care and her annual review is coming up. When does the college have to be named in her plan?',
+    );
+    expect(answer.results[0]?.id).toBe('annual-review');
+    expect(answer.passage).toMatchObject({ heading: 'Moving school' });
+    expect(answer.passage?.text).toContain('31 March');
   });
 
   it('answers a question about one part of an article with that section', () => {

@@ -84,8 +84,16 @@ describe('glossary', () => {
     expect(entry?.meaning.length).toBeGreaterThan(10);
   });
 
+  it.each([
+    ['the health visitor said she will refer him to a bsila?? wot even is that', 'BSILA'],
+    ['school keep saying he needs an EHCP. what is that?', 'EHCP'],
+  ])('explains the word before a "what is that" ("%s")', (question, term) => {
+    expect(glossary.meaningQuestion(question)?.term).toBe(term);
+  });
+
   it('does not treat ordinary questions as glossary look-ups', () => {
     expect(glossary.meaningQuestion('how do i ask for an assessment')).toBeUndefined();
     expect(glossary.meaningQuestion('what does the school have to do')).toBeUndefined();
+    expect(glossary.meaningQuestion('he is 9 and struggling with maths, what is that about')).toBeUndefined();
   });
 });

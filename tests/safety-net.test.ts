@@ -124,6 +124,20 @@ describe('the net itself', () => {
     expect(tiny.flags('i saw a wolf')).toBe(true);
   });
 
+  it('acts on its own only above the certain bar, and only on the whole message', () => {
+    const risk = ['the wolf is at the door', 'a wolf came in', 'the wolf bit him', 'wolf wolf at night'];
+    const ordinary = ['the cat is at the door', 'a dog came in', 'the cat sat down', 'a dog at night'];
+    const sure = SafetyNet.train(risk, ordinary, { certainThreshold: 1 });
+    const never = SafetyNet.train(risk, ordinary, { certainThreshold: 1000 });
+    const text = 'the wolf came in at night and the wolf bit him';
+    expect(sure.certain(text)).toBe(true);
+    expect(never.certain(text)).toBe(false);
+    expect(sure.certain('the cat sat down by the door')).toBe(false);
+    // No pattern fires on wolves: the certain net flags it as risk of harm, the other only checks in.
+    expect(checkWithNet(sure)(text)).toMatchObject({ flagged: true, kind: 'risk-of-harm', byNet: true, possibleRisk: false });
+    expect(checkWithNet(never)(text)).toMatchObject({ flagged: false, possibleRisk: true });
+  });
+
   it('uses the safety normaliser, so misspellings and text-speak meet their words', () => {
     expect(safetyFeatures('sucidal')).toEqual(safetyFeatures('suicidal'));
     expect(safetyFeatures("he's scared")).toContain('scare');

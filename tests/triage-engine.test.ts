@@ -53,7 +53,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'assessment-refused': { ehcp: 'refused' },
   'has-plan': { ehcp: 'has-plan' },
   'missing-child': { concern: "my son has run away and we can't find him" },
-  'possible-risk-in-words': { concern: 'my daughters boyfriend gets very angry and he hit her in front of the kids last week' },
+  'possible-risk-in-words': { concern: 'my ex gets really angry and the kids are scared of him' },
   'plan-and-school-move': { ehcp: 'has-plan', concern: 'she is moving to secondary school next September' },
   'plan-and-post-16-move': { ehcp: 'has-plan', childAge: 16, concern: 'he is in year 11 and wants to go to college' },
   'plan-disagreement': { ehcp: 'has-plan', concern: "we don't agree with the school named in the draft plan" },

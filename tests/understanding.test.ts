@@ -123,6 +123,9 @@ describe('needs', () => {
 describe('SEN support, advice, EHCP, diagnosis', () => {
   table([
     ["they won't put anything in place", '', { senSupport: 'none' }],
+    ["Our son's EHCP hasn't been looked at for two years", '', { ehcp: 'has-plan' }],
+    ["my daughter's EHCP assessment is next week", '', {}],
+    ['college give me a pass to leave lessons when it gets too much', '', { setting: 'college', senSupport: 'starting' }],
     ['they started a one plan in September', '', { senSupport: 'starting' }],
     ['he has been on SEN support for two years', '', { senSupport: 'established' }],
     ['the EP came once', '', { externalAdvice: true }],

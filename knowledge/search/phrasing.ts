@@ -2,7 +2,8 @@
  * How families write, read from `knowledge/phrasing.yaml` (data, so the content owner can add
  * shorthand without a developer): text-speak rewritten to plain words ("wot" -> what, "dd" ->
  * daughter), what a question word asks for ("how long" -> time limits), and SEND words that are
- * also ordinary verbs ("they want to send dad home" is not about SEND).
+ * also ordinary verbs ("they want to send dad home" is not about SEND), and two ideas that
+ * mean a third when they meet in one sentence ("our request ... was refused" is a refusal to assess).
  */
 import { readFileSync } from 'node:fs';
 import { parseYamlText as parseYaml } from '../../text/load-yaml.js';
@@ -19,6 +20,9 @@ export const Phrasing = z
       z.object({ to: Phrase, from: z.array(Word).min(1), upper: z.boolean().default(false) }).strict(),
     ),
     questionWords: z.array(z.object({ phrase: Phrase, means: z.array(Phrase).min(1) }).strict()).default([]),
+    together: z
+      .array(z.object({ when: z.array(Phrase).min(1), with: z.array(Phrase).min(1), within: z.number().int().min(1).max(20).default(8), means: z.array(Phrase).min(1) }).strict())
+      .default([]),
     verbs: z
       .array(
         z

@@ -25,6 +25,9 @@ export const GENERIC_TERMS = termsOfList(new URL('../generic-words.txt', import.
 
 type Expansion = { phrase: string[]; alternatives: string[][] };
 
+/** Two ideas that mean a third when they are at most `within` words apart (phrasing.yaml, `together`). */
+export type Together = { when: string[]; with: string[]; within: number; means: string[] };
+
 /** The prepared form of one question. */
 export type Query = {
   /** Distinct terms the person typed (stemmed, no stop words), with their weight (1, or less for an aspect word). */
@@ -46,19 +49,37 @@ export function documentFor(article: Article): Record<string, string> {
   };
 }
 
+/** Where a phrase of `a` and a phrase of `b` start at most `within` words apart: their terms, or null. */
+function nearby(tokens: string[], a: string[][], b: string[][], within: number): string[] | null {
+  const at = (phrases: string[][]) =>
+    tokens.flatMap((_, i) => phrases.filter((p) => p.every((word, k) => tokens[i + k] === word)).map((p) => ({ i, p })));
+  const first = at(a);
+  if (first.length === 0) return null;
+  for (const x of first) for (const y of at(b)) if (Math.abs(x.i - y.i) <= within) return terms([...x.p, ...y.p].join(' '));
+  return null;
+}
+
 export class Ranker {
   private readonly index: MiniSearch<Record<string, string>>;
   private readonly expansions = new Map<string, Expansion[]>();
   private readonly idf = new Map<string, number>();
   private readonly maxIdf: number;
   private readonly corrections = new Map<string, string>();
+  private readonly together: { when: string[][]; with: string[][]; within: number; means: string[] }[];
 
   constructor(
     kb: KnowledgeBase,
     private readonly settings: SearchSettings,
     /** One-way expansions beside the synonym groups: question words ("how long") and what they ask for. */
     questionWords: { phrase: string; means: string[] }[] = [],
+    together: Together[] = [],
   ) {
+    this.together = together.map((t) => ({
+      when: t.when.map((p) => words(p)),
+      with: t.with.map((p) => words(p)),
+      within: t.within,
+      means: [...new Set(t.means.flatMap((m) => terms(m)))],
+    }));
     const groups: string[][] = kb.synonyms.map((group) => [...group]);
     for (const entry of kb.glossary) groups.push([entry.term, entry.stands, ...entry.variants]);
     for (const group of groups) {
@@ -122,6 +143,20 @@ export class Ranker {
         }
       }
     });
+    for (const concept of this.together) {
+      const near = nearby(tokens, concept.when, concept.with, concept.within);
+      if (!near) continue;
+      const added = concept.means.filter((t) => !typed.has(t));
+      const weight = this.settings.togetherWeight / Math.max(1, added.length);
+      for (const term of added) {
+        const entry = expanded.get(term);
+        if (!entry) expanded.set(term, { weight, from: new Set(near) });
+        else {
+          entry.weight = Math.max(entry.weight, weight);
+          near.forEach((f) => entry.from.add(f));
+        }
+      }
+    }
     return { typed, expanded };
   }
 

@@ -24,6 +24,8 @@ export type SearchSettings = {
   minScore: number;
   /** Total weight one matched phrase adds through its expansions (acronyms, synonyms), shared by their words. */
   expansionWeight: number;
+  /** Total weight two ideas met in one message add through what they mean together (phrasing.yaml, `together`). */
+  togetherWeight: number;
   /** Edit distance allowed, as a fraction of word length, for words of 5 letters or more. */
   fuzzy: number;
   /** Most rarity (IDF) one word adds to its weight when measuring coverage. */
@@ -105,6 +107,7 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   longQuestionTerms: 6,
   minScore: 2,
   expansionWeight: 0.3,
+  togetherWeight: 2,
   fuzzy: 0.2,
   rarityCap: 2,
   limit: 5,
