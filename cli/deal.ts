@@ -205,6 +205,12 @@ async function main(argv: string[]): Promise<number> {
   return command(rest);
 }
 
+// "deal ask ... | head": the reader closed the pipe, so there is no one left to write to; stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
