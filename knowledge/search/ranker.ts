@@ -55,8 +55,26 @@ function nearby(tokens: string[], a: string[][], b: string[][], within: number):
     tokens.flatMap((_, i) => phrases.filter((p) => p.every((word, k) => tokens[i + k] === word)).map((p) => ({ i, p })));
   const first = at(a);
   if (first.length === 0) return null;
-  for (const x of first) for (const y of at(b)) if (Math.abs(x.i - y.i) <= within) return terms([...x.p, ...y.p].join(' '));
+  const second = at(b);
+  for (const x of first) for (const y of second) if (Math.abs(x.i - y.i) <= within) return terms([...x.p, ...y.p].join(' '));
   return null;
+}
+
+/**
+ * Adds `means` (less what was typed) to `expanded`, sharing `total` weight among them, each standing for the typed
+ * terms `from`; a term already there keeps the higher weight and gains the new origins.
+ */
+function expand(expanded: Query['expanded'], typed: Query['typed'], means: Iterable<string>, total: number, from: Iterable<string>): void {
+  const added = [...means].filter((t) => !typed.has(t));
+  const weight = total / Math.max(1, added.length);
+  for (const term of added) {
+    const entry = expanded.get(term);
+    if (!entry) expanded.set(term, { weight, from: new Set(from) });
+    else {
+      entry.weight = Math.max(entry.weight, weight);
+      for (const f of from) entry.from.add(f);
+    }
+  }
 }
 
 export class Ranker {
@@ -129,33 +147,14 @@ export class Ranker {
       for (const expansion of this.expansions.get(token) ?? []) {
         const { phrase } = expansion;
         if (!phrase.every((word, k) => tokens[start + k] === word)) continue;
-        const from = new Set(terms(phrase.join(' ')));
         // One matched phrase adds at most `expansionWeight` in all, shared by its new terms.
-        const added = [...new Set(expansion.alternatives.flatMap((alt) => terms(alt.join(' '))))].filter((t) => !typed.has(t));
-        const weight = this.settings.expansionWeight / Math.max(1, added.length);
-        for (const term of added) {
-          const entry = expanded.get(term);
-          if (!entry) expanded.set(term, { weight, from: new Set(from) });
-          else {
-            entry.weight = Math.max(entry.weight, weight);
-            from.forEach((f) => entry.from.add(f));
-          }
-        }
+        const means = new Set(expansion.alternatives.flatMap((alt) => terms(alt.join(' '))));
+        expand(expanded, typed, means, this.settings.expansionWeight, terms(phrase.join(' ')));
       }
     });
     for (const concept of this.together) {
       const near = nearby(tokens, concept.when, concept.with, concept.within);
-      if (!near) continue;
-      const added = concept.means.filter((t) => !typed.has(t));
-      const weight = this.settings.togetherWeight / Math.max(1, added.length);
-      for (const term of added) {
-        const entry = expanded.get(term);
-        if (!entry) expanded.set(term, { weight, from: new Set(near) });
-        else {
-          entry.weight = Math.max(entry.weight, weight);
-          near.forEach((f) => entry.from.add(f));
-        }
-      }
+      if (near) expand(expanded, typed, concept.means, this.settings.togetherWeight, near);
     }
     return { typed, expanded };
   }
