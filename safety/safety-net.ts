@@ -123,8 +123,7 @@ export class SafetyNet {
 
   /** True when the whole message scores so high that the net alone should act (see `certainThreshold`). */
   certain(text: string): boolean {
-    if (typeof text !== 'string' || text.trim().split(/\s+/).length < MIN_WORDS) return false;
-    return this.score(text) > this.options.certainThreshold;
+    return this.verdict(text) === 'certain';
   }
 
   /**
@@ -136,10 +135,26 @@ export class SafetyNet {
    */
   flags(text: string, context: { answer?: boolean } = {}): boolean {
     if (typeof text !== 'string' || text.trim().length === 0) return false;
-    if (context.answer) return this.score(text) > this.options.sentenceThreshold;
+    return this.flagsScored(text, this.score(text), text.trim().split(/\s+/).length, context);
+  }
+
+  /**
+   * Both judgements with the message scored once (the check on every message needs both):
+   * 'certain' when `certain` holds, else 'flag' when `flags` does, else null.
+   */
+  verdict(text: string, context: { answer?: boolean } = {}): 'certain' | 'flag' | null {
+    if (typeof text !== 'string' || text.trim().length === 0) return null;
     // One or two words ("possible autism") are too little evidence for the net; the patterns still read them.
     const words = text.trim().split(/\s+/).length;
-    if (words >= MIN_WORDS && this.score(text) > this.options.threshold) return true;
+    const score = this.score(text);
+    if (words >= MIN_WORDS && score > this.options.certainThreshold) return 'certain';
+    return this.flagsScored(text, score, words, context) ? 'flag' : null;
+  }
+
+  /** `flags`, given the message's score and word count. */
+  private flagsScored(text: string, score: number, words: number, context: { answer?: boolean }): boolean {
+    if (context.answer) return score > this.options.sentenceThreshold;
+    if (words >= MIN_WORDS && score > this.options.threshold) return true;
     // A long message about an annual review can carry the risk in one sentence, and the ordinary
     // words around it outvote it; a sentence alone must be far more certain (short sentences are noisy).
     const sentences = text.split(/[.!?;\n]+/).filter((s) => s.trim().split(/\s+/).length >= 3);
@@ -217,9 +232,11 @@ export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?
     const check = checkSafety(text);
     // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about;
     // a past risk told with "we are safe now" has answered the question already.
-    if (check.softened === 'past-told-safe') return { ...check, possibleRisk: false };
-    if (!check.flagged && check.softened === undefined && net.certain(text)) return { ...check, flagged: true, kind: 'risk-of-harm', byNet: true, possibleRisk: false };
-    return { ...check, possibleRisk: !check.flagged && (check.softened !== undefined || net.flags(text, context)) };
+    if (check.flagged || check.softened === 'past-told-safe') return { ...check, possibleRisk: false };
+    if (check.softened !== undefined) return { ...check, possibleRisk: true };
+    const verdict = net.verdict(text, context);
+    if (verdict === 'certain') return { ...check, flagged: true, kind: 'risk-of-harm', byNet: true, possibleRisk: false };
+    return { ...check, possibleRisk: verdict === 'flag' };
   };
 }
 
