@@ -13,7 +13,7 @@ import type { Glossary } from '../knowledge/glossary.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { KnowledgeSearch, SearchAnswer } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
-import { opensAsQuestion } from '../text/question-openers.js';
+import { looksLikeQuestion } from '../text/question-openers.js';
 import {
   clarifyReply,
   START_TRIAGE,
@@ -27,7 +27,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { type Command, commandOf, intentOf, isStory, referenceIn, saysYes, withoutCommand } from './intents.js';
+import { asksItsOwnQuestion, type Command, commandOf, intentOf, isStory, referenceIn, saysYes, withoutCommand } from './intents.js';
 import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
@@ -125,22 +125,8 @@ const NOBODY_HARMING = /\b(?:no ?one|nobody|noone|no body) (?:is|has been|has ev
 /** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
 const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant|(?:yes|yeah|yep)[,.! ]+(?:${FINE}))\\b`, 'i');
 
-/** A question of the family's own ("what does SENCO mean?"), as opposed to an answer. */
-function looksLikeQuestion(text: string): boolean {
-  return text.includes('?') || opensAsQuestion(text);
-}
 
 /** The family has told us about their child (a story, or two facts read from it), and there is no result yet. */
-/**
- * A question of its own beside a request to be contacted ("Can we ask for it ourselves, and can someone
- * ring me?"), which is answered first; "I can't follow the letters, could someone phone me" asks only for a person.
- */
-function asksItsOwnQuestion(text: string): boolean {
-  return text
-    .split(/(?<=[?.!])\s+|,\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:can|could|will|would|is|are|do|does|should)\b)/i)
-    .some((part) => (/\?/.test(part) || opensAsQuestion(part)) && !/\b(?:call|ring|phone|contact|email|get in touch|talk|speak|chat)\b/i.test(part));
-}
-
 function toldStory(state: ConversationData): boolean {
   return state.result === null && ((state.triage.concern ?? '').length > 0 || Object.keys(state.sources).length >= 2);
 }

@@ -6,7 +6,7 @@
 import { normaliseReference } from '../handover/schema.js';
 import { loadHelpAsks } from './help-requests.js';
 import { keyWord } from './intent-words.js';
-import { opensAsQuestion } from '../text/question-openers.js';
+import { looksLikeQuestion, opensAsQuestion } from '../text/question-openers.js';
 import { sentencesWithMarks } from '../text/sentences.js';
 
 export type Intent =
@@ -190,6 +190,16 @@ function asksToBeContacted(text: string): boolean {
 }
 
 /**
+ * A question of its own beside a request to be contacted ("Can we ask for it ourselves, and can someone
+ * ring me?"), which is answered first; "I can't follow the letters, could someone phone me" asks only for a person.
+ */
+export function asksItsOwnQuestion(text: string): boolean {
+  return text
+    .split(/(?<=[?.!])\s+|,\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:can|could|will|would|is|are|do|does|should)\b)/i)
+    .some((part) => looksLikeQuestion(part) && !/\b(?:call|ring|phone|contact|email|get in touch|talk|speak|chat)\b/i.test(part));
+}
+
+/**
  * A message that opens by asking for help and then tells the story ("need help. dd 10 getting
  * bullied because of her stammer and now wont talk at school"): triage, reading the story. If
  * the story asks a question of its own, that question is answered instead. The ask may be the
@@ -239,7 +249,7 @@ function endsWithHelpRequest(text: string): boolean {
   const clauses = clausesOf(last);
   if (clauses.length < 2) return false;
   const before = clauses.slice(0, -1);
-  return HELP_REQUEST.test(wordsOf(clauses.at(-1)!)) && !before.some((c) => c.includes('?') || opensAsQuestion(c));
+  return HELP_REQUEST.test(wordsOf(clauses.at(-1)!)) && !before.some((c) => looksLikeQuestion(c));
 }
 
 /** A DEAL reference anywhere in the text ("DEAL-7K3F9Q", "deal 7k3f9q"), checked by the store's own validator. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHelpAsks } from '../conversation/help-requests.js';
-import { intentOf } from '../conversation/intents.js';
+import { asksItsOwnQuestion, intentOf } from '../conversation/intents.js';
 
 describe('a typed request for help', () => {
   it('starts triage, however it is worded', () => {
@@ -68,6 +68,13 @@ describe('a typed request for help', () => {
   });
 });
 
+
+describe('a question of its own beside a request to be contacted', () => {
+  it('is found beside the ask, not in the ask itself', () => {
+    expect(asksItsOwnQuestion('Can we ask for it ourselves, and can someone from the team ring me to talk it through?')).toBe(true);
+    expect(asksItsOwnQuestion('i get letters about the plan i cannot follow, could someone from the council phone me please')).toBe(false);
+  });
+});
 
 describe('help requests as data (conversation/help-requests.yaml)', () => {
   it('names the file and the entry when an ask is not a valid regular expression, or the list is empty', () => {

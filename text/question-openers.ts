@@ -24,3 +24,8 @@ export type OpenerWidth = keyof typeof OPENERS;
 export function opensAsQuestion(text: string, width: OpenerWidth = 'answer-safe'): boolean {
   return OPENERS[width].test(text);
 }
+
+/** A question of the person's own ("what does SENCO mean?", "can we ask ourselves"), as opposed to an answer. */
+export function looksLikeQuestion(text: string): boolean {
+  return text.includes('?') || opensAsQuestion(text);
+}
