@@ -8,7 +8,7 @@
  * held-out scripts' words.
  */
 import { describe, expect, it } from 'vitest';
-import { all, chatWithOwnService, type Sent, skip, skipTo, stepOf } from './helpers/deal-chat.js';
+import { all, chatWithOwnService, type Sent, skip, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard5');
 const RESTARTED = /kept what you told me\. I'll only ask/;
@@ -127,9 +127,7 @@ describe('a follow-up after an answer, and a question at a question', () => {
 
   it('"wait, what\'s an EHCP?" at the plan question is answered, and the plan is asked again', async () => {
     const id = await open();
-    await send(id, 'My son is 7, in year 2 at a primary in Sherborne. School say they cannot help until he is diagnosed.');
-    const last = await skipTo(send, id, await send(id, 'what should I do then'), 'ehcp');
-    expect(stepOf(last)).toBe('ehcp');
+    await storyToStep(send, id, 'My son is 7, in year 2 at a primary in Sherborne. School say they cannot help until he is diagnosed.', 'ehcp', 'what should I do then');
     const asked = await send(id, 'wait whats an EHCP? sorry');
     expect(all(asked)).toMatch(/[Ee]ducation,? [Hh]ealth and [Cc]are/);
     expect(stepOf(asked)).toBe('ehcp');

@@ -8,18 +8,10 @@
  * Vision. The wordings are written here afresh, not the held-out scripts' words.
  */
 import { describe, expect, it } from 'vitest';
-import { all, chatWithOwnService, type Sent, skip, skipTo, stepOf } from './helpers/deal-chat.js';
+import { all, chatWithOwnService, type Sent, skip, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard6');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
-
-/** Opens a chat with `story`, starts the questions, and skips (safety: "no") until `step` is asked; that reply. */
-async function atStep(id: string, story: string, step: string): Promise<Sent[]> {
-  await send(id, story);
-  const last = await skipTo(send, id, await send(id, 'what should I do next?'), step);
-  expect(stepOf(last)).toBe(step);
-  return last;
-}
 
 /** Skips every question until the summary; the steps asked and the summary's JSON. */
 async function stepsToSummary(id: string, first: Sent[]): Promise<{ asked: string[]; summary: string }> {
@@ -119,7 +111,7 @@ describe('what the first message already said is not asked again', () => {
 describe('answers in the middle of the questions', () => {
   it('"only the autism team, ages ago" is specialist advice', async () => {
     const id = await open();
-    await atStep(id, 'My son is 9, at a primary school in Bridport. He has been on SEN support for two years for his reading.', 'externalAdvice');
+    await storyToStep(send, id, 'My son is 9, at a primary school in Bridport. He has been on SEN support for two years for his reading.', 'externalAdvice');
     const answered = await send(id, 'only the autism team, ages ago');
     expect(all(answered)).not.toMatch(/didn't understand/);
     expect(stepOf(answered)).not.toBe('externalAdvice');
@@ -127,7 +119,7 @@ describe('answers in the middle of the questions', () => {
 
   it('"I think no" answers a yes-or-no question', async () => {
     const id = await open();
-    await atStep(id, 'My son is 9, at a primary school in Bridport, and he struggles with maths.', 'senSupport');
+    await storyToStep(send, id, 'My son is 9, at a primary school in Bridport, and he struggles with maths.', 'senSupport');
     const answered = await send(id, 'I think no, the teacher only talked to me once');
     expect(all(answered)).not.toMatch(/didn't understand/);
     expect(stepOf(answered)).not.toBe('senSupport');
@@ -135,7 +127,7 @@ describe('answers in the middle of the questions', () => {
 
   it('"where do we go from here" at the safety question asks it again, not a search', async () => {
     const id = await open();
-    await atStep(id, 'My daughter is 12, in year 7 in Blandford. The council refused to assess her for an EHCP.', 'safety');
+    await storyToStep(send, id, 'My daughter is 12, in year 7 in Blandford. The council refused to assess her for an EHCP.', 'safety');
     const again = await send(id, 'where do we go from here');
     expect(kinds(again)).not.toContain('not-sure');
     expect(stepOf(again)).toBe('safety');

@@ -6,7 +6,7 @@
  * wordings are written here afresh, not the held-out scripts' words.
  */
 import { describe, expect, it } from 'vitest';
-import { chatWithOwnService, type Sent, skipTo, stepOf } from './helpers/deal-chat.js';
+import { chatWithOwnService, type Sent, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard9');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
@@ -72,9 +72,7 @@ describe('held-out set 10 (questions and conversations, written blind)', () => {
 describe('the answer to the safety question', () => {
   it('"no, no one is hurting her and she\'s not hurting herself" is all clear: no check-in, no safeguarding route', async () => {
     const id = await open();
-    await send(id, 'My daughter is 14 and in Year 9 at a secondary in Dorchester, autistic, she masks all day and falls apart at home every evening.');
-    const last = await skipTo(send, id, await send(id, 'what should I do next?'), 'safety');
-    expect(stepOf(last)).toBe('safety');
+    await storyToStep(send, id, 'My daughter is 14 and in Year 9 at a secondary in Dorchester, autistic, she masks all day and falls apart at home every evening.', 'safety');
     const replies = await send(id, "no, no one is hurting her and she's not hurting herself");
     expect(kinds(replies)).not.toContain('checkin');
     expect(kinds(replies)).toContain('summary');
@@ -84,9 +82,7 @@ describe('the answer to the safety question', () => {
 describe('held-out set 11 (written blind)', () => {
   it('"yes she is safe" to the safety question is a no, in her words: no card', async () => {
     const id = await open();
-    await send(id, 'My daughter is 5, in reception in Wareham, she does not answer when they call her name and I think she does not hear well.');
-    const last = await skipTo(send, id, await send(id, 'what should I do next?'), 'safety');
-    expect(stepOf(last)).toBe('safety');
+    await storyToStep(send, id, 'My daughter is 5, in reception in Wareham, she does not answer when they call her name and I think she does not hear well.', 'safety');
     const replies = await send(id, 'yes she is safe');
     expect(kinds(replies)).not.toContain('safety');
     expect(kinds(replies)).toContain('summary');

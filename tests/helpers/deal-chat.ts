@@ -6,7 +6,7 @@
 import type { Outcome } from '../../conversation/outcome.js';
 import { activity, type Turn } from './bot-turns.js';
 import { openChat } from './insight-chat.js';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startService, type TestService } from './service.js';
 
 export type Sent = { text: string; deal?: Outcome };
@@ -63,5 +63,16 @@ export function chatWithOwnService(prefix: string): DealChat {
 export async function skipTo(send: DealChat['send'], id: string, from: Sent[], step: string): Promise<Sent[]> {
   let last = from;
   for (let i = 0; i < 10 && stepOf(last) && stepOf(last) !== step; i++) last = await send(id, stepOf(last) === 'safety' ? 'no' : skip(stepOf(last)!));
+  return last;
+}
+
+/**
+ * Tells `story`, starts the questions with `ask`, and skips to `step`, which must then be asked: the replies that
+ * ask it. For tests of what a family types at one particular question.
+ */
+export async function storyToStep(send: DealChat['send'], id: string, story: string, step: string, ask = 'what should I do next?'): Promise<Sent[]> {
+  await send(id, story);
+  const last = await skipTo(send, id, await send(id, ask), step);
+  expect(stepOf(last)).toBe(step);
   return last;
 }
