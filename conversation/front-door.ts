@@ -125,7 +125,6 @@ const NOBODY_HARMING = /\b(?:no ?one|nobody|noone|no body) (?:is|has been|has ev
 /** "No, everyone is safe", "no we're fine, I meant...": the answer to a check-in that was a false alarm. */
 const ALL_CLEAR = new RegExp(`^(?:(?:ha|haha|hah|lol|oh|ah|um|erm|god|gosh|honestly)[,.! ]+)?(no|nope|nah|not at all|${FINE}|it'?s fine|sorry|i meant|(?:yes|yeah|yep)[,.! ]+(?:${FINE}))\\b`, 'i');
 
-
 /** The family has told us about their child (a story, or two facts read from it), and there is no result yet. */
 function toldStory(state: ConversationData): boolean {
   return state.result === null && ((state.triage.concern ?? '').length > 0 || Object.keys(state.sources).length >= 2);
@@ -468,10 +467,6 @@ export class FrontDoor {
   }
 
   /**
-   * `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again.
-   * `searched`: the search's answer for this turn's text and audience when the caller has it already.
-   */
-  /**
    * A family's story that asks to be guided or called back ("EHCNA request refused last week. What
    * are my options?", "...can we request it ourselves, and can someone ring me?") and that the
    * knowledge base clearly answers: the answer comes first, in the same turn as the first question,
@@ -485,6 +480,10 @@ export class FrontDoor {
     return found.kind === 'answer' ? this.answerQuestion(turn, state, true, found) : [];
   }
 
+  /**
+   * `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again.
+   * `searched`: the search's answer for this turn's text and audience when the caller has it already.
+   */
   private answerQuestion(turn: Turn, state: ConversationData, inFlow = false, searched?: SearchAnswer): Reply[] {
     const { kb, search, glossary, publicUrl } = this.deps;
     state.asked = remember(state.asked, turn.text.slice(0, 300), 10);

@@ -192,9 +192,10 @@ const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
 /** What decides a route for the family: primary, urgency, whether a person calls, and whether a team is known. */
 const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
 
-/** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 /** Words that say a message corrects what was said before ("sorry, I meant 9 not 8", "actually she's in year 5"). */
 const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|correction|not \d+|i mean)\b/i;
+
+/** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
 
 /** "he was on it for speech, not sure now": a short reply that says it does not know, anywhere in it, and answers nothing else. */
