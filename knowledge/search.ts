@@ -224,10 +224,10 @@ export class KnowledgeSearch {
 
     const decision = decide(candidates, long, s);
     if (decision.kind === 'answer') {
-      const passages = this.built().passages;
+      const { passages, ranker } = this.built();
       const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare);
       // A story's words spread over every section; the sentences that ask ("Is there a deadline for this?") point at one.
-      const asking = long ? askingQuery(query, askedOf(question).flatMap((sentence) => this.built().ranker.termsOf(sentence))) : null;
+      const asking = long ? askingQuery(query, askedOf(question).flatMap((sentence) => ranker.termsOf(sentence))) : null;
       const passage = (asking && passageFor(asking)) || passageFor(query);
       const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
       return {
