@@ -9,14 +9,14 @@
  * latency over many queries; the safety check's recall and false alarms.
  */
 import MiniSearch from 'minisearch';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateQuestions, EvalQuestion, readJsonl, type EvalReport } from '../knowledge/eval.js';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch, TODAY_SETTINGS, type SearchAnswer } from '../knowledge/search.js';
 import { benchAskBack } from './ask-back.js';
-import { benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from './safety.js';
-import { knowledgeBaseOrdinary } from '../safety/safety-net.js';
+import { benchCertainBar, benchSafety, benchSafetyInFlow, benchSafetyNetHeldOut } from './safety.js';
+import { DEFAULT_SAFETY_NET_OPTIONS, knowledgeBaseOrdinary, standardSafetyNet } from '../safety/safety-net.js';
 
 const kb = loadKnowledgeBase();
 const ours = new KnowledgeSearch(kb);
@@ -194,3 +194,10 @@ const inFlow8 = benchSafetyInFlow(here('./data/inflow-answers-8.jsonl'), knowled
 console.log(`  a second blind set (${inFlow8.ordinary} ordinary answers, set 8), judged as answers: hard alarms ${pct(inFlow8.asAnswer.hard)}, check-ins ${pct(inFlow8.asAnswer.checkins)}`);
 console.log(`  family questions without risk (${inFlow.questions}): hard alarms ${pct(inFlow.questionsHard)}, check-ins ${pct(inFlow.questionsCheckins)}`);
 console.log(`  family questions labelled as a real risk (${inFlow.labelledRisk}): hard alarm ${pct(inFlow.labelledRiskHard)}`);
+
+// The net acts on its own above its certain bar: how far the ordinary messages stay below it.
+const triageFiles = readdirSync(here('./data')).filter((f) => /^triage-blind-\d+\.jsonl$/.test(f)).map((f) => here(`./data/${f}`));
+const certain = benchCertainBar(standardSafetyNet(), sets.map(([, file]) => file), [here('./data/inflow-answers-1.jsonl'), here('./data/inflow-answers-8.jsonl')], triageFiles);
+console.log(`\nThe net's certain bar (log-odds ${DEFAULT_SAFETY_NET_OPTIONS.certainThreshold}: the card with no pattern), the shipped net`);
+console.log(`  ordinary messages no pattern flags (questions, in-flow answers, triage near misses): ${certain.ordinary}, above the bar ${certain.ordinaryCertain}, highest score ${certain.highest.toFixed(1)}`);
+console.log(`  hidden risks in the blind triage sets that no pattern catches: ${certain.risks}, above the bar ${certain.risksCertain} (the rest get the check-in)`);

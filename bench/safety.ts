@@ -103,16 +103,16 @@ export type SafetyInFlow = {
   labelledRiskHard: number;
 };
 
-/**
- * Safety on answers inside the conversation ("im his mum", "she is 7"): hard alarms and check-ins
- * on ordinary answers, and how many answers that disclose risk get either. `answersFile` is JSONL
- * `{step, text, risk}`; `questionFiles` are JSONL `{q, risk?}` of family questions (first messages); those with `risk` are real risks.
- */
 /** The share of `xs` for which `ok` holds (0 of nothing). */
 function shareOf<T>(xs: readonly T[], ok: (x: T) => boolean): number {
   return xs.length === 0 ? 0 : xs.filter(ok).length / xs.length;
 }
 
+/**
+ * Safety on answers inside the conversation ("im his mum", "she is 7"): hard alarms and check-ins
+ * on ordinary answers, and how many answers that disclose risk get either. `answersFile` is JSONL
+ * `{step, text, risk}`; `questionFiles` are JSONL `{q, risk?}` of family questions (first messages); those with `risk` are real risks.
+ */
 export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly string[], questionFiles: readonly string[]): SafetyInFlow {
   const net = defaultSafetyNet(moreOrdinary);
   const check = checkWithNet(net);
@@ -144,5 +144,40 @@ export function benchSafetyInFlow(answersFile: string, moreOrdinary: readonly st
     questions: questions.length,
     questionsHard: shareOf(asked, (c) => c.flagged),
     questionsCheckins: shareOf(asked, (c) => c.possibleRisk),
+  };
+}
+
+/** The margin of the net's certain bar (`certainThreshold` in safety/safety-net.ts), see `benchCertainBar`. */
+export type CertainBar = {
+  /** Ordinary messages no pattern flags, how many the net is certain about, and the highest whole-message score. */
+  ordinary: number;
+  ordinaryCertain: number;
+  highest: number;
+  /** Hidden risks in the blind triage sets that no pattern catches, and how many the net is certain about. */
+  risks: number;
+  risksCertain: number;
+};
+
+/**
+ * Where the certain bar sits: over ordinary messages that no pattern flags (question sets `{q, risk?}` without
+ * `risk`, in-flow answers `{text, risk}` without `risk`, triage near misses), how many it would act on and the highest
+ * score among them; over the hidden risks of the blind triage sets (`{case: {concern}, expect: {primary}}`) that no
+ * pattern catches, how many it acts on.
+ */
+export function benchCertainBar(net: SafetyNet, questionFiles: readonly string[], answerFiles: readonly string[], triageFiles: readonly string[]): CertainBar {
+  const read = <T>(f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  const cases = triageFiles.flatMap((f) => read<{ case: { concern: string }; expect: { primary: string } }>(f));
+  const ordinary = [
+    ...questionFiles.flatMap((f) => read<{ q: string; risk?: unknown }>(f)).filter((x) => !x.risk).map((x) => x.q),
+    ...answerFiles.flatMap((f) => read<{ text: string; risk: boolean }>(f)).filter((x) => !x.risk).map((x) => x.text),
+    ...cases.filter((c) => c.expect.primary !== 'urgent-safeguarding').map((c) => c.case.concern),
+  ].filter((t) => !checkSafety(t).flagged);
+  const risks = cases.filter((c) => c.expect.primary === 'urgent-safeguarding' && !checkSafety(c.case.concern).flagged).map((c) => c.case.concern);
+  return {
+    ordinary: ordinary.length,
+    ordinaryCertain: ordinary.filter((t) => net.certain(t)).length,
+    highest: Math.max(...ordinary.map((t) => net.score(t))),
+    risks: risks.length,
+    risksCertain: risks.filter((t) => net.certain(t)).length,
   };
 }

@@ -38,10 +38,10 @@ export type SafetyNetOptions = {
   sentenceThreshold: number;
   /**
    * Log-odds at which the net alone is sure enough to act as a pattern would (the safety card and
-   * an immediate handover), not just check in. 25: above every one of about 5,700 ordinary messages
-   * and answers in the bench sets (the highest scored 20.5) and 5 of the 11 risks in blind triage
-   * set 12 that no pattern caught (README, Safety). The whole message only: one sentence of a story
-   * scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
+   * an immediate handover), not just check in. 25: above every ordinary bench message no pattern
+   * flags (the highest scores 17.9; `npm run bench` prints the margin), and 5 of the hidden risks of
+   * blind triage set 12 that no pattern caught (README, Safety). The whole message only: one sentence
+   * of a story scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
    */
   certainThreshold: number;
   /** Additive (Laplace) smoothing of word counts. */
