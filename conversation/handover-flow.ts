@@ -329,6 +329,17 @@ export class HandoverFlow implements Flow {
       if (['HandoverValidationError', 'ZodError'].includes((error as Error)?.name)) {
         return [this.ask(state, 'name', 'Sorry, something in your details could not be saved. Please check your details and type them again.')];
       }
+      // The per-caller cap on urgent requests: a retry within the hour would fail the same way,
+      // so the family is given the safeguarding line now instead of a button.
+      if ((error as Error)?.name === 'TooManyUrgentRequests') {
+        const duty = this.deps.kb.contacts.get('childrens-advice-duty');
+        return [
+          {
+            kind: 'text',
+            text: `I couldn't send this request online, so nothing has been sent. Because a child's safety may be at risk, please phone ${duty ? `${duty.name} on ${duty.phone}` : deal ? `${deal.name} on ${deal.phone}` : 'Dorset Council'} now. If a child is in danger right now, call 999.`,
+          },
+        ];
+      }
       return [
         {
           kind: 'text',

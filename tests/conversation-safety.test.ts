@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFlows } from '../conversation/flows.js';
 import { createHandoverPort } from '../conversation/handover-port.js';
+import { WindowCounter } from '../handover/attempt-limiter.js';
 import { FrontDoor, type Turn } from '../conversation/front-door.js';
 import { outcomeOf } from '../conversation/replies.js';
 import type { Choice, Reply } from '../conversation/replies.js';
@@ -172,6 +173,25 @@ describe('safety in the conversation', () => {
     expect(handover?.localityId).toBe('safeguarding');
     expect(handover?.triage?.primary).toBe('urgent-safeguarding');
     expect(JSON.stringify(handover?.story)).toMatch(/15/);
+  });
+
+  it('past the cap on urgent requests from one caller, stores nothing and gives the safeguarding line, not a retry', async () => {
+    const capped = createHandoverPort({ store, retentionDays: 90, logger: pino({ level: 'silent' }), immediateCap: new WindowCounter(1, 3_600_000) });
+    door = new FrontDoor({ kb, search, glossary: new Glossary(kb.glossary), checkSafety: check, publicUrl: 'https://deal.example.org', ...createFlows({ kb, publicUrl: 'https://deal.example.org', handovers: capped }) });
+    const sent: Reply[][] = [];
+    for (const name of ['Helen', 'Jo']) {
+      state = freshConversation();
+      const first = await say('My son is 15, he hasnt come home since he left school yesterday afternoon and his phone is off. We live in Bridport.');
+      await press(choicesOf(first).find((c) => /contact me now/i.test(c.title))!);
+      await say('yes');
+      for (const answer of [name, 'phone', '07700 900123', 'Any time', 'skip', 'no']) await say(answer);
+      sent.push(await say('send'));
+    }
+    expect(kinds(sent[0]!)).toContain('receipt');
+    expect(kinds(sent[1]!)).not.toContain('receipt');
+    expect(JSON.stringify(sent[1])).toMatch(/phone Dorset Children's Advice and Duty Service on [0-9 ]+ now[^]*call 999/);
+    expect(choicesOf(sent[1]!).map((c) => c.title)).not.toContain('Send my request');
+    expect(await store.listHandovers({ scope: { localities: 'all' } })).toHaveLength(1);
   });
 
   it('tells a family whose child is out of school who helps, once, and carries on with what they asked', async () => {
