@@ -51,6 +51,8 @@ const PATTERNS: [Intent, RegExp][] = [
     /^(what should i do( next| now)?|what do i do( next| now)?|i'?m worried about my (child|son|daughter|grandchild|pupil|student)|i am worried about my (child|son|daughter|grandchild|pupil|student)|(start|begin|do) (the )?(triage|questions)|triage|help me (work out|decide|find) what to do|where do i start|where should i start|find the right help)[.!?]?$/,
   ],
   ['start-triage', HELP_REQUEST],
+  // A professional's "run triage for a Y3 pls", "can we do the triage for my pupil" (blind conversations set 13, Teams).
+  ['start-triage', /^(?:(?:can|could) (?:i|we|you) (?:please )?)?(?:start|begin|do|run|use) (?:a |an |the )?(?:triage|questions)(?: form)?(?: (?:for|on|about) (?:a|an|my|this|one|our|the) (?:[a-z0-9]+ ){0,3}?[a-z0-9]+)?(?: please| pls| plz)?[.!?]?$/],
   ['check-reference', /^(check|track|what is the status of|status of|what'?s happening with) (my )?(reference|ref|case|request|referral)|^check my reference$/],
   ['back', /^(back|go back|previous|undo)[.!]?$/],
   ['skip', /^(skip|not sure|don'?t know|dont know|i don'?t know|unsure|pass|no idea|prefer not to say)[.!]?$/],
@@ -172,10 +174,11 @@ export function isStory(text: string): boolean {
  * (after the few questions that route it), rather than handing them an article.
  */
 const CONTACT_ASKS = [
-  "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
+  // "…and can they get in touch with me?" after asking who can help (blind conversations set 13).
+  "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|they|the team|your team|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
   "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person))(?: from(?: \\w+){1,3}?)? to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
   '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
-  "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you) (?:please )?get in touch\\b",
+  "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|they) (?:please )?get in touch\\b",
   "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
   // "really could do with talking it through with someone on the phone" (blind conversations set 10).
   "(?:i |we )?(?:really )?(?:could do with|would like|would love|want|need|i'd like|id like) (?:talking|to talk|speaking|to speak|a chat|to chat) (?:it |this |things )?(?:through |over )?(?:with|to) (?:someone|somebody|a person|an? (?:officer|adviser|advisor))(?: on the phone| by phone)?",

@@ -441,8 +441,12 @@ export class TriageFlow implements Flow {
       if (added > 0) return [this.askStep(state, s, 'Thank you, I have added that to what you told me.')];
       return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
     }
+    // An answer that also corrects an earlier one ("oh sorry, I put 9, he's 8! He's in Year 3 at the first school", typed
+    // at the setting question): the answer is kept, and the corrected facts replace what we had (blind conversations set 13).
+    const { needs: _needs, ...others } = heard.facts;
+    const fixed = CORRECTION.test(turn.text) && step ? this.absorb(state, { ...heard, facts: { ...others, [step]: undefined } }, true) : 0;
     this.record(state, s, answer);
-    return [this.ask(state)];
+    return fixed > 0 ? [{ kind: 'text', text: "Thank you, I've changed that." }, this.ask(state)] : [this.ask(state)];
   }
 
   /** A typed reply to the place question that names no place we know and is longer than a place name. */

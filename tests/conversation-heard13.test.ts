@@ -1,0 +1,61 @@
+/**
+ * General fixes from held-out set 13 (conversations, questions and triage cases written blind), tested through the
+ * real /api/messages: an answer that also corrects an earlier one changes it; "can they get in touch with me?" asks
+ * for a person; a professional's "run triage for a Y3" starts the questions; an emergency that is over and a child
+ * who goes in some of the time are not alarms. The wordings are written here afresh, not the scripts'.
+ */
+import { describe, expect, it } from 'vitest';
+import { all, chatWithOwnService, type Sent, skipTo, stepOf, storyToStep } from './helpers/deal-chat.js';
+
+const { send, open } = chatWithOwnService('heard13');
+const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
+
+describe('an answer to one question that corrects another', () => {
+  it('keeps the answer, changes the earlier fact, says so, and the summary shows the new one', async () => {
+    const id = await open();
+    const asked = await storyToStep(send, id, 'my son is 9 and really struggles with reading and remembering what he is told, it is getting him down', 'setting');
+    expect(stepOf(asked)).toBe('setting');
+    const replies = await send(id, 'oh sorry I got that wrong, he is 8 not 9. he is in year 3 at the first school');
+    expect(all(replies)).toContain("I've changed that");
+    expect(stepOf(replies)).not.toBe('setting');
+    const summary = await skipTo(send, id, replies, 'confirm');
+    expect(stepOf(summary)).toBe('confirm');
+    expect(all(summary)).toContain('"title":"Age","value":"8"');
+  });
+});
+
+describe('asking for a person in other words', () => {
+  it('"...and can they get in touch with me?" starts the steps to a person', async () => {
+    const id = await open();
+    await send(id, 'my daughter is 6, she has a hearing loss and sits at the back of the class in Bridport, nothing is in place');
+    const replies = await send(id, 'who helps with this, and can they get in touch with me?');
+    expect(all(replies)).toMatch(/I can ask our team to contact you/);
+    expect(stepOf(replies)).toBeDefined();
+  });
+
+  it.each(['run triage for a Y3 pls', 'can we do the triage for my pupil'])('a professional\'s "%s" starts the questions', async (ask) => {
+    const id = await open();
+    const replies = await send(id, ask);
+    expect(stepOf(replies), JSON.stringify(kinds(replies))).toBeDefined();
+  });
+});
+
+describe('words that sound like an alarm but are not', () => {
+  it('an emergency that is over ("they called an ambulance, he was fine") gets the answer, not the safety card', async () => {
+    const id = await open();
+    const replies = await send(id, 'my daughter has epilepsy and had a seizure at school in the summer, they called an ambulance and she was fine afterwards. now they say she cannot go on the school trip without me, can they do that?');
+    expect(kinds(replies)).not.toContain('safety');
+  });
+
+  it('a child who goes in some of the time ("not in school properly for weeks") gets no "needs a person" card', async () => {
+    const id = await open();
+    const replies = await send(id, 'my son is 13 and has not been in school properly for five weeks, he freezes at the gate every morning. the school are now talking about fines');
+    expect(replies.map((r) => r.deal?.safety)).not.toContain('needs-a-person');
+  });
+
+  it('but a child out of school for months with nothing arranged still gets a person', async () => {
+    const id = await open();
+    const replies = await send(id, 'my son is 13 and has not been in school for five months, nobody has arranged anything for him');
+    expect(replies.map((r) => r.deal?.safety)).toContain('needs-a-person');
+  });
+});
