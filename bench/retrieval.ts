@@ -96,6 +96,10 @@ const sets: [string, string][] = [
   // Blind set 12, the same way, written after the set 11 changes (blind-questions-12-measured-once.jsonl).
   ['blind questions 12 (labelled)', here('./data/blind-questions-12-labelled.jsonl')],
   ['blind out of scope 12', here('./data/blind-out-of-scope-12.jsonl')],
+  // Blind set 13 (2026-12-02), the same way, written after the set 12 changes (blind-questions-13-measured-once.jsonl;
+  // the labelled file measured once: blind-questions-13-labelled-measured-once.txt).
+  ['blind questions 13 (labelled)', here('./data/blind-questions-13-labelled.jsonl')],
+  ['blind out of scope 13', here('./data/blind-out-of-scope-13.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
