@@ -37,7 +37,11 @@ export class Glossary {
     const whole = text.toLowerCase().trim().replace(/\s+/g, ' ');
     // "wats a senco? school keep saying talk to the senco": the question is the first clause.
     const first = whole.split('?')[0]!.trim();
-    const match = MEANING_QUESTION.exec(whole) ?? MEANING_QUESTION.exec(first);
+    // "…the school keep telling me to speak to the SENCO. What is a SENCO please?": the question is one sentence of
+    // the message, with a "please" on it (blind conversations set 14).
+    const sentences = whole.split(/(?<=[.?!])\s+/).map((s) => s.replace(/[\s,]+(?:please|pls|plz|thanks|thank you|x+)\s*(?=\?*$)/, '').trim());
+    let match = MEANING_QUESTION.exec(whole) ?? MEANING_QUESTION.exec(first);
+    for (const sentence of sentences) match ??= MEANING_QUESTION.exec(sentence);
     const term = match?.slice(1).find(Boolean);
     const entry = term ? this.lookup(term) : undefined;
     if (!entry) return this.thatTerm(whole);

@@ -59,3 +59,22 @@ describe('words that sound like an alarm but are not', () => {
     expect(replies.map((r) => r.deal?.safety)).toContain('needs-a-person');
   });
 });
+
+describe('from held-out set 14', () => {
+  it('"What is a SENCO please?" as the last sentence of a message in the middle of the questions gets the meaning, then the same question', async () => {
+    const id = await open();
+    const asked = await storyToStep(send, id, 'my grandson is 12, he is at the secondary school in Sherborne, he has ADHD and keeps getting detentions', 'safety');
+    expect(stepOf(asked)).toBe('safety');
+    const replies = await send(id, 'Before I go on, the school keep telling me to speak to the SENCO. What is a SENCO please?');
+    expect(replies.map((r) => r.deal?.kind)).toContain('glossary');
+    expect(stepOf(replies)).toBe('safety');
+  });
+
+  it('an internal exclusion room is still at school: the summary does not say "not in school"', async () => {
+    const id = await open();
+    await send(id, 'my son is 12 and in year 8 at the secondary school in Sherborne. last week he was put in the internal exclusion room for two days. He has ADHD.');
+    const summary = await skipTo(send, id, await send(id, 'what should I do next?'), 'confirm');
+    expect(stepOf(summary)).toBe('confirm');
+    expect(all(summary)).toContain('"title":"Setting","value":"Mainstream school"');
+  });
+});
