@@ -97,3 +97,11 @@ describe('glossary', () => {
     expect(glossary.meaningQuestion('he is 9 and struggling with maths, what is that about')).toBeUndefined();
   });
 });
+
+describe('a greeting is not an acronym (blind conversations set 14)', () => {
+  it('"Hi, my son..." is not read as HI (hearing impairment); "HI" in capitals still is', () => {
+    const greeting = search.search('hi, my son is 8 and finds it hard socially, the teacher says he struggles with friendships');
+    expect(greeting.results[0]?.id).not.toBe('hearing-and-vision');
+    expect(search.search('what support is there for HI pupils in mainstream').results[0]?.id).toBe('hearing-and-vision');
+  });
+});

@@ -99,7 +99,9 @@ export class Ranker {
       means: [...new Set(t.means.flatMap((m) => terms(m)))],
     }));
     const groups: string[][] = kb.synonyms.map((group) => [...group]);
-    for (const entry of kb.glossary) groups.push([entry.term, entry.stands, ...entry.variants]);
+    // A glossary term that is an ordinary word when lower case is not a search term: "hi" opens a message, "HI" in
+    // capitals is rewritten to "hearing impairment" first (phrasing.yaml; blind conversations set 14).
+    for (const entry of kb.glossary) groups.push([entry.term, entry.stands, ...entry.variants].filter((p) => !words(p).every((w) => STOPWORDS.has(w))));
     for (const group of groups) {
       const phrases = group.map((p) => words(p)).filter((p) => p.length > 0);
       for (const phrase of phrases) this.addExpansion(phrase, phrases.filter((other) => other.join(' ') !== phrase.join(' ')));
