@@ -181,3 +181,15 @@ describe('being sent home early, in the family’s words (blind conversations se
     },
   );
 });
+
+describe('a home-educated child whose family asks about a plan (blind conversations set 14)', () => {
+  it('"can a home educated child still get an EHCP?" gets the needs assessment first', () => {
+    const c = { childAge: 9, setting: 'home-educated' as const, needs: ['cognition-learning' as const], concern: 'we took her out of school to home educate and she is behind with reading. can a home educated child still get assessed or get an EHCP?' };
+    expect(run(c).primary).toBe('ehcna');
+  });
+
+  it('"she has an EHCP" is not asking for one', () => {
+    const c = { childAge: 9, setting: 'mainstream-school' as const, ehcp: 'has-plan' as const, concern: 'she has an EHCP and the school is not giving her the hours' };
+    expect(run(c).primary).not.toBe('ehcna');
+  });
+});
