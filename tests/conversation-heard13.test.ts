@@ -5,6 +5,14 @@
  * who goes in some of the time are not alarms. The wordings are written here afresh, not the scripts'.
  */
 import { describe, expect, it } from 'vitest';
+import { createFlows } from '../conversation/flows.js';
+import { FrontDoor } from '../conversation/front-door.js';
+import { outcomeOf } from '../conversation/replies.js';
+import { freshConversation } from '../conversation/state.js';
+import { Glossary } from '../knowledge/glossary.js';
+import { loadKnowledgeBase } from '../knowledge/load.js';
+import { KnowledgeSearch } from '../knowledge/search.js';
+import { checkWithNet, standardSafetyNet } from '../safety/safety-net.js';
 import { all, chatWithOwnService, type Sent, skipTo, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard13');
@@ -76,5 +84,22 @@ describe('from held-out set 14', () => {
     const summary = await skipTo(send, id, await send(id, 'what should I do next?'), 'confirm');
     expect(stepOf(summary)).toBe('confirm');
     expect(all(summary)).toContain('"title":"Setting","value":"Mainstream school"');
+  });
+});
+
+describe('a professional in Teams who asks for the form by name (blind conversations set 14)', () => {
+  const kb = loadKnowledgeBase();
+  const handovers = { consent: () => ({ version: 'test', text: '' }), submit: async () => { throw new Error('not in this test'); }, checkStatus: async () => null, referenceCheckWait: () => 0 };
+  const door = new FrontDoor({
+    kb, search: new KnowledgeSearch(kb), glossary: new Glossary(kb.glossary), checkSafety: checkWithNet(standardSafetyNet()), publicUrl: 'https://deal.example.org',
+    ...createFlows({ kb, publicUrl: 'https://deal.example.org', handovers: handovers as never }),
+  });
+  it.each(['can I run the triage form for her', 'triage pls - HV, 27mo with no words, not in any setting'])('"%s" after a case note gets the form, not an article', async (ask) => {
+    const state = freshConversation();
+    const turn = (text: string) => ({ text, channel: 'teams' as const, audience: 'professional' as const });
+    await door.handle(turn('SENCO, primary. Y4 girl, 3 APDR cycles done, EP consultation in autumn, still about 3 years behind in literacy. Does she meet the threshold for EHCNA?'), state);
+    const replies = await door.handle(turn(ask), state);
+    expect(replies.map((r) => outcomeOf(r).kind)).not.toContain('answer');
+    expect(replies.map((r) => outcomeOf(r).step), JSON.stringify(replies.map((r) => outcomeOf(r)))).toContain('form');
   });
 });
