@@ -100,6 +100,9 @@ const sets: [string, string][] = [
   // the labelled file measured once: blind-questions-13-labelled-measured-once.txt).
   ['blind questions 13 (labelled)', here('./data/blind-questions-13-labelled.jsonl')],
   ['blind out of scope 13', here('./data/blind-out-of-scope-13.jsonl')],
+  // Blind set 14 (2026-12-02), written after the set 13 changes, measured once the same way before any tuning.
+  ['blind questions 14 (labelled)', here('./data/blind-questions-14-labelled.jsonl')],
+  ['blind out of scope 14', here('./data/blind-out-of-scope-14.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
