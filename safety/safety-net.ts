@@ -39,7 +39,7 @@ export type SafetyNetOptions = {
   /**
    * Log-odds at which the net alone is sure enough to act as a pattern would (the safety card and
    * an immediate handover), not just check in. 25: above every ordinary bench message no pattern
-   * flags (the highest scores 16.7 on 2026-12-02; `npm run bench` prints the margin), and 5 of the hidden risks of
+   * flags (the highest scores 16.8 on 2026-12-02; `npm run bench` prints the margin), and 5 of the hidden risks of
    * blind triage set 12 that no pattern caught (README, Safety). The whole message only: one sentence
    * of a story scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
    */
