@@ -186,6 +186,7 @@ describe('a home-educated child whose family asks about a plan (blind conversati
   it('"can a home educated child still get an EHCP?" gets the needs assessment first', () => {
     const c = { childAge: 9, setting: 'home-educated' as const, needs: ['cognition-learning' as const], concern: 'we took her out of school to home educate and she is behind with reading. can a home educated child still get assessed or get an EHCP?' };
     expect(run(c).primary).toBe('ehcna');
+    expect(run({ ...c, ehcp: 'requested' }).primary).toBe('ehcna');
   });
 
   it('"she has an EHCP" is not asking for one', () => {
