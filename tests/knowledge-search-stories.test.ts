@@ -50,6 +50,11 @@ describe('long messages (stories)', () => {
     expect(askedOf('School keep sending him home, is this even allowed')).toEqual(['is this even allowed']);
     expect(askedOf('how long does it take. she is 7')).toEqual(['how long does it take']);
     expect(askedOf('We have tried everything. She is 7.')).toEqual([]);
+    // Asking without a question word (blind conversations set 14).
+    expect(askedOf('The head of year says he is choosing it. I want to put in a formal complaint and I want to know my rights.')).toEqual([
+      'I want to put in a formal complaint and I want to know my rights',
+    ]);
+    expect(askedOf('We want to move house next year.')).toEqual([]);
   });
 
   it('reads words past the 64th: the question at the end of a long message counts', () => {

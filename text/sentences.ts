@@ -39,6 +39,12 @@ export function sentencesWithMarks(text: string): string[] {
 const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
 
 /**
+ * Asking without a question: "I want to put in a formal complaint and I want to know what my rights are", "please
+ * tell me what happens next" (blind conversations set 14). The asking part runs from these words to the sentence's end.
+ */
+const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b/i;
+
+/**
  * The sentences of a text that ask: those ending in "?", and those (or their last clause, after
  * a comma) that open with a question word ("..., is this even allowed"). Families put the
  * question last and the story first; these say what they want to know.
@@ -51,7 +57,12 @@ export function askedOf(text: string): string[] {
       continue;
     }
     const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast(asks);
-    if (clause) asked.push(clause);
+    if (clause) {
+      asked.push(clause);
+      continue;
+    }
+    const indirect = INDIRECT.exec(sentence);
+    if (indirect) asked.push(sentence.slice(indirect.index));
   }
   return asked;
 }
