@@ -38,9 +38,10 @@ export type SafetyNetOptions = {
   sentenceThreshold: number;
   /**
    * Log-odds at which the net alone is sure enough to act as a pattern would (the safety card and
-   * an immediate handover), not just check in. 25: above every ordinary bench message no pattern
-   * flags (the highest scores 16.8 on 2026-12-02; `npm run bench` prints the margin), and 5 of the hidden risks of
-   * blind triage set 12 that no pattern caught (README, Safety). The whole message only: one sentence
+   * an immediate handover), not just check in. 20 (25 until 2026-12-02): above every ordinary bench message no
+   * pattern flags (the highest scores 16.8; `npm run bench` prints the margin) and every message of a conversation
+   * without risk in the held-out sets (the highest 10.4); replayed on blind triage sets 13 and 14 as measured once,
+   * 20 made 10 of the 24 hidden risks no pattern knew urgent, 25 only 6 (README, Safety). The whole message only: one sentence
    * of a story scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
    */
   certainThreshold: number;
@@ -51,7 +52,7 @@ export type SafetyNetOptions = {
 /** Fewest words of a whole message the net judges on its own (shorter ones are left to the patterns). */
 const MIN_WORDS = 3;
 
-export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, certainThreshold: 25, smoothing: 0.5 };
+export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, certainThreshold: 20, smoothing: 0.5 };
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
 export function safetyFeatures(text: string): string[] {
