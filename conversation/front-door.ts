@@ -27,7 +27,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { asksItsOwnQuestion, type Command, commandOf, intentOf, isStory, referenceIn, saysYes, withoutCommand } from './intents.js';
+import { asksItsOwnQuestion, type Command, commandOf, intentOf, isStory, namesTheForm, referenceIn, saysYes, withoutCommand } from './intents.js';
 import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
@@ -334,10 +334,8 @@ export class FrontDoor {
         // "My mum is 84 and had a fall... Who do I contact?": asked to be guided about something that is not SEND, so it is sent where it belongs.
         // A professional's case note ending "who do I contact?" ("2yo may have hearing loss... who do I contact?") wants the
         // service, not the triage form: a clear answer is given (they can still say "triage").
-        // But "can I run the triage form for her", "triage pls - HV, 27mo with no words" ask for the form by name (blind
-        // conversations set 14, Teams).
-        const namesTriage = /\btriage\b|\b(?:the|a) (?:triage )?form\b/i.test(turn.text);
-        if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer' && !namesTriage)) {
+        // Unless they ask for the form by name (`namesTheForm`).
+        if (found.kind === 'out-of-scope' || (professional && found.kind === 'answer' && !namesTheForm(turn.text))) {
           return this.answerQuestion({ ...turn, audience: professional ? 'professional' : turn.audience }, state, false, found);
         }
         return [...this.answerFirst(turn, state, found), ...(await this.deps.triage.start(state, turn))];

@@ -277,6 +277,14 @@ const COMMANDS: [Exclude<Command['name'], 'ask'>, RegExp][] = [
   ['check-reference', /^((check|track) (my |a |the )?(deal )?(reference|ref)( number)?|what is the status of my reference|status of my reference)( deal[\s-]?[0-9a-z]{6})?[.!?]*$/],
 ];
 
+/**
+ * Names the triage form in a longer message ("can I run the triage form for her", "triage pls - HV, 27mo with no
+ * words"): a professional asking for the form, not only for the service their case note matches (blind set 14).
+ */
+export function namesTheForm(text: string): boolean {
+  return /\btriage\b|\b(?:the|a) (?:triage )?form\b/i.test(text);
+}
+
 export function commandOf(text: string): Command | null {
   const t = wordsOf(text);
   const ask = /^ask\b[.!?]*(?:\s+(.*))?$/.exec(t);

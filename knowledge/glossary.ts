@@ -2,6 +2,7 @@
  * Answers "what does X mean?" from `glossary.yaml`, so families are never left with jargon.
  */
 import type { GlossaryEntry } from './schema.js';
+import { sentencesWithMarks } from '../text/sentences.js';
 import { normalise } from './text.js';
 
 const TERM = `["']?([a-z0-9 &/-]{2,40}?)["']?`;
@@ -39,9 +40,11 @@ export class Glossary {
     const first = whole.split('?')[0]!.trim();
     // "…the school keep telling me to speak to the SENCO. What is a SENCO please?": the question is one sentence of
     // the message, with a "please" on it (blind conversations set 14).
-    const sentences = whole.split(/(?<=[.?!])\s+/).map((s) => s.replace(/[\s,]+(?:please|pls|plz|thanks|thank you|x+)\s*(?=\?*$)/, '').trim());
     let match = MEANING_QUESTION.exec(whole) ?? MEANING_QUESTION.exec(first);
-    for (const sentence of sentences) match ??= MEANING_QUESTION.exec(sentence);
+    for (const sentence of match ? [] : sentencesWithMarks(whole)) {
+      match = MEANING_QUESTION.exec(sentence.replace(/[\s,]+(?:please|pls|plz|thanks|thank you|x+)\s*(?=\?*$)/, '').trim());
+      if (match) break;
+    }
     const term = match?.slice(1).find(Boolean);
     const entry = term ? this.lookup(term) : undefined;
     if (!entry) return this.thatTerm(whole);
