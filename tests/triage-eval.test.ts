@@ -67,22 +67,26 @@ describe('evalTriageFile', () => {
     const lines = [
       { name: 'right', case: GOOD_CASE, expect: { primary: 'graduated-approach', urgency: 'routine', handover: false, locality: 'south' } },
       { name: 'wrong primary', case: GOOD_CASE, expect: { primary: 'ehcna', includes: ['early-years'] } },
+      { name: 'either of two', case: GOOD_CASE, expect: { primary: ['ehcna', 'graduated-approach'] } },
+      { name: 'neither of two', case: GOOD_CASE, expect: { primary: ['ehcna', 'early-years'] } },
       { name: 'bad case', case: { ...GOOD_CASE, childAge: 'eight' }, expect: {} },
       { name: 'bad expectation', case: GOOD_CASE, expect: { primry: 'ehcna' } },
     ].map((x) => JSON.stringify(x));
     writeFileSync(file, [...lines, '', '// a comment', '{not json'].join('\n'));
     const report = evalTriageFile(file);
-    expect(report.total).toBe(5);
-    expect(report.passed).toBe(1);
+    expect(report.total).toBe(7);
+    expect(report.passed).toBe(2);
     const byName = Object.fromEntries(report.misses.map((m) => [m.name, m]));
     expect(byName['wrong primary']).toMatchObject({
       expected: { primary: 'ehcna', includes: ['early-years'] },
       got: { primary: 'graduated-approach', includes: ['graduated-approach'], urgency: 'routine', handover: false, locality: 'south' },
       problems: ['primary: expected ehcna, got graduated-approach', expect.stringMatching(/^includes: early-years not in routes/)],
     });
+    expect(byName['either of two']).toBeUndefined();
+    expect(byName['neither of two']!.problems).toEqual(['primary: expected ehcna or early-years, got graduated-approach']);
     expect(byName['bad case']!.got.error).toMatch(/case\.childAge: Expected number/);
     expect(byName['bad expectation']!.got.error).toMatch(/expect\.primry: is not a field we know/);
-    expect(byName['line 7']!.got.error).toMatch(/not valid JSON/);
+    expect(byName['line 9']!.got.error).toMatch(/not valid JSON/);
   });
 });
 

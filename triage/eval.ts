@@ -4,6 +4,7 @@
  *
  * A case file has one JSON object per line:
  *   {"name": "...", "case": <TriageCase>, "expect": {"primary"?, "includes"?, "urgency"?, "handover"?, "locality"?}}
+ * `primary` is one route id, or a list of route ids that are equally right (any of them passes).
  * Blank lines and lines starting with // are skipped. A line that cannot be read or whose
  * case is not a valid TriageCase counts as a miss, with the reason in `got.error`.
  */
@@ -14,7 +15,8 @@ import { RouteId, TriageCase, Urgency, type TriageResult } from './schema.js';
 
 const Expectation = z
   .object({
-    primary: RouteId.optional(),
+    /** The route that must come first, or a list of routes any of which may (cases where two are equally right). */
+    primary: z.union([RouteId, z.array(RouteId).min(1)]).optional(),
     /** Route ids that must all be somewhere in `routes`. */
     includes: z.array(RouteId).optional(),
     urgency: Urgency.optional(),
@@ -65,8 +67,9 @@ export function zodErrors(error: z.ZodError): string[] {
 function compare(expect: Expectation, result: TriageResult): string[] {
   const problems: string[] = [];
   const ids = result.routes.map((r) => r.id);
-  if (expect.primary !== undefined && expect.primary !== result.primary) {
-    problems.push(`primary: expected ${expect.primary}, got ${result.primary}`);
+  const acceptable = expect.primary === undefined ? undefined : [expect.primary].flat();
+  if (acceptable !== undefined && !acceptable.includes(result.primary)) {
+    problems.push(`primary: expected ${acceptable.join(' or ')}, got ${result.primary}`);
   }
   const missing = (expect.includes ?? []).filter((id) => !ids.includes(id));
   if (missing.length > 0) problems.push(`includes: ${missing.join(', ')} not in routes (${ids.join(', ')})`);
