@@ -11,7 +11,9 @@ data=$(mktemp -d)
 ( IMMEDIATE_HANDOVERS_PER_HOUR=1000 DATA_DIR=$data PORT=$port LOG_LEVEL=silent exec node dist/app/main.js --dev ) &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+up=
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && { up=1; break; }; kill -0 $pid 2>/dev/null || break; sleep 0.2; done
+[ -n "$up" ] || { echo "the bot did not start on port $port" >&2; exit 2; }
 mkdir -p "$out"
 rc=0; node "$driver" "http://127.0.0.1:$port" --scripts "$scripts" --out "$out" || rc=$?
 echo "results in $out"

@@ -103,6 +103,9 @@ const sets: [string, string][] = [
   // Blind set 14 (2026-12-02), written after the set 13 changes, measured once the same way before any tuning.
   ['blind questions 14 (labelled)', here('./data/blind-questions-14-labelled.jsonl')],
   ['blind out of scope 14', here('./data/blind-out-of-scope-14.jsonl')],
+  // Blind set 15 (2026-12-02), written after the set 14 changes, measured once the same way before any tuning.
+  ['blind questions 15 (labelled)', here('./data/blind-questions-15-labelled.jsonl')],
+  ['blind out of scope 15', here('./data/blind-out-of-scope-15.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
@@ -205,6 +208,7 @@ console.log(`  family questions labelled as a real risk (${inFlow.labelledRisk})
 // The net acts on its own above its certain bar: how far the ordinary messages stay below it.
 const triageFiles = readdirSync(here('./data')).filter((f) => /^triage-blind-\d+\.jsonl$/.test(f)).map((f) => here(`./data/${f}`));
 const certain = benchCertainBar(standardSafetyNet(), sets.map(([, file]) => file), [here('./data/inflow-answers-1.jsonl'), here('./data/inflow-answers-8.jsonl')], triageFiles);
-console.log(`\nThe net's certain bar (log-odds ${DEFAULT_SAFETY_NET_OPTIONS.certainThreshold}: the card with no pattern), the shipped net`);
+const o = DEFAULT_SAFETY_NET_OPTIONS;
+console.log(`\nThe net's certain bar (the card with no pattern: log-odds ${o.certainThreshold}, or one sentence above ${o.sentenceCertainThreshold} in a message above ${o.sentenceCertainFloor}), the shipped net`);
 console.log(`  ordinary messages no pattern flags (questions, in-flow answers, triage near misses): ${certain.ordinary}, above the bar ${certain.ordinaryCertain}, highest score ${certain.highest.toFixed(1)}`);
 console.log(`  hidden risks in the blind triage sets that no pattern catches: ${certain.risks}, above the bar ${certain.risksCertain} (the rest get the check-in)`);

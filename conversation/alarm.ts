@@ -40,6 +40,17 @@ export function isCasework(alarm: Pick<Alarm, 'kind' | 'categories'>): boolean {
   return alarm.kind === 'needs-a-person' && alarm.categories.length > 0 && alarm.categories.every((c) => CASEWORK_CATEGORIES.has(c));
 }
 
+/**
+ * Whether a safety response already asked the family about safety, so triage need not ask "is anyone worried a child is
+ * not safe?" again: a card (risk of harm, a person needed) or a check-in they took up; not a check-in they went past, nor
+ * a card about casework only (a child out of school).
+ */
+export function askedAboutSafety(alarm: Alarm | null): boolean {
+  if (!alarm) return false;
+  if (alarm.kind === 'possible-risk') return alarm.confirmed === true;
+  return !isCasework(alarm);
+}
+
 /** Records (or raises) the conversation's alarm: a hard response outranks a check-in. */
 export function raiseAlarm(state: ConversationData, alarm: Omit<Alarm, 'confirmed'> & { confirmed?: boolean }): void {
   const current = state.alarm;

@@ -237,6 +237,9 @@ export class FrontDoor {
       state.step === 'safetyConcern' &&
       ALL_CLEAR.test(typed.trim()) &&
       (typed.trim().split(/\s+/).length <= 3 || EVERYONE_FINE.test(typed) || (NOBODY_HARMING.test(typed) && !/\bbut\b/i.test(typed)));
+    // Asked the safety question after a check-in they went past, they said no one is worried: the check-in was a false
+    // alarm, and the result and any handover are not marked with it.
+    if (clearAnswer && state.alarm?.kind === 'possible-risk' && !state.alarm.confirmed) state.alarm = null;
     if (safety.possibleRisk && !clearAnswer) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       // Not when they have just told us "no" to the safety question itself: the question was the check.

@@ -4,10 +4,11 @@
  * Patterns are anchored and short on purpose: a real question should reach search.
  */
 import { normaliseReference } from '../handover/schema.js';
-import { loadHelpAsks } from './help-requests.js';
+import { loadContactAsks, loadHelpAsks } from './help-requests.js';
 import { keyWord } from './intent-words.js';
 import { looksLikeQuestion, opensAsQuestion } from '../text/question-openers.js';
 import { sentencesWithMarks } from '../text/sentences.js';
+import { stem } from '../text/words.js';
 
 export type Intent =
   | 'greeting'
@@ -94,9 +95,13 @@ const FILLER = new Set(
     // A professional's "the right route for a pupil": the child they work with, and the route triage gives.
     'pupil student learner right route ' +
     // Times say when, not what about: "what should we be doing before september".
-    'today tomorrow soon yet term week year month september sept october november december january february march april may june july august'
+    'today tomorrow soon yet term week year month september sept october november december january february march april may june july august ' +
+    // "what do you think we should do first" (blind conversations set 15).
+    'think reckon first'
   ).split(' '),
 );
+/** Each word as written and as stemmed, so "who should we be talking to" and "what should I be pushing for" read as help asks. */
+const isFiller = (word: string): boolean => FILLER.has(word) || FILLER.has(stem(word));
 /**
  * A message on its own after the story may say only "more" or "meanwhile": "what else could we try",
  * "what can I do while we wait", "how do we get back in" (the topic is the story already told). At
@@ -112,7 +117,7 @@ export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   const words = t.split(' ').filter(Boolean);
   if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
-  return words.every((w) => FILLER.has(w) || (alone && FOLLOW_UP.has(w)));
+  return words.every((w) => isFiller(w) || (alone && FOLLOW_UP.has(w)));
 }
 
 /**
@@ -171,18 +176,10 @@ export function isStory(text: string): boolean {
  * A clause that asks for a person to get in touch, anywhere in the message ("please can someone
  * ring me, I don't understand these letters", "…can someone from SEND call her today?", "I'd
  * like someone to ring me back"): the family asked for a person, so the front door offers one
- * (after the few questions that route it), rather than handing them an article.
+ * (after the few questions that route it), rather than handing them an article. The asks are data
+ * (`contactAsks` in conversation/help-requests.yaml).
  */
-const CONTACT_ASKS = [
-  // "…and can they get in touch with me?" after asking who can help (blind conversations set 13).
-  "(?:please )?(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|they|the team|your team|an? (?:officer|adviser|advisor|person|member of staff))(?: from (?:\\w+ ){0,3}?)? ?(?:please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us|her|him|them|the parent|the family|mum|dad)\\b",
-  "(?:i'd|id|i would|we'd|we would|i want|we want) (?:like |love |prefer )?(?:someone|somebody|a person|you|an? (?:officer|adviser|advisor|person))(?: from(?: \\w+){1,3}?)? to (?:actually |please )?(?:call|ring|phone|contact|email|get in touch with) (?:me|us)\\b",
-  '(?:please )?(?:call|ring|phone) me(?: back)?\\b',
-  "(?:can|could|would|will) (?:someone|somebody|a person|you|one of you|they) (?:please )?get in touch\\b",
-  "(?:i'd|id|i would|we'd|we would|can i|could i|can we|could we|i want|we want) (?:like |love )?(?:to (?:get|have) )?(?:get |have )?a call ?back\\b",
-  // "really could do with talking it through with someone on the phone" (blind conversations set 10).
-  "(?:i |we )?(?:really )?(?:could do with|would like|would love|want|need|i'd like|id like) (?:talking|to talk|speaking|to speak|a chat|to chat) (?:it |this |things )?(?:through |over )?(?:with|to) (?:someone|somebody|a person|an? (?:officer|adviser|advisor))(?: on the phone| by phone)?",
-];
+const CONTACT_ASKS = loadContactAsks();
 const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${CONTACT_ASKS.join('|')})`);
 function asksToBeContacted(text: string): boolean {
   if (!/\b(call|ring|phone|contact|email|touch|callback|talk|talking|speak|speaking|chat)/i.test(text)) return false;

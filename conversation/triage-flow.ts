@@ -10,7 +10,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';
 import { type FactName, understand, type Understood } from '../understanding/understand.js';
-import { escalate, isUrgent } from './alarm.js';
+import { askedAboutSafety, escalate, isUrgent } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
 import type { Flow, Turn } from './front-door.js';
 import { intentOf, isStory } from './intents.js';
@@ -192,8 +192,11 @@ const URGENCY_WORDS: Record<TriageResult['urgency'], string> = {
 /** What decides a route for the family: primary, urgency, whether a person calls, and whether a team is known. */
 const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|${r.locality === null}`;
 
-/** Words that say a message corrects what was said before ("sorry, I meant 9 not 8", "actually she's in year 5"). */
-const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|correction|not \d+|i mean)\b/i;
+/**
+ * Words that say a message corrects what was said before ("sorry, I meant 9 not 8", "actually she's in year 5", "oh
+ * hang on i put 6, hes 7 now": blind conversations set 15).
+ */
+const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|correction|not \d+|i mean|hang on|hold on|oops|whoops|my bad|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|the wrong|a wrong))\b/i;
 
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
@@ -306,8 +309,10 @@ export class TriageFlow implements Flow {
     }
     // The age, though it cannot change the route here: the officer needs it, so a handover never asks again.
     if (missing.includes('childAge')) return STEPS_BY_ID.childAge;
-    // Last, unless a safety response already came: families tell us about risk when asked.
-    if (!asked.has('safetyConcern') && !state.alarm) return STEPS_BY_ID.safetyConcern;
+    // Last, unless a safety response already came: families tell us about risk when asked. A check-in nobody answered,
+    // or a card about casework (a child out of school), did not ask it: a nan who went past the check-in on her opening
+    // message told us at this question that he begs not to go home (blind conversations set 15).
+    if (!asked.has('safetyConcern') && !askedAboutSafety(state.alarm)) return STEPS_BY_ID.safetyConcern;
     return undefined;
   }
 
@@ -411,7 +416,9 @@ export class TriageFlow implements Flow {
     // Typed: read the whole message (it may say more than was asked), then the answer to this question.
     const step = factOf(s.id);
     const heard = understand(turn.text, step ? { step } : {});
-    this.addToStory(state, turn.text);
+    // "No, nobody is hurting him, it's just him when he's upset" answers the safety question and is not part of the
+    // story: kept in the story, its words read as a risk beside the rest (blind conversations set 8, after set 15's change).
+    if (s.id !== 'safetyConcern' || this.readAnswer(s, turn.text) !== false) this.addToStory(state, turn.text);
     if (s.id === 'concern') {
       this.absorb(state, heard, false);
       if (!state.history.includes('concern')) state.history.push('concern');

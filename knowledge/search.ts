@@ -22,7 +22,7 @@ import type { SearchResult } from 'minisearch';
 import type { KnowledgeBase } from './load.js';
 import type { Article, Audience, OutOfScopeTopic } from './schema.js';
 import { choicesOf, decide } from './search/clarify.js';
-import { Passages, type Passage } from './search/passages.js';
+import { asksForTime, Passages, type Passage } from './search/passages.js';
 import { loadPhrasing, Rewriter, type Phrasing } from './search/phrasing.js';
 import { QuestionModel } from './search/model.js';
 import { GENERIC_TERMS, Ranker, type Query } from './search/ranker.js';
@@ -225,9 +225,11 @@ export class KnowledgeSearch {
     const decision = decide(candidates, long, s);
     if (decision.kind === 'answer') {
       const { passages, ranker } = this.built();
-      const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare);
+      const asked = long ? askedOf(question) : [];
+      const wantsTime = asksForTime(asked.length > 0 ? asked.join(' ') : question);
+      const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare, wantsTime);
       // A story's words spread over every section; the sentences that ask ("Is there a deadline for this?") point at one.
-      const asking = long ? askingQuery(query, askedOf(question).flatMap((sentence) => ranker.termsOf(sentence))) : null;
+      const asking = long ? askingQuery(query, asked.flatMap((sentence) => ranker.termsOf(sentence))) : null;
       const passage = (asking && passageFor(asking)) || passageFor(query);
       const alternatives = candidates.slice(1, 3).filter((c) => c.score >= s.alternativeShare * best.score);
       return {

@@ -45,6 +45,16 @@ export type SafetyNetOptions = {
    * of a story scores as high for a fear ("terrified of cutting herself in the kitchen") as for a risk.
    */
   certainThreshold: number;
+  /**
+   * A message is also certain when one of its sentences scores above this on its own and the whole message leans to
+   * risk (above `sentenceCertainFloor`): a goodbye told in one sentence of a story about school ("giving her Lego and her
+   * Switch to her cousins... notes saying it won't be your fault"), which the school words around it pull under 20.
+   * 25 and 10 (2026-12-02): over every ordinary bench line and held-out conversation message no pattern flags, the only
+   * two sentences above 25 are in messages scoring under 6 (a catering student's knife and oven worries, a parent at
+   * breaking point); among the hidden risks no pattern knows, it makes three more messages certain (README, Safety).
+   */
+  sentenceCertainThreshold: number;
+  sentenceCertainFloor: number;
   /** Additive (Laplace) smoothing of word counts. */
   smoothing: number;
 };
@@ -52,7 +62,14 @@ export type SafetyNetOptions = {
 /** Fewest words of a whole message the net judges on its own (shorter ones are left to the patterns). */
 const MIN_WORDS = 3;
 
-export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = { threshold: 0, sentenceThreshold: 14, certainThreshold: 20, smoothing: 0.5 };
+export const DEFAULT_SAFETY_NET_OPTIONS: SafetyNetOptions = {
+  threshold: 0,
+  sentenceThreshold: 14,
+  certainThreshold: 20,
+  sentenceCertainThreshold: 25,
+  sentenceCertainFloor: 10,
+  smoothing: 0.5,
+};
 
 /** Distinct features of a message: stemmed words and adjacent word pairs of the normalised text. */
 export function safetyFeatures(text: string): string[] {
@@ -149,7 +166,14 @@ export class SafetyNet {
     const words = text.trim().split(/\s+/).length;
     const score = this.score(text);
     if (words >= MIN_WORDS && score > this.options.certainThreshold) return 'certain';
+    if (words >= MIN_WORDS && score > this.options.sentenceCertainFloor && this.bestSentence(text) > this.options.sentenceCertainThreshold) return 'certain';
     return this.flagsScored(text, score, words, context) ? 'flag' : null;
+  }
+
+  /** The highest score of one sentence (of three words or more) of a message of more than one; -Infinity otherwise. */
+  private bestSentence(text: string): number {
+    const sentences = text.split(/[.!?;\n]+/).filter((s) => s.trim().split(/\s+/).length >= 3);
+    return sentences.length > 1 ? Math.max(...sentences.map((sentence) => this.score(sentence))) : -Infinity;
   }
 
   /** `flags`, given the message's score and word count. */
@@ -158,8 +182,7 @@ export class SafetyNet {
     if (words >= MIN_WORDS && score > this.options.threshold) return true;
     // A long message about an annual review can carry the risk in one sentence, and the ordinary
     // words around it outvote it; a sentence alone must be far more certain (short sentences are noisy).
-    const sentences = text.split(/[.!?;\n]+/).filter((s) => s.trim().split(/\s+/).length >= 3);
-    return sentences.length > 1 && sentences.some((sentence) => this.score(sentence) > this.options.sentenceThreshold);
+    return this.bestSentence(text) > this.options.sentenceThreshold;
   }
 }
 
@@ -233,6 +256,10 @@ export function checkWithNet(net: SafetyNet): (text: string, context?: { answer?
     const check = checkSafety(text);
     // A softened match (a risk past and over, a young child's behaviour) is not flagged, but always asked about;
     // a past risk told with "we are safe now" has answered the question already.
+    // A pattern that only says "this needs a person" (a child out of school, a service in crisis) does not rule out
+    // harm: a message the net is certain about is still risk of harm ("...I think it'd be easier for both of us if I
+    // kept driving", told beside months out of school).
+    if (check.flagged && check.kind === 'needs-a-person' && net.verdict(text, context) === 'certain') return { ...check, kind: 'risk-of-harm', byNet: true, possibleRisk: false };
     if (check.flagged || check.softened === 'past-told-safe') return { ...check, possibleRisk: false };
     if (check.softened !== undefined) return { ...check, possibleRisk: true };
     const verdict = net.verdict(text, context);

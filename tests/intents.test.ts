@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadHelpAsks } from '../conversation/help-requests.js';
+import { loadContactAsks, loadHelpAsks } from '../conversation/help-requests.js';
 import { asksItsOwnQuestion, intentOf } from '../conversation/intents.js';
 
 describe('a typed request for help', () => {
@@ -80,9 +80,11 @@ describe('help requests as data (conversation/help-requests.yaml)', () => {
   it('names the file and the entry when an ask is not a valid regular expression, or the list is empty', () => {
     const dir = mkdtempSync(join(tmpdir(), 'help-asks-'));
     const file = join(dir, 'help-requests.yaml');
-    writeFileSync(file, "version: 1\nasks:\n  - 'what now'\n  - 'what (do i do'\n");
+    writeFileSync(file, "version: 1\nasks:\n  - 'what now'\n  - 'what (do i do'\ncontactAsks:\n  - 'ring me'\n");
     expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml: asks\[1\]: not a valid regular expression/);
-    writeFileSync(file, 'version: 1\nasks: []\n');
+    writeFileSync(file, "version: 1\nasks:\n  - 'what now'\ncontactAsks:\n  - 'ring me'\n  - 'call (me'\n");
+    expect(() => loadContactAsks(file)).toThrow(/help-requests\.yaml: contactAsks\[1\]: not a valid regular expression/);
+    writeFileSync(file, "version: 1\nasks: []\ncontactAsks:\n  - 'ring me'\n");
     expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml.*asks/);
   });
 

@@ -64,6 +64,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'speech-need-named': { setting: 'mainstream-school', concern: 'his stammer has come back' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
+  'assessment-asked-beyond-sen-support': { setting: 'mainstream-school', externalAdvice: true, concern: 'Two suspensions this term, on a reduced timetable. Parents support EHCNA.' },
   'young-person-future': { childAge: 17, requester: 'young-person', setting: 'college', concern: 'What can I do about getting a job?' },
   'young-person-asks-for-assessment': { childAge: 17, requester: 'young-person', setting: 'college', ehcp: 'none', senSupport: 'starting', concern: 'Can I ask the council for an EHC needs assessment myself?' },
   'family-asks-for-assessment': { childAge: 9, setting: 'mainstream-school', senSupport: 'none', ehcp: 'none', concern: "school won't request an EHCNA, can a foster carer request it?" },
@@ -82,6 +83,21 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'hearing-or-vision-in-words': { concern: 'She has glue ear and wears hearing aids' },
   'age-fourteen-plus': { childAge: 14 },
 };
+
+describe('an assessment asked for beyond SEN support, beside exclusions', () => {
+  // Blind conversations set 15: a SENCO's form with 4 APDR cycles, EP and CAMHS input, suspensions and a reduced timetable.
+  const story = 'Y8, ASC dx. 4 APDR cycles since Y6, EP consult + CAMHS input. 2 suspensions this term, on reduced timetable. Parents support EHCNA.';
+  it('puts the assessment first and keeps attendance and exclusion, with its handover, after it', () => {
+    const r = triage(makeCase({ requester: 'professional', childAge: 12, setting: 'mainstream-school', externalAdvice: true, concern: story }));
+    expect(r.routes.map((x) => x.id).slice(0, 2)).toEqual(['ehcna', 'attendance-and-exclusion']);
+    expect(r.handover).toBe(true);
+    expect(r.urgency).toBe('priority');
+  });
+  it('leaves attendance and exclusion first when nobody asks for an assessment, or no specialist has advised', () => {
+    expect(triage(makeCase({ setting: 'mainstream-school', externalAdvice: true, concern: '2 suspensions this term, on reduced timetable.' })).primary).toBe('attendance-and-exclusion');
+    expect(triage(makeCase({ setting: 'mainstream-school', externalAdvice: false, concern: story })).primary).toBe('attendance-and-exclusion');
+  });
+});
 
 describe('rules.yaml', () => {
   it('loads and every rule has a unit test below', () => {

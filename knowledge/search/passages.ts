@@ -25,6 +25,16 @@ export function sectionsOf(article: Article): Passage[] {
   return sections;
 }
 
+/** A question for a time ("when", "what is the date", "how long"): its answer is a section that gives one. */
+const WANTS_TIME = /\b(?:when|what date|the date|deadline|how long|how many (?:weeks|days|months)|by when|time limits?|how soon)\b/i;
+/** A date or a length of time in a section: a month, or a number of days, weeks, months or years. */
+const GIVES_TIME = /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?))\b/i;
+
+/** Whether the words ask for a time (see WANTS_TIME). */
+export function asksForTime(text: string): boolean {
+  return WANTS_TIME.test(text);
+}
+
 export class Passages {
   /** One small index per article: a look-up searches only the answer's own sections. */
   private readonly byArticle = new Map<string, { index: MiniSearch<Passage & { id: number }>; sections: Passage[] }>();
@@ -45,9 +55,10 @@ export class Passages {
   /**
    * The section of `articleId` that answers the question, when one stands out: its score is at
    * least `share` of the article's sections together, and it matches a typed word that the article's
-   * title and summary do not have (otherwise the summary answers the question as a whole).
+   * title and summary do not have (otherwise the summary answers the question as a whole). `wantsTime`: the question
+   * asks for a time, and a section that gives one is preferred.
    */
-  best(query: Query, articleId: string, title: string, summary: string, share: number): Passage | undefined {
+  best(query: Query, articleId: string, title: string, summary: string, share: number, wantsTime = false): Passage | undefined {
     const all = [...query.typed.keys(), ...query.expanded.keys()];
     if (all.length === 0) return undefined;
     const own = this.byArticle.get(articleId);
@@ -58,12 +69,16 @@ export class Passages {
       processTerm: (term) => term,
       boostTerm: (term) => query.expanded.get(term)?.weight ?? query.typed.get(term) ?? 1,
     });
-    const top = results[0];
+    // A question for a time ("What is the date for this?") is answered by a section that gives one: such sections count
+    // double, and may be chosen on a word the summary also has (blind conversations set 15: the 15 February deadline).
+    const timely = (r: { id: unknown }) => wantsTime && GIVES_TIME.test(own.sections[Number(r.id)]!.text);
+    const scored = results.map((r) => ({ ...r, score: timely(r) ? r.score * 2 : r.score })).sort((a, b) => b.score - a.score);
+    const top = scored[0];
     if (!top) return undefined;
-    const total = results.reduce((s, r) => s + r.score, 0);
+    const total = scored.reduce((s, r) => s + r.score, 0);
     if (top.score < share * total) return undefined;
     const inSummary = new Set(words(`${title} ${summary}`).map(stem));
-    if (!top.queryTerms.some((t) => query.typed.has(t) && !inSummary.has(t))) return undefined;
+    if (!top.queryTerms.some((t) => query.typed.has(t) && (!inSummary.has(t) || timely(top)))) return undefined;
     return own.sections[Number(top.id)];
   }
 }
