@@ -182,6 +182,15 @@ export class KnowledgeSearch {
             // "What's the next step from here?" asks nothing the story has not: only words specific to SEND count.
             .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
         : [];
+    // A short message of two sentences, one of which asks ("what is the local offer? keep seeing it on letters"): the
+    // asking sentence's coverage counts for the coverage bar (not for the score), so the aside does not make it "not sure"
+    // (blind questions set 15).
+    const shortAsked =
+      !long && sentencesOf(text).length >= 2
+        ? askedOf(text)
+            .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
+            .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
+        : [];
     const probabilities = model?.probabilities(text, s.modelTemperature) ?? null;
     const audience = options.audience ?? s.audience;
     const top = results[0]!.score;
@@ -193,11 +202,13 @@ export class KnowledgeSearch {
       for (const terms of sentences) sentence = Math.max(sentence, ranker.coverage(query, matched, terms).coverage);
       let asking = 0;
       for (const terms of asked) asking = Math.max(asking, ranker.coverage(query, matched, terms).coverage);
+      let askedAlone = 0;
+      for (const terms of shortAsked) askedAlone = Math.max(askedAlone, ranker.coverage(query, matched, terms).coverage);
       const p = probabilities?.[modelIndex.get(article.id)!] ?? 0;
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;
       const score = (result.score / top + s.sentenceWeight * sentence + s.askWeight * asking + s.modelWeight * p) * fit * only;
-      return { result, article, score, bm25: result.score / top, sentence, asking, model: p, coverage: Math.max(whole.coverage, sentence), specific: whole.specific };
+      return { result, article, score, bm25: result.score / top, sentence, asking, model: p, coverage: Math.max(whole.coverage, sentence, askedAlone), specific: whole.specific };
     });
     candidates.sort((a, b) => b.score - a.score);
     return { query, long, candidates };

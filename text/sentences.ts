@@ -45,18 +45,28 @@ const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
 const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b/i;
 
 /**
+ * A clause that opens with a verb whose subject came before it ("he has adhd and asd and IS WAITING on his ehcp
+ * assessment", "...and HAS BEEN off for weeks"): the statement goes on, nothing is asked (blind questions set 15). A
+ * question puts the subject after the verb ("and can I challenge it", "is it allowed").
+ */
+const CONTINUES = /^\s*(?:is|are|am|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+(?:\w+ing|\w+ed|been|got|gotten|had|not|also|still|always|never|now|just|already|really|very|on|in|at|off|currently|usually|often|only)\b/i;
+const continuesStatement = (clause: string) => CONTINUES.test(clause);
+
+/**
  * The sentences of a text that ask: those ending in "?", and those (or their last clause, after
  * a comma) that open with a question word ("..., is this even allowed"). Families put the
  * question last and the story first; these say what they want to know.
  */
 export function askedOf(text: string): string[] {
   const asked: string[] = [];
-  for (const { text: sentence, end } of split(text)) {
+  for (const { text: whole, end } of split(text)) {
+    // "...give him work?? and can i challenge it": a sentence may open with the "and" that joins it to the last.
+    const sentence = whole.replace(/^(?:and|but|also|plus|or)\s+(?=\S)/i, '');
     if (end.includes('?') || asks(sentence)) {
       asked.push(sentence);
       continue;
     }
-    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast(asks);
+    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast((c) => asks(c) && !continuesStatement(c));
     if (clause) {
       asked.push(clause);
       continue;
