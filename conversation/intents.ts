@@ -7,7 +7,7 @@ import { normaliseReference } from '../handover/schema.js';
 import { loadContactAsks, loadHelpAsks } from './help-requests.js';
 import { keyWord } from './intent-words.js';
 import { looksLikeQuestion, opensAsQuestion } from '../text/question-openers.js';
-import { sentencesWithMarks } from '../text/sentences.js';
+import { asksIndirectly, sentencesWithMarks } from '../text/sentences.js';
 import { stem } from '../text/words.js';
 
 export type Intent =
@@ -191,12 +191,13 @@ function asksToBeContacted(text: string): boolean {
 
 /**
  * A question of its own beside a request to be contacted ("Can we ask for it ourselves, and can someone
- * ring me?"), which is answered first; "I can't follow the letters, could someone phone me" asks only for a person.
+ * ring me?", "We'd like to apply for the needs assessment ourselves. Could someone ring me?"), which is answered first;
+ * "I can't follow the letters, could someone phone me" asks only for a person.
  */
 export function asksItsOwnQuestion(text: string): boolean {
   return text
     .split(/(?<=[?.!])\s+|,\s*(?:and\s+|but\s+)?|\s+and\s+(?=(?:can|could|will|would|is|are|do|does|should)\b)/i)
-    .some((part) => looksLikeQuestion(part) && !/\b(?:call|ring|phone|contact|email|get in touch|talk|speak|chat)\b/i.test(part));
+    .some((part) => (looksLikeQuestion(part) || asksIndirectly(part)) && !/\b(?:call|ring|phone|contact|email|get in touch|talk|speak|chat)\b/i.test(part));
 }
 
 /**

@@ -32,6 +32,8 @@ export const ConversationData = z.object({
   /** Steps answered, newest last, so "back" can undo. */
   history: z.array(z.string()).default([]),
   triage: TriageAnswers.default({}),
+  /** Facts the understander estimated rather than was told (an age from a school year): still asked, replaced when told. */
+  estimated: z.array(z.string().max(20)).max(10).default([]),
   /** For each fact the understander read, the family's words that gave it (bounded; shown and corrected). */
   sources: z.record(z.string().max(120)).default({}),
   result: TriageResult.nullable().default(null),

@@ -248,7 +248,7 @@ export class TriageFlow implements Flow {
     state.result = null;
     // The offer after "not sure" has been taken: a later "yes" answers something else.
     state.notSureInARow = 0;
-    state.history = STEPS.filter((s) => s.id !== 'concern' && known(state.triage, s.id)).map((s) => s.id);
+    state.history = STEPS.filter((s) => s.id !== 'concern' && known(state.triage, s.id) && !state.estimated.includes(s.id)).map((s) => s.id);
     const heard = state.history.length > 0;
     const intro =
       reason === 'asked'
@@ -297,6 +297,9 @@ export class TriageFlow implements Flow {
     if (missing.includes('place')) return STEPS_BY_ID.place;
     const base = decision(this.deps.runTriage(toTriageCase(state.triage)));
     const differs = (change: Partial<TriageAnswers>) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, ...change }))) !== base;
+    // An age estimated from a school year ("in reception": 4 or 5) is asked when the other age would change the route.
+    const age = state.triage.childAge;
+    if (state.estimated.includes('childAge') && !asked.has('childAge') && typeof age === 'number' && differs({ childAge: age + 1 })) return STEPS_BY_ID.childAge;
     for (const id of missing) {
       const values = CANDIDATES[id];
       if (!values) continue;
@@ -509,9 +512,14 @@ export class TriageFlow implements Flow {
         changed += 1;
         continue;
       }
-      if (answers[fact] !== undefined && !correct) continue;
+      const estimate = heard.estimated?.includes(fact as FactName) ?? false;
+      const wasEstimate = state.estimated.includes(fact);
+      // What was told replaces what was estimated ("she's in reception", then "she's 5"), never the other way round.
+      if (answers[fact] !== undefined && !correct && !(wasEstimate && !estimate)) continue;
+      if (answers[fact] !== undefined && estimate && !wasEstimate) continue;
       if (answers[fact] !== value) changed += 1;
       answers[fact] = value;
+      state.estimated = estimate ? [...new Set([...state.estimated, fact])] : state.estimated.filter((f) => f !== fact);
     }
     for (const [fact, words] of Object.entries(heard.sources)) if (words) state.sources[fact] = words.slice(0, 120);
     return changed;
@@ -540,10 +548,12 @@ export class TriageFlow implements Flow {
     if (s.id !== 'place') {
       const answers = state.triage as Record<string, unknown>;
       // Skipping "what is happening?" keeps what the family already told us: the story is theirs.
+      // Skipping the age question keeps the age estimated from a school year: it is better than none.
       if (value === undefined) {
-        if (s.id !== 'concern') delete answers[s.id];
+        if (s.id !== 'concern' && !state.estimated.includes(s.id)) delete answers[s.id];
       }
       else answers[s.id] = value;
+      if (value !== undefined) state.estimated = state.estimated.filter((f) => f !== s.id);
     }
     if (!state.history.includes(s.id)) state.history.push(s.id);
   }

@@ -6,6 +6,9 @@ import { sentencesWithMarks } from '../text/sentences.js';
 import { normalise } from './text.js';
 
 const TERM = `["']?([a-z0-9 &/-]{2,40}?)["']?`;
+/** Words before a question that are not part of it: "sorry", "um", "quick question", "oh and". */
+const LEAD_IN = /^(?:(?:sorry|um+|erm+|ok|okay|so|oh|hi|and|but|also|btw|quick question|just wondering|can i ask)\b[,\s.!:-]*)+/;
+
 const MEANING_QUESTION = new RegExp(
   [
     `^(?:(?:what|wat|whats|what's)\\s+)?(?:(?:does|do|is|are)\\s+)?(?:(?:an?|the)\\s+)?${TERM}\\s+(?:mean|means|stand for|stands for|short for)\\s*\\??$`,
@@ -35,7 +38,8 @@ export class Glossary {
   /** The entry a "what does X mean" question asks about, or undefined if it is not such a question. */
   /** `short`: prefer the short meaning even for a bare "what is X" (a question asked in the middle of triage). */
   meaningQuestion(text: string, short = false): GlossaryEntry | undefined {
-    const whole = text.toLowerCase().trim().replace(/\s+/g, ' ');
+    // "sorry what's a SENCO? her teacher said..." (blind conversations set 16): a word of politeness before the question.
+    const whole = text.toLowerCase().trim().replace(/\s+/g, ' ').replace(LEAD_IN, '');
     // "wats a senco? school keep saying talk to the senco": the question is the first clause.
     const first = whole.split('?')[0]!.trim();
     // "…the school keep telling me to speak to the SENCO. What is a SENCO please?": the question is one sentence of

@@ -40,9 +40,14 @@ const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
 
 /**
  * Asking without a question: "I want to put in a formal complaint and I want to know what my rights are", "please
- * tell me what happens next" (blind conversations set 14). The asking part runs from these words to the sentence's end.
+ * tell me what happens next" (blind conversations set 14), "we'd like to apply for the needs assessment ourselves" (set 16). The asking part runs from these words to the sentence's end.
  */
-const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b/i;
+const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint|apply for|request an?|ask (?:the council )?for an?)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b/i;
+
+/** A sentence that asks without a question ("We'd like to apply for the needs assessment ourselves"): see INDIRECT. */
+export function asksIndirectly(sentence: string): boolean {
+  return INDIRECT.test(sentence);
+}
 
 /**
  * A clause that opens with a verb whose subject came before it ("he has adhd and asd and IS WAITING on his ehcp

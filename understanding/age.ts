@@ -15,7 +15,8 @@ import { agesInText, numbersInWords } from './recognizers.js';
 import { matches, type Message, type Span } from './text.js';
 import type { Vocabulary } from './vocabulary.js';
 
-export type AgeFound = { age: number; span: Span; self: boolean };
+/** `estimate`: read from a school year ("in reception", "yr 8"), which fits two ages: asked, not taken as told. */
+export type AgeFound = { age: number; span: Span; self: boolean; estimate?: boolean };
 
 type Patterns = {
   yearsOld: RegExp; monthsOld: RegExp; weeksOld: RegExp; years: RegExp; months: RegExp; weeks: RegExp;
@@ -156,13 +157,13 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const g = v.ages.yearGroups;
     if (n < g.first || n > g.last) continue;
     if (p.yearNotAfter.test(lead(t, m.index, 3))) continue;
-    found.push({ age: n + g.offset, span: span(m.index, m.index + m[0].length), self: false, strength: 2 });
+    found.push({ age: n + g.offset, span: span(m.index, m.index + m[0].length), self: false, strength: 2, estimate: true });
   }
   for (const named of v.ages.namedPatterns) {
     for (const pattern of named.patterns) {
       for (const s of matches(pattern, message.text)) {
         if (p.yearNotAfter.test(lead(message.text, s.start, 3))) continue;
-        found.push({ age: named.age, span: s, self: false, strength: 2 });
+        found.push({ age: named.age, span: s, self: false, strength: 2, estimate: true });
       }
     }
   }
@@ -171,5 +172,5 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
   // A parent's own age ("I'm 24 and my son is 3") gives way to the child's.
   const rank = (f: AgeFound & { strength: number }) => -f.strength * 2 + (f.self && usable.some((o) => !o.self && o.strength >= f.strength) ? 1 : 0);
   const chosen = usable.sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start)[0];
-  return chosen ? { age: chosen.age, span: chosen.span, self: chosen.self } : undefined;
+  return chosen ? { age: chosen.age, span: chosen.span, self: chosen.self, ...(chosen.estimate ? { estimate: true } : {}) } : undefined;
 }

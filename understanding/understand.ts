@@ -31,6 +31,8 @@ export type Understood = {
   facts: UnderstoodFacts;
   /** For each fact found, the words in the message that gave it (for "here's what I have" and corrections). */
   sources: Partial<Record<FactName, string>>;
+  /** Facts read as an estimate, not told: an age from a school year ("in reception" is 4 or 5). Asked, and replaced when told. */
+  estimated?: FactName[];
 };
 
 export type UnderstandOptions = { step?: FactName | 'safety' | 'confirm'; vocabulary?: Vocabulary };
@@ -91,6 +93,7 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
   const requester = phraseFact('requester', v.requester);
   const age = findAge(message, v, step === 'childAge');
   if (age) set('childAge', 'childAge', age.age, age.span);
+  const estimated: FactName[] = age?.estimate ? ['childAge'] : [];
   if (requester) set('requester', 'requester', requester.value, requester.span);
   else if (age?.self && age.age >= 16) set('requester', 'requester', 'young-person', age.span);
 
@@ -114,7 +117,7 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
     const hit = phraseFact(name, v[name] as FactVocabulary<unknown>);
     if (hit) set(name, name, hit.value as never, hit.span);
   }
-  return { facts, sources };
+  return estimated.length > 0 && facts.childAge !== undefined ? { facts, sources, estimated } : { facts, sources };
 }
 
 /** Every area of need the message names, in the vocabulary's order, with the words for each. */
