@@ -106,6 +106,9 @@ const sets: [string, string][] = [
   // Blind set 15 (2026-12-02), written after the set 14 changes, measured once the same way before any tuning.
   ['blind questions 15 (labelled)', here('./data/blind-questions-15-labelled.jsonl')],
   ['blind out of scope 15', here('./data/blind-out-of-scope-15.jsonl')],
+  // Blind set 16 (2026-12-02), written after the set 15 changes, measured once the same way before any tuning.
+  ['blind questions 16 (labelled)', here('./data/blind-questions-16-labelled.jsonl')],
+  ['blind out of scope 16', here('./data/blind-out-of-scope-16.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
