@@ -17,15 +17,10 @@ const HelpRequestsFile = z
 export const DEFAULT_HELP_REQUESTS_FILE = fileURLToPath(new URL('./help-requests.yaml', import.meta.url));
 
 /** The asks of a help-requests file, each checked as a regular expression. */
-export function loadHelpAsks(file: string = DEFAULT_HELP_REQUESTS_FILE): string[] {
-  const { asks } = loadYaml(file, HelpRequestsFile);
+/** The asks of a help-requests file (`asks`: to be guided; `contactAsks`: for a person to get in touch), each checked as a regular expression. */
+export function loadHelpRequests(file: string = DEFAULT_HELP_REQUESTS_FILE): { asks: string[]; contactAsks: string[] } {
+  const { asks, contactAsks } = loadYaml(file, HelpRequestsFile);
   checkRegexList(file, 'asks', asks);
-  return asks;
-}
-
-/** The asks for a person to get in touch (`contactAsks`), each checked as a regular expression. */
-export function loadContactAsks(file: string = DEFAULT_HELP_REQUESTS_FILE): string[] {
-  const { contactAsks } = loadYaml(file, HelpRequestsFile);
   checkRegexList(file, 'contactAsks', contactAsks);
-  return contactAsks;
+  return { asks, contactAsks };
 }

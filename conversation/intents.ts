@@ -4,7 +4,7 @@
  * Patterns are anchored and short on purpose: a real question should reach search.
  */
 import { normaliseReference } from '../handover/schema.js';
-import { loadContactAsks, loadHelpAsks } from './help-requests.js';
+import { loadHelpRequests } from './help-requests.js';
 import { keyWord } from './intent-words.js';
 import { looksLikeQuestion, opensAsQuestion } from '../text/question-openers.js';
 import { asksIndirectly, sentencesWithMarks } from '../text/sentences.js';
@@ -27,7 +27,7 @@ export type Intent =
  * asks are data (conversation/help-requests.yaml); anchored here, so "what do I do about
  * transport?" is still a question for the knowledge base.
  */
-const HELP_ASKS = loadHelpAsks();
+const { asks: HELP_ASKS, contactAsks: CONTACT_ASKS } = loadHelpRequests();
 /**
  * The clauses of a message that are all help asks ("what i must do now please, who can help"):
  * each clause checked on its own by HELP_REQUEST.
@@ -179,7 +179,6 @@ export function isStory(text: string): boolean {
  * (after the few questions that route it), rather than handing them an article. The asks are data
  * (`contactAsks` in conversation/help-requests.yaml).
  */
-const CONTACT_ASKS = loadContactAsks();
 const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${CONTACT_ASKS.join('|')})`);
 function asksToBeContacted(text: string): boolean {
   if (!/\b(call|ring|phone|contact|email|touch|callback|talk|talking|speak|speaking|chat)/i.test(text)) return false;

@@ -421,7 +421,7 @@ export class TriageFlow implements Flow {
     const heard = understand(turn.text, step ? { step } : {});
     // "No, nobody is hurting him, it's just him when he's upset" answers the safety question and is not part of the
     // story: kept in the story, its words read as a risk beside the rest (blind conversations set 8, after set 15's change).
-    if (s.id !== 'safetyConcern' || this.readAnswer(s, turn.text) !== false) this.addToStory(state, turn.text);
+    if (s.id !== 'safetyConcern' || (this.fromUnderstood(s, heard) ?? s.parse?.(turn.text)) !== false) this.addToStory(state, turn.text);
     if (s.id === 'concern') {
       this.absorb(state, heard, false);
       if (!state.history.includes('concern')) state.history.push('concern');

@@ -175,22 +175,18 @@ export class KnowledgeSearch {
             .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             .filter((t) => t.length >= s.sentenceMinTerms)
         : [];
-    const asked =
-      long && s.askWeight > 0
+    // The asking sentences' terms: in a long message they add to the score (askWeight); in a short message of two
+    // sentences ("what is the local offer? keep seeing it on letters") they count only for the coverage bar, so the aside
+    // does not make it "not sure" (blind questions set 15).
+    const askingTerms =
+      (long && s.askWeight > 0) || (!long && sentencesOf(text).length >= 2)
         ? askedOf(text)
             .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
             // "What's the next step from here?" asks nothing the story has not: only words specific to SEND count.
             .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
         : [];
-    // A short message of two sentences, one of which asks ("what is the local offer? keep seeing it on letters"): the
-    // asking sentence's coverage counts for the coverage bar (not for the score), so the aside does not make it "not sure"
-    // (blind questions set 15).
-    const shortAsked =
-      !long && sentencesOf(text).length >= 2
-        ? askedOf(text)
-            .map((sentence) => ranker.termsOf(sentence).filter((t) => query.typed.has(t)))
-            .filter((t) => t.some((term) => !GENERIC_TERMS.has(term)))
-        : [];
+    const asked = long ? askingTerms : [];
+    const shortAsked = long ? [] : askingTerms;
     const probabilities = model?.probabilities(text, s.modelTemperature) ?? null;
     const audience = options.audience ?? s.audience;
     const top = results[0]!.score;
@@ -198,12 +194,10 @@ export class KnowledgeSearch {
       const article = this.kb.byId.get(String(result.id))!;
       const matched = ranker.matchedFields(query, result);
       const whole = ranker.coverage(query, matched);
-      let sentence = 0;
-      for (const terms of sentences) sentence = Math.max(sentence, ranker.coverage(query, matched, terms).coverage);
-      let asking = 0;
-      for (const terms of asked) asking = Math.max(asking, ranker.coverage(query, matched, terms).coverage);
-      let askedAlone = 0;
-      for (const terms of shortAsked) askedAlone = Math.max(askedAlone, ranker.coverage(query, matched, terms).coverage);
+      const bestOf = (list: string[][]) => Math.max(0, ...list.map((terms) => ranker.coverage(query, matched, terms).coverage));
+      const sentence = bestOf(sentences);
+      const asking = bestOf(asked);
+      const askedAlone = bestOf(shortAsked);
       const p = probabilities?.[modelIndex.get(article.id)!] ?? 0;
       const fit = article.audience.includes(audience) ? 1 : s.audienceFactor;
       const only = article.audience.length === 1 && article.audience[0] === audience ? 1 / s.audienceFactor : 1;

@@ -9,27 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../knowledge/load.js';
 import { KnowledgeSearch } from '../knowledge/search.js';
 import { understand } from '../understanding/understand.js';
-import { all, chatWithOwnService, type Sent, skipTo, stepOf, storyToStep } from './helpers/deal-chat.js';
+import { all, answerToSummary, chatWithOwnService, type Sent, skipTo, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard16');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
-
-/** Every question asked from `from` to the summary, answering "not sure" to each. */
-async function stepsToSummary(id: string, from: Sent[]): Promise<{ steps: string[]; summary: Sent[] }> {
-  const steps: string[] = [];
-  let replies = from;
-  for (let i = 0; i < 12 && stepOf(replies) && stepOf(replies) !== 'confirm'; i++) {
-    steps.push(stepOf(replies)!);
-    replies = await send(id, steps.at(-1) === 'age' ? '5' : 'not sure');
-  }
-  return { steps, summary: replies };
-}
 
 describe('an age read from a school year', () => {
   it('"in reception" (4 or 5) is asked, because 5 would change the route, and the summary shows the age given', async () => {
     const id = await open();
     await send(id, 'my little boy has started stammering badly, he is in reception at a school on Portland and has stopped talking in class');
-    const { steps, summary } = await stepsToSummary(id, await send(id, 'who can help with this'));
+    const { steps, summary } = await answerToSummary(send, id, await send(id, 'who can help with this'), (step) => (step === 'age' ? '5' : 'not sure'));
     expect(steps).toContain('age');
     expect(all(summary)).toContain('"title":"Age","value":"5"');
   });
@@ -37,7 +26,7 @@ describe('an age read from a school year', () => {
   it('"in year 8" (12 or 13, the same route) is not asked', async () => {
     const id = await open();
     await send(id, 'my son is in year 8 at a secondary in Dorchester and is really struggling with reading, the school have done nothing so far');
-    const { steps } = await stepsToSummary(id, await send(id, 'who can help with this'));
+    const { steps } = await answerToSummary(send, id, await send(id, 'who can help with this'));
     expect(steps).not.toContain('age');
   });
 });

@@ -8,24 +8,15 @@
  * Vision. The wordings are written here afresh, not the held-out scripts' words.
  */
 import { describe, expect, it } from 'vitest';
-import { all, chatWithOwnService, type Sent, skip, stepOf, storyToStep } from './helpers/deal-chat.js';
+import { all, answerToSummary, chatWithOwnService, type Sent, skip, stepOf, storyToStep } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard6');
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 
 /** Skips every question until the summary; the steps asked and the summary's JSON. */
 async function stepsToSummary(id: string, first: Sent[]): Promise<{ asked: string[]; summary: string }> {
-  let last = first;
-  const asked: string[] = [];
-  for (let i = 0; i < 15; i++) {
-    const card = last.find((x) => x.deal?.kind === 'summary');
-    if (card) return { asked, summary: card.text };
-    const step = stepOf(last);
-    if (!step) break;
-    asked.push(step);
-    last = await send(id, step === 'safety' ? 'no' : skip(step));
-  }
-  return { asked, summary: '' };
+  const { steps, summary } = await answerToSummary(send, id, first, (step) => (step === 'safety' ? 'no' : skip(step)));
+  return { asked: steps, summary: summary.find((x) => x.deal?.kind === 'summary')?.text ?? '' };
 }
 
 describe('a typed request for help starts the questions, however it is spelled', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContactAsks, loadHelpAsks } from '../conversation/help-requests.js';
+import { loadHelpRequests } from '../conversation/help-requests.js';
 import { asksItsOwnQuestion, intentOf } from '../conversation/intents.js';
 
 describe('a typed request for help', () => {
@@ -81,15 +81,15 @@ describe('help requests as data (conversation/help-requests.yaml)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'help-asks-'));
     const file = join(dir, 'help-requests.yaml');
     writeFileSync(file, "version: 1\nasks:\n  - 'what now'\n  - 'what (do i do'\ncontactAsks:\n  - 'ring me'\n");
-    expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml: asks\[1\]: not a valid regular expression/);
+    expect(() => loadHelpRequests(file)).toThrow(/help-requests\.yaml: asks\[1\]: not a valid regular expression/);
     writeFileSync(file, "version: 1\nasks:\n  - 'what now'\ncontactAsks:\n  - 'ring me'\n  - 'call (me'\n");
-    expect(() => loadContactAsks(file)).toThrow(/help-requests\.yaml: contactAsks\[1\]: not a valid regular expression/);
+    expect(() => loadHelpRequests(file)).toThrow(/help-requests\.yaml: contactAsks\[1\]: not a valid regular expression/);
     writeFileSync(file, "version: 1\nasks: []\ncontactAsks:\n  - 'ring me'\n");
-    expect(() => loadHelpAsks(file)).toThrow(/help-requests\.yaml.*asks/);
+    expect(() => loadHelpRequests(file)).toThrow(/help-requests\.yaml.*asks/);
   });
 
   it('loads the shipped file, whose asks start the questions', () => {
-    expect(loadHelpAsks().length).toBeGreaterThan(20);
+    expect(loadHelpRequests().asks.length).toBeGreaterThan(20);
     expect(intentOf('what should i be asking the school for')).toBe('start-triage');
     for (const text of ['run triage', 'can we do a triage for this child', 'start the triage please']) expect(intentOf(text), text).toBe('start-triage');
   });

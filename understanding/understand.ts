@@ -93,7 +93,6 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
   const requester = phraseFact('requester', v.requester);
   const age = findAge(message, v, step === 'childAge');
   if (age) set('childAge', 'childAge', age.age, age.span);
-  const estimated: FactName[] = age?.estimate ? ['childAge'] : [];
   if (requester) set('requester', 'requester', requester.value, requester.span);
   else if (age?.self && age.age >= 16) set('requester', 'requester', 'young-person', age.span);
 
@@ -117,7 +116,7 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
     const hit = phraseFact(name, v[name] as FactVocabulary<unknown>);
     if (hit) set(name, name, hit.value as never, hit.span);
   }
-  return estimated.length > 0 && facts.childAge !== undefined ? { facts, sources, estimated } : { facts, sources };
+  return age?.estimate ? { facts, sources, estimated: ['childAge'] } : { facts, sources };
 }
 
 /** Every area of need the message names, in the vocabulary's order, with the words for each. */

@@ -67,6 +67,20 @@ export async function skipTo(send: DealChat['send'], id: string, from: Sent[], s
 }
 
 /**
+ * Answers each question the bot asks with `answer(step)` until the summary, at most twelve: the steps asked, in order,
+ * and the replies that show the summary (or the last ones). For tests of which questions are asked at all.
+ */
+export async function answerToSummary(send: DealChat['send'], id: string, from: Sent[], answer: (step: string) => Turn | string = () => 'not sure'): Promise<{ steps: string[]; summary: Sent[] }> {
+  const steps: string[] = [];
+  let replies = from;
+  for (let i = 0; i < 12 && stepOf(replies) && stepOf(replies) !== 'confirm'; i++) {
+    steps.push(stepOf(replies)!);
+    replies = await send(id, answer(steps.at(-1)!));
+  }
+  return { steps, summary: replies };
+}
+
+/**
  * Tells `story`, starts the questions with `ask`, and skips to `step`, which must then be asked: the replies that
  * ask it. For tests of what a family types at one particular question.
  */
