@@ -109,6 +109,9 @@ const sets: [string, string][] = [
   // Blind set 16 (2026-12-02), written after the set 15 changes, measured once the same way before any tuning.
   ['blind questions 16 (labelled)', here('./data/blind-questions-16-labelled.jsonl')],
   ['blind out of scope 16', here('./data/blind-out-of-scope-16.jsonl')],
+  // Blind set 17 (2026-12-02), written after the set 16 changes, measured once the same way before any tuning.
+  ['blind questions 17 (labelled)', here('./data/blind-questions-17-labelled.jsonl')],
+  ['blind out of scope 17', here('./data/blind-out-of-scope-17.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

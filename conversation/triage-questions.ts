@@ -35,6 +35,10 @@ export type Step = {
 };
 
 const yourChild = (a: TriageAnswers) => (a.requester === 'young-person' ? 'you' : a.requester === 'professional' ? 'the child or young person' : 'your child');
+/** "Does your child have", "Do you have": the verb agrees with the person asked about. */
+const doesYourChild = (a: TriageAnswers) => (a.requester === 'young-person' ? 'Do you' : `Does ${yourChild(a)}`);
+/** "your child is", "you are". */
+const yourChildIs = (a: TriageAnswers) => (a.requester === 'young-person' ? 'you are' : `${yourChild(a)} is`);
 
 const WORD_NUMBERS: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
@@ -196,7 +200,7 @@ export const STEPS: Step[] = [
   }),
   step({
     id: 'ehcp',
-    ask: (a) => `Does ${yourChild(a)} have an education, health and care plan (EHCP)?`,
+    ask: (a) => `${doesYourChild(a)} have an education, health and care plan (EHCP)?`,
     options: [
       { title: 'No', value: 'none', pattern: NO },
       { title: 'We have asked for an assessment', value: 'requested', pattern: /asked|applied|request|waiting|in progress/ },
@@ -207,7 +211,7 @@ export const STEPS: Step[] = [
   }),
   step({
     id: 'diagnosis',
-    ask: (a) => `Does ${yourChild(a)} have a diagnosis, such as autism or ADHD, or are you waiting for an assessment?`,
+    ask: (a) => `${doesYourChild(a)} have a diagnosis, such as autism or ADHD, or are you waiting for an assessment?`,
     options: [
       { title: 'No', value: 'none', pattern: NO },
       { title: 'Waiting for an assessment', value: 'waiting', pattern: /wait|referr|list|assess/ },
@@ -217,7 +221,7 @@ export const STEPS: Step[] = [
   }),
   step({
     id: 'safetyConcern',
-    ask: (a) => `Last question. Is anyone worried that ${yourChild(a)} is not safe, or might be harmed, right now?`,
+    ask: (a) => `Last question. Is anyone worried that ${yourChildIs(a)} not safe, or might be harmed, right now?`,
     options: [
       { title: 'No', value: false, pattern: new RegExp(`${NO.source}|${SAFE_NOW.source}`) },
       { title: 'Yes', value: true, pattern: YES },

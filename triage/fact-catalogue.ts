@@ -18,6 +18,8 @@ export interface TriageFacts {
   diagnosis: z.infer<typeof Diagnosis>;
   safetyConcern: boolean;
   underFive: boolean;
+  /** 18 or over: past the age a young person must stay in education or training, so "not attending" is adult life, not attendance. */
+  pastParticipationAge: boolean;
   safety: { flagged: boolean; kind: 'risk-of-harm' | 'needs-a-person' | null; categories: string[]; possibleRisk: boolean };
   locality: { status: LocalityResolution['status']; id: string | null; council: string | null };
   /** `textMentions…` signals from rules.yaml. */
@@ -36,6 +38,7 @@ export const FACT_CATALOGUE: Record<string, z.ZodTypeAny> = {
   diagnosis: Diagnosis,
   safetyConcern: z.boolean(),
   underFive: z.boolean(),
+  pastParticipationAge: z.boolean(),
   'safety.flagged': z.boolean(),
   'safety.kind': z.enum(['risk-of-harm', 'needs-a-person']).nullable(),
   'safety.categories': z.array(z.string()),

@@ -84,6 +84,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience
     diagnosis: c.diagnosis,
     safetyConcern: c.safetyConcern,
     underFive: c.childAge !== null && c.childAge < 5,
+    pastParticipationAge: c.childAge !== null && c.childAge >= 18,
     safety: { flagged: safety.flagged, kind: safety.kind, categories: safety.categories, possibleRisk: safety.possibleRisk },
     locality: {
       status: locality.status,

@@ -15,8 +15,12 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
-/** Where they say they live ("we live in", "we're based in", "we are from"): that town wins over an earlier one. */
-const HOME_LEAD = /(?:^|[^a-z])(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?[ ,]*$/;
+/**
+ * Where they say they live ("we live in", "we're based in", "we are from", "college in Dorchester on the bus from
+ * Wareham"): that town wins over an earlier one.
+ */
+const HOME_LEAD =
+  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from)[ ,]*$/;
 /**
  * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
  * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
