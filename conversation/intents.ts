@@ -183,7 +183,8 @@ const CONTACT_ASK = new RegExp(`^(?:(?:ok|so|hi|hello|please|and|but|sorry|yes|y
 function asksToBeContacted(text: string): boolean {
   if (!/\b(call|ring|phone|contact|email|touch|callback|talk|talking|speak|speaking|chat)/i.test(text)) return false;
   return text
-    .split(/[.!?;,\n]+|\s[-–]\s/)
+    // "i cant read letters good so can some one ring me": a clause may start after "so", "and", "but", "because".
+    .split(/[.!?;,\n]+|\s[-–]\s|\s(?:so|and|but|because|cos|coz)\s/i)
     .map((clause) => wordsOf(clause))
     .some((clause) => CONTACT_ASK.test(clause));
 }

@@ -55,7 +55,9 @@ export function asksIndirectly(sentence: string): boolean {
  * question puts the subject after the verb ("and can I challenge it", "is it allowed").
  */
 const CONTINUES = /^\s*(?:is|are|am|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must)\s+(?:\w+ing|\w+ed|been|got|gotten|had|not|also|still|always|never|now|just|already|really|very|on|in|at|off|currently|usually|often|only)\b/i;
-const continuesStatement = (clause: string) => CONTINUES.test(clause);
+/** "...in Year 8 at middle school and HAS AN EHCP for dyspraxia": owning something goes on with the statement (blind conversations set 18). */
+const CONTINUES_HAVING = /^\s*(?:has|have|had)\s+(?:a|an|the|his|her|their|my|our|no|some|lots|loads)\b/i;
+const continuesStatement = (clause: string) => CONTINUES.test(clause) || CONTINUES_HAVING.test(clause);
 
 /**
  * The sentences of a text that ask: those ending in "?", and those (or their last clause, after

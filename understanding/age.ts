@@ -45,7 +45,8 @@ function patterns(v: Vocabulary): Patterns {
     justTurned: new RegExp(`${src(a.justTurned)}[ ,]*$`),
     before: new RegExp(`${src(a.before)}[ ,]*$`),
     // "my son is 7", "my son, 7", and a few words between ("my son Tom is 19", "the lad I look after is 13").
-    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
+    // "my daughter Maria, 6 years": one word (a name) between, then a comma or "is", is still the child's age.
+    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: [a-z]+)(?: is| who is| aged| whos| [(]|,)+|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
     self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
     yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
     yearNotAfter: wordsPattern(a.yearGroups.notAfter),

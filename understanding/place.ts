@@ -12,6 +12,13 @@ import type { Message, Span } from './text.js';
 
 export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 
+/**
+ * A town the child or family has left ("he was with his mum in Exeter before", "we moved from Southampton", "we used
+ * to live in Poole"): not where they live now, so skipped unless asked.
+ */
+const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
+const PAST_AFTER = /^[ ,]*(?:before|previously|until (?:last|this|recently)|til (?:last|recently))\b/;
+
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
@@ -96,6 +103,8 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
       if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
+      const end = run[n - 1]!.end;
+      if (!asked && (PAST_LEAD.test(t.slice(Math.max(0, start - 40), start)) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 24), start));
       if (!found || home) found = { name, span: { start, end: run[n - 1]!.end } };
       if (home) break outer;
