@@ -29,6 +29,13 @@ describe('understanding what a family typed', () => {
     expect(understand('my son plays football 6 days a week').facts.childAge).toBeUndefined();
   });
 
+  it('a dad who spells by sound is understood ("my sun is 9 and in yeer 4... in gillingam"), and his own dyslexia is not the child\'s diagnosis', () => {
+    const heard = understand('sorry my spelling is bad i am dislexic my self. my sun is 7 and in yeer 2 at the primry scool in gillingam, he carnt reed yet');
+    expect(heard.facts).toMatchObject({ childAge: 7, requester: 'parent', town: 'Gillingham', setting: 'mainstream-school' });
+    expect(heard.facts.diagnosis).toBeUndefined();
+    expect(understand('im dyslexic and at college in Weymouth, im 16').facts.diagnosis).toBe('diagnosed');
+  });
+
   it('"he not have any plan or help" says no EHCP and no SEN support', () => {
     const heard = understand('he not have any plan or help at school');
     expect(heard.facts.ehcp).toBe('none');
