@@ -64,6 +64,12 @@ describe('answers from blind questions set 18', () => {
     expect(search.search('the bins have not been collected on our road').kind).toBe('out-of-scope');
   });
 
+  it('"is the school allowed to do this?" after a story of being sent home gets the section with the rules', () => {
+    const answer = search.search('my daughter is 8 and autistic, at a first school in Wimborne. since christmas the school phone me most days to collect her at lunch and now they say she can only do mornings until further notice. there is nothing in writing. is the school allowed to do this?');
+    expect(answer.results[0]?.id).toBe('attendance');
+    expect(answer.passage?.heading).toBe('Part-time timetables');
+  });
+
   it('a child with Down syndrome bullied on the school bus is a SEND question', () => {
     const answer = search.search('my son has down syndrome and older kids on the school bus keep taking his things and calling him names');
     expect(answer.kind).not.toBe('out-of-scope');
