@@ -70,6 +70,10 @@ describe('answers from blind questions set 18', () => {
     expect(answer.passage?.heading).toBe('Part-time timetables');
   });
 
+  it('"can girls be autistic? i think i might be" is about an autism assessment', () => {
+    expect(search.search('can girls even be autistic? i think i might be, i copy my friends to fit in and then i cry for hours when i get home. im 15').results[0]?.id).toBe('neurodevelopmental-assessment');
+  });
+
   it('a child with Down syndrome bullied on the school bus is a SEND question', () => {
     const answer = search.search('my son has down syndrome and older kids on the school bus keep taking his things and calling him names');
     expect(answer.kind).not.toBe('out-of-scope');
@@ -89,6 +93,8 @@ describe('safety in new shapes from blind triage set 18', () => {
     expect(checkSafety('my son hides under his bed when he hears his dads car pull up').kind).toBe('risk-of-harm');
     expect(checkSafety('she told her tutor she is promised to a cousin she has never met').kind).toBe('risk-of-harm');
     expect(checkSafety("her real dad isn't allowed any contact but he turned up at the school gates twice this week").kind).toBe('risk-of-harm');
+    expect(checkSafety('i keep my jumper on all day even when its roasting so no one sees my arms').kind).toBe('risk-of-harm');
+    expect(checkSafety("I cover my arms so people don't stare at my eczema").kind).not.toBe('risk-of-harm');
   });
 
   it('figures of speech and a panic attack are not alarms', () => {
