@@ -112,6 +112,11 @@ const sets: [string, string][] = [
   // Blind set 17 (2026-12-02), written after the set 16 changes, measured once the same way before any tuning.
   ['blind questions 17 (labelled)', here('./data/blind-questions-17-labelled.jsonl')],
   ['blind out of scope 17', here('./data/blind-out-of-scope-17.jsonl')],
+  // Blind sets 18 and 19 (2026-12-02), each written after the previous round's changes and measured once before tuning.
+  ['blind questions 18 (labelled)', here('./data/blind-questions-18-labelled.jsonl')],
+  ['blind out of scope 18', here('./data/blind-out-of-scope-18.jsonl')],
+  ['blind questions 19 (labelled)', here('./data/blind-questions-19-labelled.jsonl')],
+  ['blind out of scope 19', here('./data/blind-out-of-scope-19.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -198,6 +198,13 @@ const decision = (r: TriageResult) => `${r.primary}|${r.urgency}|${r.handover}|$
  */
 const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|correction|not \d+|i mean|hang on|hold on|oops|whoops|my bad|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|the wrong|a wrong))\b/i;
 
+/**
+ * A message that plainly corrects something typed before, wherever it comes ("oh sorry i put 7 before, hes 8 not 7" in
+ * the story; "sorry my phone put six he is seven" before the questions: blind conversations set 19). Narrower than
+ * CORRECTION: "sorry" or "actually" alone open many first messages ("sorry if this is the wrong place").
+ */
+const PLAIN_CORRECTION = /\b(?:i meant|meant to say|typo|correction|my mistake|not \d+|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|[a-z]+ (?:before|earlier)|the wrong|a wrong)|(?:my )?(?:phone|autocorrect|auto correct|it) (?:put|changed it to|typed|wrote))\b/i;
+
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
 
@@ -216,7 +223,13 @@ export class TriageFlow implements Flow {
   note(state: ConversationData, turn: Turn): void {
     if (!turn.text || (turn.value && typeof turn.value === 'object')) return;
     const step = state.mode === 'triage' && state.step ? (STEPS_BY_ID[state.step as StepId] ? factOf(state.step as StepId) : undefined) : undefined;
-    this.absorb(state, understand(turn.text, step ? { step } : {}), false);
+    const heard = understand(turn.text, step ? { step } : {});
+    if (PLAIN_CORRECTION.test(turn.text)) {
+      // The corrected facts replace what we had; the needs are added to, as always (below).
+      const { needs: _needs, ...corrected } = heard.facts;
+      this.absorb(state, { ...heard, facts: corrected }, true);
+    }
+    this.absorb(state, heard, false);
     // A short message outside triage is a question ("where do I even start?"), not the story.
     this.addToStory(state, turn.text, state.mode === 'triage' ? 4 : 8);
   }

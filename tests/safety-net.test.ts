@@ -34,6 +34,13 @@ describe('the second net on wording it has not seen', () => {
     expect(h.recall).toBeGreaterThanOrEqual(0.9);
   });
 
+  // The figures README reports (Safety). Article questions train the net as ordinary messages, so a new family phrasing
+  // in an article can lower a held-out set's recall; it must not (2026-12-02: four such phrasings were reworded).
+  const REPORTED: Record<number, number> = { 1: 114 / 120, 2: 0.96, 3: 0.99, 4: 108 / 110, 5: 0.99, 6: 1 };
+  it.each(heldOut.map((h) => [h.blindSet, h] as const))('blind set %i left out of training: no lower than the recall README reports', (set, h) => {
+    expect(h.recall).toBeGreaterThanOrEqual(REPORTED[set]! - 1e-9);
+  });
+
   it.each(heldOut.map((h) => [h.blindSet, h] as const))('blind set %i left out of training: at most 12 %% of its ordinary messages flagged', (_set, h) => {
     // Set 4's ordinary messages are mostly hard negatives (meltdowns, injuries at school).
     expect(h.falseAlarmRate).toBeLessThanOrEqual(0.12);

@@ -59,6 +59,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'plan-disagreement': { ehcp: 'has-plan', concern: "we don't agree with the school named in the draft plan" },
   'plan-and-adult-life': { ehcp: 'has-plan', childAge: 19, concern: 'she wants to do a supported internship next year' },
   'home-educated-asks-for-assessment': { setting: 'home-educated', concern: 'can we still ask for an EHC needs assessment if she is home educated?' },
+  'asks-about-the-assessment-pathway': { setting: 'mainstream-school', diagnosis: 'waiting', concern: 'how long is the wait now for his autism assessment?' },
   'support-waits-for-diagnosis': { setting: 'mainstream-school', concern: 'school say they cannot help until he has a diagnosis' },
   'wellbeing-is-the-worry': { setting: 'mainstream-school', needs: ['semh'], concern: 'she is anxious and tearful every morning' },
   'speech-need-named': { setting: 'mainstream-school', concern: 'his stammer has come back' },

@@ -27,7 +27,7 @@ const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|b
  * Wareham"): that town wins over an earlier one.
  */
 const HOME_LEAD =
-  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from)[ ,]*$/;
+  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from)[ ,]*$/;
 /**
  * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
  * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
@@ -105,7 +105,7 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
       const end = run[n - 1]!.end;
       if (!asked && (PAST_LEAD.test(t.slice(Math.max(0, start - 40), start)) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
-      const home = HOME_LEAD.test(t.slice(Math.max(0, start - 24), start));
+      const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
       if (!found || home) found = { name, span: { start, end: run[n - 1]!.end } };
       if (home) break outer;
       i += n - 1;
