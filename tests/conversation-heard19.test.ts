@@ -55,6 +55,13 @@ describe('a question about the autism pathway', () => {
 
 describe('answers from blind questions set 19', () => {
   const search = new KnowledgeSearch(loadKnowledgeBase());
+  it('a story longer than the words read still has its question read: the start and the end are kept', () => {
+    const story = `${'He has had SEN support since Reception with a plan reviewed every term and a teaching assistant most mornings. '.repeat(8)}Can I send the EHCNA request to the council myself?`;
+    expect(story.split(/\s+/).length).toBeGreaterThan(search.settings.maxWords);
+    const ranked = search.rank(story);
+    expect('candidates' in ranked && ranked.query.typed.has('ehcna')).toBe(true);
+  });
+
   it('extra time in exams does not need an EHCP; a plan about to stop after dropping out of college is about a plan ending', () => {
     expect(search.search("the school told us she can't get extra time in her GCSEs because she hasn't got an EHCP, is that right?").results[0]?.id).toBe('exam-access-arrangements');
     expect(search.search('my daughter is 19 and left college in the autumn, now the council want to cease her EHCP, can they?').results[0]?.id).toBe('ehc-plan-ending');

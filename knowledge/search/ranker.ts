@@ -136,7 +136,11 @@ export class Ranker {
 
   /** Prepares a question: typed terms (an aspect word before "of" weighs less) plus weighted expansions. */
   prepare(question: string): Query {
-    const tokens = words(question).slice(0, this.settings.maxWords);
+    // Past the limit, the start and the end are read: families tell the story first and ask last (blind conversations
+    // set 19: a 150-word story whose question, "I'd like to submit the EHCNA request myself", was cut off).
+    const all = words(question);
+    const half = Math.floor(this.settings.maxWords / 2);
+    const tokens = all.length <= this.settings.maxWords ? all : [...all.slice(0, half), ...all.slice(all.length - half)];
     const typed: Query['typed'] = new Map();
     tokens.forEach((token, i) => {
       if (STOPWORDS.has(token)) return;

@@ -32,7 +32,7 @@ export type SearchSettings = {
   rarityCap: number;
   /** Most results returned. */
   limit: number;
-  /** Most words of a message read (a 90-word story has its question at the end). */
+  /** Most words of a message read, half from its start and half from its end (a story has its question at the end). */
   maxWords: number;
 
   /** Rewrite text-speak and verb senses from `knowledge/phrasing.yaml` before searching. */
