@@ -117,6 +117,9 @@ const sets: [string, string][] = [
   ['blind out of scope 18', here('./data/blind-out-of-scope-18.jsonl')],
   ['blind questions 19 (labelled)', here('./data/blind-questions-19-labelled.jsonl')],
   ['blind out of scope 19', here('./data/blind-out-of-scope-19.jsonl')],
+  // Blind set 20 (2026-12-02), written after the set 19 changes, measured once before tuning.
+  ['blind questions 20 (labelled)', here('./data/blind-questions-20-labelled.jsonl')],
+  ['blind out of scope 20', here('./data/blind-out-of-scope-20.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

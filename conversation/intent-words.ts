@@ -9,7 +9,7 @@ import { editDistance } from '../text/edit-distance.js';
 
 /** Text-speak and phonetic spellings of the words intents read, as the usual word. */
 const SPEAK: Record<string, string> = {
-  wat: 'what', wot: 'what', wht: 'what', whatt: 'what',
+  wat: 'what', wot: 'what', wht: 'what', whatt: 'what', wots: 'whats', wats: 'whats',
   u: 'you', ya: 'you', yu: 'you', r: 'are',
   pls: 'please', plz: 'please', plse: 'please', pleas: 'please', plez: 'please',
   dunno: "don't know", dont: "don't", im: "i'm", ur: 'your', hlp: 'help',

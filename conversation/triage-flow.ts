@@ -203,7 +203,7 @@ const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|
  * the story; "sorry my phone put six he is seven" before the questions: blind conversations set 19). Narrower than
  * CORRECTION: "sorry" or "actually" alone open many first messages ("sorry if this is the wrong place").
  */
-const PLAIN_CORRECTION = /\b(?:i meant|meant to say|typo|correction|my mistake|not \d+|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|[a-z]+ (?:before|earlier)|the wrong|a wrong)|(?:my )?(?:phone|autocorrect|auto correct|it) (?:put|changed it to|typed|wrote))\b/i;
+const PLAIN_CORRECTION = /\b(?:i meant|meant to say|typo|correction|my mistake|not \d+|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|[a-z]+ (?:before|earlier)|the wrong|a wrong|we(?:'| a)?re|we are|(?:he|she|it)(?:'s| is))|(?:my )?(?:phone|autocorrect|auto correct|it) (?:put|changed it to|typed|wrote))\b/i;
 
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
 const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;

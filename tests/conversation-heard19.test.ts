@@ -56,7 +56,7 @@ describe('a question about the autism pathway', () => {
 describe('answers from blind questions set 19', () => {
   const search = new KnowledgeSearch(loadKnowledgeBase());
   it('a story longer than the words read still has its question read: the start and the end are kept', () => {
-    const story = `${'He has had SEN support since Reception with a plan reviewed every term and a teaching assistant most mornings. '.repeat(8)}Can I send the EHCNA request to the council myself?`;
+    const story = `${'He has had SEN support since Reception with a plan reviewed every term and a teaching assistant most mornings. '.repeat(12)}Can I send the EHCNA request to the council myself?`;
     expect(story.split(/\s+/).length).toBeGreaterThan(search.settings.maxWords);
     const ranked = search.rank(story);
     expect('candidates' in ranked && ranked.query.typed.has('ehcna')).toBe(true);

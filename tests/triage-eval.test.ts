@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));

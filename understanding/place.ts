@@ -106,8 +106,9 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       const end = run[n - 1]!.end;
       if (!asked && (PAST_LEAD.test(t.slice(Math.max(0, start - 40), start)) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
+      // The last place they say they live wins: "I said we're in Ferndown... we actually live in Verwood" (blind
+      // conversations set 20).
       if (!found || home) found = { name, span: { start, end: run[n - 1]!.end } };
-      if (home) break outer;
       i += n - 1;
       continue outer;
     }

@@ -111,7 +111,7 @@ export const DEFAULT_SETTINGS: SearchSettings = {
   fuzzy: 0.2,
   rarityCap: 2,
   limit: 5,
-  maxWords: 120,
+  maxWords: 160,
   rewrite: true,
   aspectWeight: 0.3,
   sentenceWeight: 0.5,
