@@ -306,7 +306,10 @@ export class TriageFlow implements Flow {
     const asked = new Set(state.history);
     const missing = DECISION_ORDER.filter((id) => !asked.has(id) && (id === 'concern' || !known(state.triage, id)));
     const story = (state.triage.concern ?? '').trim();
-    if (missing.includes('concern') && story.split(/\s+/).filter(Boolean).length < STORY_WORDS) return STEPS_BY_ID.concern;
+    // A longer story that names no worry ("teacher said hes struggling n they want a meeting") has not said what is
+    // happening either: the open question is where families tell us the rest, a risk included (blind conversations set 21).
+    const noWorryNamed = (state.triage.needs ?? []).length === 0;
+    if (missing.includes('concern') && (story.split(/\s+/).filter(Boolean).length < STORY_WORDS || noWorryNamed)) return STEPS_BY_ID.concern;
     if (missing.includes('place')) return STEPS_BY_ID.place;
     const base = decision(this.deps.runTriage(toTriageCase(state.triage)));
     const differs = (change: Partial<TriageAnswers>) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, ...change }))) !== base;
