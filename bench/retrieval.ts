@@ -120,6 +120,9 @@ const sets: [string, string][] = [
   // Blind set 20 (2026-12-02), written after the set 19 changes, measured once before tuning.
   ['blind questions 20 (labelled)', here('./data/blind-questions-20-labelled.jsonl')],
   ['blind out of scope 20', here('./data/blind-out-of-scope-20.jsonl')],
+  // Blind set 21 (2026-12-02), written after the set 20 changes, measured once at 794de0d before tuning.
+  ['blind questions 21 (labelled)', here('./data/blind-questions-21-labelled.jsonl')],
+  ['blind out of scope 21', here('./data/blind-out-of-scope-21.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

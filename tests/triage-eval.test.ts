@@ -34,12 +34,24 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
     expect(report.total).toBe(40);
     expect(risks).toEqual([]);
+  });
+});
+
+describe('held-out near misses of set 21 (bench/data/triage-blind-21.jsonl), routed from the family\'s words', () => {
+  // A choking scare "checked over and sent home same day" is not being sent home from school; being told to fetch a
+  // child at lunch with "nothing in writing... is this even allowed?" is an exclusion before the assessment in the
+  // story; "what does the Dorset pathway actually mean?" asks about the pathway.
+  const NAMES = ['near-grape-choking-over-words', 'near-kicked-out-at-lunch', 'near-volcano-after-school-masking'];
+  it('each gets the route its writer expected', () => {
+    const report = evalTriageFile(new URL('../bench/data/triage-blind-21.jsonl', import.meta.url));
+    expect(report.total).toBe(40);
+    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
   });
 });
 
