@@ -27,7 +27,7 @@ import {
   safetyReply,
   welcomeReplies,
 } from './answers.js';
-import { asksItsOwnQuestion, type Command, commandOf, intentOf, isStory, namesTheForm, referenceIn, saysYes, withoutCommand } from './intents.js';
+import { asksItsOwnQuestion, type Command, commandOf, intentOf, isHelpRequest, isStory, namesTheForm, referenceIn, saysYes, withoutCommand } from './intents.js';
 import { isCasework, raiseAlarm } from './alarm.js';
 import type { Choice, Reply } from './replies.js';
 import type { SafetyKind } from '../safety/safety.js';
@@ -329,7 +329,9 @@ export class FrontDoor {
   /** `toldBefore`: the family had told their story before this message (see `toldStory`). */
   private async idle(turn: Turn, state: ConversationData, intent: ReturnType<typeof intentOf>, toldBefore = false): Promise<Reply[]> {
     if (intent === 'start-triage' || (state.notSureInARow > 0 && saysYes(turn.text))) {
-      if (intent === 'start-triage' && turn.text.trim().split(/\s+/).length > 6) {
+      // Only a longer message may carry a topic of its own: "OK. What would you suggest we do next?" is all ask, nothing to
+      // search for (blind conversations set 21 got an article on home education for it).
+      if (intent === 'start-triage' && turn.text.trim().split(/\s+/).length > 6 && !isHelpRequest(turn.text)) {
         // This message may be the one that says they are a professional ("I'm a SENCO..."): read after noting it.
         const professional = turn.audience === 'professional' || state.triage.requester === 'professional';
         // The same search the answer would run (limit and audience), so an answer given here is not searched twice.

@@ -16,7 +16,6 @@ const HelpRequestsFile = z
 
 export const DEFAULT_HELP_REQUESTS_FILE = fileURLToPath(new URL('./help-requests.yaml', import.meta.url));
 
-/** The asks of a help-requests file, each checked as a regular expression. */
 /** The asks of a help-requests file (`asks`: to be guided; `contactAsks`: for a person to get in touch), each checked as a regular expression. */
 export function loadHelpRequests(file: string = DEFAULT_HELP_REQUESTS_FILE): { asks: string[]; contactAsks: string[] } {
   const { asks, contactAsks } = loadYaml(file, HelpRequestsFile);

@@ -97,7 +97,10 @@ const FILLER = new Set(
     // Times say when, not what about: "what should we be doing before september".
     'today tomorrow soon yet term week year month september sept october november december january february march april may june july august ' +
     // "what do you think we should do first" (blind conversations set 15).
-    'think reckon first'
+    'think reckon first ' +
+    // "Please start the questions. I want to know the correct next step.", "can you point me to the right person to chase
+    // this" (blind conversations set 21): asking to be taken through it, no topic.
+    'questions want correct person chase'
   ).split(' '),
 );
 /** Each word as written and as stemmed, so "who should we be talking to" and "what should I be pushing for" read as help asks. */
@@ -115,7 +118,8 @@ const sentencesOf = (text: string): string[] => sentencesWithMarks(text).filter(
 /** `alone`: the whole message, not the last sentence of a story. */
 export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
-  const words = t.split(' ').filter(Boolean);
+  // An emoji or a lone mark ("so wot do i actually do 😭") is not a topic.
+  const words = t.split(' ').filter((w) => /[a-z0-9]/.test(w));
   if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
   return words.every((w) => isFiller(w) || (alone && FOLLOW_UP.has(w)));
 }

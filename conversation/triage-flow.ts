@@ -298,7 +298,9 @@ export class TriageFlow implements Flow {
       const place = this.deps.checkPlace({ town: turn.text.trim().slice(0, 60) });
       return place.status === 'dorset' || place.status === 'out-of-area';
     }
-    return this.readAnswer(s, turn.text) !== undefined;
+    // "idk?? i had a pass to leave lessons once": not knowing is an answer (the same as "Not sure / skip"), not a search
+    // (blind conversations set 21).
+    return this.readAnswer(s, turn.text) !== undefined || DONT_KNOW.test(turn.text) || unsureSomewhere(turn.text);
   }
 
   /** The next question worth asking: missing, and able to change the route, most decisive first. */

@@ -16,6 +16,8 @@ export const EvalQuestion = z
     noArticle: z.literal(true).optional(),
     /** A real risk the safety check should raise (labelled by hand; the safety bench counts it as risk, not a false alarm). */
     risk: z.enum(['risk-of-harm', 'needs-a-person']).optional(),
+    /** Why a label was changed after the set was written (kept on the line, so the change can be read and undone). */
+    note: z.string().min(1).optional(),
   })
   .strict()
   .refine((e) => !(e.expect && e.noArticle), 'a question with `expect` cannot also have `noArticle`');

@@ -97,7 +97,8 @@ export type Candidate = {
 
 /** What `rank` found: the candidates best first, or why there are none. */
 export type Ranked =
-  | { query: Query; long: boolean; candidates: Candidate[] }
+  /** `text`: the message as searched (shorthand rewritten: "15 feb" is "15 february"). */
+  | { query: Query; long: boolean; candidates: Candidate[]; text: string }
   | { none: 'out-of-scope-topic' | 'empty' | 'no-match'; topic?: OutOfScopeTopic };
 
 /** What searching needs, built from the articles on first use (see `KnowledgeSearch.warm`). */
@@ -205,7 +206,7 @@ export class KnowledgeSearch {
       return { result, article, score, bm25: result.score / top, sentence, asking, model: p, coverage: Math.max(whole.coverage, sentence, askedAlone), specific: whole.specific };
     });
     candidates.sort((a, b) => b.score - a.score);
-    return { query, long, candidates };
+    return { query, long, candidates, text };
   }
 
   search(question: string, limitOrOptions: number | SearchOptions = {}): SearchAnswer {
@@ -222,7 +223,7 @@ export class KnowledgeSearch {
       ...('topic' in ranked && ranked.topic ? { topic: ranked.topic } : {}),
     });
     if ('none' in ranked) return none(ranked.none === 'out-of-scope-topic' ? 'out-of-scope' : 'not-sure', ranked.none);
-    const { query, long, candidates } = ranked;
+    const { query, long, candidates, text } = ranked;
     const best = candidates[0]!;
     const hit = (c: Candidate): SearchHit => ({ id: c.article.id, title: c.article.title, score: Math.round(c.score * 1000) / 1000 });
     const coverage = Math.round(best.coverage * 1000) / 1000;
@@ -230,8 +231,8 @@ export class KnowledgeSearch {
     const decision = decide(candidates, long, s);
     if (decision.kind === 'answer') {
       const { passages, ranker } = this.built();
-      const asked = long ? askedOf(question) : [];
-      const wantsTime = asksForTime(asked.length > 0 ? asked.join(' ') : question);
+      const asked = long ? askedOf(text) : [];
+      const wantsTime = asksForTime(asked.length > 0 ? asked.join(' ') : text);
       const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare, wantsTime);
       // A story's words spread over every section; the sentences that ask ("Is there a deadline for this?") point at one.
       const asking = long ? askingQuery(query, asked.flatMap((sentence) => ranker.termsOf(sentence))) : null;

@@ -42,7 +42,10 @@ const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
  * Asking without a question: "I want to put in a formal complaint and I want to know what my rights are", "please
  * tell me what happens next" (blind conversations set 14), "we'd like to apply for the needs assessment ourselves" (set 16). The asking part runs from these words to the sentence's end.
  */
-const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint|apply for|request an?|ask (?:the council )?for an?)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b/i;
+// Formal English asks this way too: "I should be grateful to know what avenues of challenge are open" (blind conversations set 21).
+const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint|apply for|request an?|ask (?:the council )?for an?)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b|\b(?:i|we)(?:'d| would| should)? be (?:most |very |really )?(?:grateful|glad|pleased|obliged) (?:to (?:know|learn|hear|understand)|if you could|for (?:any |your |some )?(?:advice|guidance|help))\b|\b(?:i|we)(?:'d| would) (?:appreciate|value) (?:knowing|any|some|your|advice|guidance)\b/i;
+/** A clause that tells someone's age ("regarding my granddaughter, who is seven years of age"), not a question. */
+const TELLS_AN_AGE = /^who (?:is|was|has just turned|turned) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty\w*)\b/i;
 
 /** A sentence that asks without a question ("We'd like to apply for the needs assessment ourselves"): see INDIRECT. */
 export function asksIndirectly(sentence: string): boolean {
@@ -59,6 +62,9 @@ const CONTINUES = /^\s*(?:is|are|am|was|were|has|have|had|does|do|did|can|could|
 const CONTINUES_HAVING = /^\s*(?:has|have|had)\s+(?:a|an|the|his|her|their|my|our|no|some|lots|loads)\b/i;
 const continuesStatement = (clause: string) => CONTINUES.test(clause) || CONTINUES_HAVING.test(clause);
 
+/** A question that only checks what was just said: "Is that right?", "is this true", "am I right?", "Is that correct?". */
+const CHECKS_THE_LAST = /^\s*(?:(?:so|and|but|ok)\s+)?(?:is|am|are|was)\s+(?:that|this|it|i|we)\s+(?:(?:even|really|actually|definitely|still)\s+)?(?:right|true|correct|so|the case|allowed|normal|ok|okay|legal)(?:\s+(?:then|though|or not|at all))?\s*$/i;
+
 /**
  * The sentences of a text that ask: those ending in "?", and those (or their last clause, after
  * a comma) that open with a question word ("..., is this even allowed"). Families put the
@@ -66,14 +72,23 @@ const continuesStatement = (clause: string) => CONTINUES.test(clause) || CONTINU
  */
 export function askedOf(text: string): string[] {
   const asked: string[] = [];
+  let previous = '';
   for (const { text: whole, end } of split(text)) {
     // "...give him work?? and can i challenge it": a sentence may open with the "and" that joins it to the last.
     const sentence = whole.replace(/^(?:and|but|also|plus|or)\s+(?=\S)/i, '');
+    const before = previous;
+    previous = sentence;
+    // "I think we're at the point of asking for an EHC needs assessment. Is that right?": a bare check asks about the
+    // sentence before it (blind conversations set 21).
+    if (CHECKS_THE_LAST.test(sentence) && before) {
+      asked.push(`${before} ${sentence}`);
+      continue;
+    }
     if (end.includes('?') || asks(sentence)) {
       asked.push(sentence);
       continue;
     }
-    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast((c) => asks(c) && !continuesStatement(c));
+    const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast((c) => asks(c) && !continuesStatement(c) && !TELLS_AN_AGE.test(c));
     if (clause) {
       asked.push(clause);
       continue;

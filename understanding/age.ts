@@ -115,6 +115,9 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     let after = t.slice(end);
     if (/^[a-z]/.test(after) && !/^(yo|yrs?|years?|months?|mths?|mo|weeks?|y o|y)(?![a-z])/.test(after)) continue; // "7ab", "3rd"
     if (p.notAfter.test(after)) continue;
+    // "Tyler is 6, not 7": the number after "not" is what the age is not; the one before it is said on purpose.
+    if (/(?:^|[^a-z])not $/.test(before)) continue;
+    const corrects = /^ ?,? not \d/.test(after);
     let unit: 'years' | 'months' | 'weeks' = 'years';
     let explicit = false;
     let u: RegExpExecArray | null;
@@ -138,7 +141,7 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     // "Hey. 18, ADHD, second year at college": a number that opens the message (or a sentence) and is followed by
     // a comma is how people introduce the one the message is about, in the few words a profile would use.
     const opening = OPENING_BEFORE.test(t.slice(0, start)) && OPENING_AFTER.test(after) && unit === 'years';
-    const cue = almost || justTurned || self || opening || beforeCue !== null || p.child.test(before);
+    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before);
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
     const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
     const next = p.next.exec(after);

@@ -17,6 +17,12 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
  * to live in Poole"): not where they live now, so skipped unless asked.
  */
 const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
+/**
+ * Where someone else lives ("My mum lives in Sherborne and does the school run", "his dad is in Poole"): not the
+ * family's home, so skipped unless asked (blind conversations set 21: a Yeovil family read as Sherborne).
+ */
+const OTHER_HOME_LEAD =
+  /(?:^|[^a-z])(?:my|his|her|their|our|the kids|the childrens) (?:mum|mam|mom|dad|mother|father|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|grandparents|parents|ex|ex partner|ex husband|ex wife|sister|brother|aunt|auntie|aunty|uncle|cousin|in laws|family)(?: \w+)? (?:lives|live|is|are|stays|works|is based|are based)(?: (?:in|at|near|over in|down in|up in|just outside|outside))?[ ,]*$/;
 const PAST_AFTER = /^[ ,]*(?:before|previously|until (?:last|this|recently)|til (?:last|recently))\b/;
 
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
@@ -24,10 +30,10 @@ const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 
 const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|based|moved to|lives)[ ,]*$/;
 /**
  * Where they say they live ("we live in", "we're based in", "we are from", "college in Dorchester on the bus from
- * Wareham"): that town wins over an earlier one.
+ * Wareham", "now im just at home in bridport"): that town wins over an earlier one.
  */
 const HOME_LEAD =
-  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from)[ ,]*$/;
+  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from)[ ,]*$/;
 /**
  * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
  * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
@@ -105,6 +111,7 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
       const end = run[n - 1]!.end;
       if (!asked && (PAST_LEAD.test(t.slice(Math.max(0, start - 40), start)) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
+      if (!asked && OTHER_HOME_LEAD.test(t.slice(Math.max(0, start - 50), start))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
       // The last place they say they live wins: "I said we're in Ferndown... we actually live in Verwood" (blind
       // conversations set 20).

@@ -25,8 +25,12 @@ export function sectionsOf(article: Article): Passage[] {
   return sections;
 }
 
-/** A question for a time ("when", "what is the date", "how long"): its answer is a section that gives one. */
-const WANTS_TIME = /\b(?:when|what date|the date|deadline|how long|how many (?:weeks|days|months)|by when|time limits?|how soon)\b/i;
+/**
+ * A question for a time ("when", "what is the date", "how long", "the plan has to be done by 15 feb?"): its answer is a
+ * section that gives one.
+ */
+const WANTS_TIME =
+  /\b(?:when|what date|the date|deadline|how long|how many (?:weeks|days|months)|by when|time limits?|how soon|(?:has|have|must|needs?|is meant|are meant|is supposed|are supposed) to be \w+ by|by (?:the )?\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b/i;
 /** A date or a length of time in a section: a month, or a number of days, weeks, months or years. */
 const GIVES_TIME = /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|\d+ (?:working |school |calendar )?(?:days?|weeks?|months?|years?))\b/i;
 
