@@ -123,6 +123,9 @@ const sets: [string, string][] = [
   // Blind set 21 (2026-12-02), written after the set 20 changes, measured once at 794de0d before tuning.
   ['blind questions 21 (labelled)', here('./data/blind-questions-21-labelled.jsonl')],
   ['blind out of scope 21', here('./data/blind-out-of-scope-21.jsonl')],
+  // Blind set 22 (2026-12-02), written after the set 21 changes, measured once at 0fbd331 before tuning.
+  ['blind questions 22 (labelled)', here('./data/blind-questions-22-labelled.jsonl')],
+  ['blind out of scope 22', here('./data/blind-out-of-scope-22.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

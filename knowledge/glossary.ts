@@ -9,9 +9,10 @@ const TERM = `["']?([a-z0-9 &/-]{2,40}?)["']?`;
 /** Words before a question that are not part of it: "sorry", "um", "quick question", "oh and". */
 const LEAD_IN = /^(?:(?:sorry|um+|erm+|ok|okay|so|oh|hi|and|but|also|btw|quick question|just wondering|can i ask)\b[,\s.!:-]*)+/;
 
+/** "wat does ehcp stand 4" is how some families type it (blind questions set 22). */
 const MEANING_QUESTION = new RegExp(
   [
-    `^(?:(?:what|wat|whats|what's)\\s+)?(?:(?:does|do|is|are)\\s+)?(?:(?:an?|the)\\s+)?${TERM}\\s+(?:mean|means|stand for|stands for|short for)\\s*\\??$`,
+    `^(?:(?:what|wat|whats|what's)\\s+)?(?:(?:does|do|is|are)\\s+)?(?:(?:an?|the)\\s+)?${TERM}\\s+(?:mean|means|stand for|stands for|short for|stand 4|stands 4|short 4)\\s*\\??$`,
     `^(?:meaning of|define|definition of)\\s+(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
     `^${TERM}\\s+(?:meaning|definition)\\s*\\??$`,
     // "what is a senco?", "wats a SENCO": a bare term after a what-is, as families type it.

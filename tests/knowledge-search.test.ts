@@ -78,6 +78,8 @@ describe('glossary', () => {
     ['what does ehcp stand for?', 'EHCP'],
     ['SEMH meaning', 'SEMH'],
     ['what is APDR short for', 'APDR'],
+    // As typed in blind questions set 22.
+    ['wat does ehcp stand 4', 'EHCP'],
   ])('explains "%s"', (question, term) => {
     const entry = glossary.meaningQuestion(question);
     expect(entry?.term).toBe(term);
