@@ -109,6 +109,9 @@ describe('needs', () => {
     ["he isn't talking yet", '', { needs: ['communication-interaction'] }],
     ['he has trouble hearing', '', { needs: ['sensory-physical'] }],
     ['glue ear', 'needs', { needs: ['sensory-physical'] }],
+    // A baby's milestones (blind conversations set 19), and "can't sit still" is not one.
+    ["he can't sit up without cushions and feels floppy, he doesn't babble", '', { needs: ['communication-interaction', 'sensory-physical'] }],
+    ["he can't sit still", '', {}],
     ['worried about her sight', '', { needs: ['sensory-physical'] }],
     ['really bad anxiety', '', { needs: ['semh'] }],
     ['meltdowns every evening', '', { needs: ['semh'] }],
