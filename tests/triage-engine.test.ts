@@ -62,6 +62,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'asks-about-the-assessment-pathway': { setting: 'mainstream-school', diagnosis: 'waiting', concern: 'how long is the wait now for his autism assessment?' },
   'support-waits-for-diagnosis': { setting: 'mainstream-school', concern: 'school say they cannot help until he has a diagnosis' },
   'wellbeing-is-the-worry': { setting: 'mainstream-school', needs: ['semh'], concern: 'she is anxious and tearful every morning' },
+  'grief-is-the-worry': { setting: 'mainstream-school', needs: ['semh', 'communication-interaction'], senSupport: 'starting', concern: 'her nan died in the spring; can someone help us support her with the grief?' },
   'speech-need-named': { setting: 'mainstream-school', concern: 'his stammer has come back' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
