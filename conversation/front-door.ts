@@ -168,6 +168,21 @@ const DOING: Record<ConversationData['mode'], string> = {
 /** Contact steps where a typed message is a name: "ask" only counts as a command before a question. */
 const NAME_STEPS = new Set(['name', 'child']);
 
+/** The questions whose short answers may carry a question of the family's own beside them (not the story or the summary). */
+const ASIDE_STEPS = new Set(['requester', 'childAge', 'setting', 'place', 'needs', 'senSupport', 'externalAdvice', 'ehcp', 'diagnosis']);
+
+/**
+ * A question asked after the answer, in a later sentence of the same message ("15. also what even is the CAMHS gateway? my
+ * GP said shed send something to it"), or null. The first sentence is the answer; a one-sentence message has no aside.
+ */
+function asideQuestion(text: string): string | null {
+  // Split at every mark, whatever follows it: "15. also what..." is two sentences here.
+  const sentences = text.split(/(?<=[.?!])\s+|\n+/).filter((x) => x.trim().length > 0);
+  if (sentences.length < 2) return null;
+  const asked = sentences.slice(1).find((x) => looksLikeQuestion(x));
+  return asked ? asked.replace(/^(?:also|and|oh|btw|plus|but)[,\s]+/i, '').trim() : null;
+}
+
 export class FrontDoor {
   private readonly titles: Map<string, string>;
 
@@ -307,6 +322,13 @@ export class FrontDoor {
     // A question of their own in the middle of triage is answered, and triage carries on where it was.
     if (flow === this.deps.triage && state.step && looksLikeQuestion(turn.text) && !this.deps.triage.accepts?.(state, turn)) {
       return [...replies, ...this.answerQuestion(turn, state, true), ...this.deps.triage.repeat!(state, turn)];
+    }
+    // An answer with a question of its own beside it ("15. also what even is the CAMHS gateway?"): the answer is kept and
+    // the question answered too, when something answers it clearly (blind conversations set 22).
+    const aside = flow === this.deps.triage && state.step && ASIDE_STEPS.has(state.step) ? asideQuestion(turn.text) : null;
+    if (aside) {
+      const answered = await flow!.continue(state, turn);
+      return [...replies, ...this.answerAside({ ...turn, text: aside }, state), ...answered];
     }
     if (flow === this.deps.triage && state.step === 'safetyConcern') {
       const answered = await flow.continue(state, turn);
@@ -490,6 +512,13 @@ export class FrontDoor {
    * `inFlow`: asked in the middle of triage, so a miss does not offer to start triage again.
    * `searched`: the search's answer for this turn's text and audience when the caller has it already.
    */
+  /** A question beside an answer: a glossary entry or a clear article, or nothing (the questions go on either way). */
+  private answerAside(turn: Turn, state: ConversationData): Reply[] {
+    if (this.deps.glossary.meaningQuestion(turn.text, true)) return this.answerQuestion(turn, state, true);
+    const found = this.deps.search.search(turn.text, { limit: 3, audience: turn.audience === 'professional' ? 'professional' : 'parent' });
+    return found.kind === 'answer' ? this.answerQuestion(turn, state, true, found) : [];
+  }
+
   private answerQuestion(turn: Turn, state: ConversationData, inFlow = false, searched?: SearchAnswer): Reply[] {
     const { kb, search, glossary, publicUrl } = this.deps;
     state.asked = remember(state.asked, turn.text.slice(0, 300), 10);

@@ -82,7 +82,7 @@ export function withoutCommand(text: string): string {
  * topic of its own ("who do I talk to about transport?" keeps "transport" and stays a question).
  */
 const HELP_CUES =
-  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|what (?:i|we) (?:should|must|can|shall|need to|have to) do\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|who to (?:talk|speak) to|who to (?:ask|contact|turn to)|(?:the )?right (?:route|help|support) for|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
+  /\b(what help (?:is there|is available|can (?:i|we|he|she|they) get)|what (?:would|do) you (?:advise|recommend|suggest)|(?:can|could) you (?:please )?triage|triage|what (?:else )?(?:should|do|can|shall|would|could) (?:i|we|you)\b|what (?:i|we) (?:should|must|can|shall|need to|have to) do\b|how (?:do|can|could|should) (?:i|we) (?:start|begin|get)\b|who (?:do|should|can|could|would) (?:i|we)\b|who can help|who helps|who (?:i|we) (?:should|need to|ought to|can|must) (?:be )?(?:talk|talking|speak|speaking|see|seeing|contact|go|ask)|what (?:help|support) (?:he|she|they) (?:should|could|can|ought to) (?:be )?(?:get|getting|have)|who to (?:talk|speak) to|who to (?:ask|contact|turn to)|(?:the )?right (?:route|help|support) for|next steps?|point me|walk me through|help (?:me|us)\b|where to (?:turn|go|start)|what now|go about (?:it|this|that)|get (?:this|it) sorted|sort (?:this|it) out|sort this|what can be done|where (?:can|do|should|could) (?:i|we) (?:get|find|go|turn)|where to turn|go from here|get (?:some )?(?:help|support|advice)|what (?:help|support|advice) (?:is|are) (?:there|available|out there)|any (?:advice|ideas|suggestions|help|tips)|please advise|advise (?:me|us)|im lost|i'm lost)/;
 const FILLER = new Set(
   (
     'ok okay so right well yes yeah please then now just this that it him her them us me my our with about actually really sorted sort out get ' +
@@ -100,7 +100,9 @@ const FILLER = new Set(
     'think reckon first ' +
     // "Please start the questions. I want to know the correct next step.", "can you point me to the right person to chase
     // this" (blind conversations set 21): asking to be taken through it, no topic.
-    'questions want correct person chase'
+    'questions want correct person chase ' +
+    // "can u help me work out who we shud be seeing", "what help she should be getting" (blind conversations set 22).
+    'seeing getting talking tell at he she they'
   ).split(' '),
 );
 /** Each word as written and as stemmed, so "who should we be talking to" and "what should I be pushing for" read as help asks. */
@@ -120,7 +122,8 @@ export function isHelpRequest(text: string, alone = true): boolean {
   const t = wordsOf(text, /[,;:.!?()]/g);
   // An emoji or a lone mark ("so wot do i actually do 😭") is not a topic.
   const words = t.split(' ').filter((w) => /[a-z0-9]/.test(w));
-  if (words.length === 0 || words.length > 16 || !HELP_CUES.test(t)) return false;
+  // Up to 18 words: "Could you tell me what help she should be getting and who I should be talking to?" is 17.
+  if (words.length === 0 || words.length > 18 || !HELP_CUES.test(t)) return false;
   return words.every((w) => isFiller(w) || (alone && FOLLOW_UP.has(w)));
 }
 

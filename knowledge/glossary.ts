@@ -16,7 +16,8 @@ const MEANING_QUESTION = new RegExp(
     `^(?:meaning of|define|definition of)\\s+(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
     `^${TERM}\\s+(?:meaning|definition)\\s*\\??$`,
     // "what is a senco?", "wats a SENCO": a bare term after a what-is, as families type it.
-    `^(?:what|wat|wats|whats|what's|wot|wots)(?:\\s+(?:is|are|s))?\\s+(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
+    // "what even is CAMHS?" (a 15-year-old, blind conversations set 22).
+    `^(?:what|wat|wats|whats|what's|wot|wots)(?:\\s+(?:is|are|s))?\\s+(?:(?:even|exactly|actually)\\s+(?:(?:is|are)\\s+)?)?(?:(?:an?|the)\\s+)?${TERM}\\s*\\??$`,
   ].join('|'),
 );
 

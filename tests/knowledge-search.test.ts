@@ -93,6 +93,10 @@ describe('glossary', () => {
     expect(glossary.meaningQuestion(question)?.term).toBe(term);
   });
 
+  it('reads "what even is CAMHS?" as a bare look-up (the short meaning, in the middle of the questions)', () => {
+    expect(glossary.meaningQuestion('what even is CAMHS?', true)?.term).toBe('CAMHS');
+  });
+
   it('does not treat ordinary questions as glossary look-ups', () => {
     expect(glossary.meaningQuestion('how do i ask for an assessment')).toBeUndefined();
     expect(glossary.meaningQuestion('what does the school have to do')).toBeUndefined();

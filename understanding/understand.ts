@@ -148,11 +148,12 @@ function findNeeds(message: Message, v: Vocabulary, asked: boolean): { needs: Ne
 
 const childWordsCache = new WeakMap<Vocabulary['ages'], RegExp>();
 /**
- * "I'm not good on the phone with my hearing", "my eyesight is bad too": the writer's own, when the message
+ * "I'm not good on the phone with my hearing", "my eyesight is bad too", "me deaf": the writer's own, when the message
  * is about someone else (a child named, or he or she), so not the child's need.
  */
 function writersOwn(message: Message, s: Span, v: Vocabulary): boolean {
-  if (!/(?:^|[^a-z])(?:my|im|i am)(?: own)? $/.test(message.text.slice(Math.max(0, s.start - 12), s.start))) return false;
+  // "Me deaf, BSL. Son 13": a deaf parent writing in BSL word order (blind conversations set 22).
+  if (!/(?:^|[^a-z])(?:my|im|i am|me)(?: own| also| too)? $/.test(message.text.slice(Math.max(0, s.start - 12), s.start))) return false;
   let child = childWordsCache.get(v.ages);
   if (!child) childWordsCache.set(v.ages, (child = wordsPattern(v.ages.childWords)));
   // "my autistic son", "my deaf little girl": the word describes the child after it.
