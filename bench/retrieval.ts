@@ -126,6 +126,9 @@ const sets: [string, string][] = [
   // Blind set 22 (2026-12-02), written after the set 21 changes, measured once at 0fbd331 before tuning.
   ['blind questions 22 (labelled)', here('./data/blind-questions-22-labelled.jsonl')],
   ['blind out of scope 22', here('./data/blind-out-of-scope-22.jsonl')],
+  // Blind set 23 (2026-12-03), written after the set 22 changes, measured once at c3078b3 before tuning.
+  ['blind questions 23 (labelled)', here('./data/blind-questions-23-labelled.jsonl')],
+  ['blind out of scope 23', here('./data/blind-out-of-scope-23.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
