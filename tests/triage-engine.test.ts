@@ -64,6 +64,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'wellbeing-is-the-worry': { setting: 'mainstream-school', needs: ['semh'], concern: 'she is anxious and tearful every morning' },
   'grief-is-the-worry': { setting: 'mainstream-school', needs: ['semh', 'communication-interaction'], senSupport: 'starting', concern: 'her nan died in the spring; can someone help us support her with the grief?' },
   'speech-need-named': { setting: 'mainstream-school', concern: 'his stammer has come back' },
+  'speech-therapy-asked-beside-support': { setting: 'mainstream-school', externalAdvice: true, concern: 'Nobody at school can program his AAC. Can school refer him or do we go back to the SALT?' },
   'assessment-requested': { ehcp: 'requested' },
   'needs-beyond-sen-support': { externalAdvice: true },
   'assessment-asked-beyond-sen-support': { setting: 'mainstream-school', externalAdvice: true, concern: 'Two suspensions this term, on a reduced timetable. Parents support EHCNA.' },

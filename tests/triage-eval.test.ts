@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -62,6 +62,18 @@ describe('held-out near misses of set 22 (bench/data/triage-blind-22.jsonl), rou
   const NAMES = ['near-refused-fight-to-the-death', 'near-crab-boat-dad-gutting-knife-apprenticeship', 'near-grief-questions-about-dying', 'near-poole-system-is-abuse', 'near-down-syndrome-heart-surgery-starting-school'];
   it('each gets the route its writer expected', () => {
     const report = evalTriageFile(new URL('../bench/data/triage-blind-22.jsonl', import.meta.url));
+    expect(report.total).toBe(40);
+    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+  });
+});
+
+describe('held-out near misses of set 23 (bench/data/triage-blind-23.jsonl), routed from the family\'s words', () => {
+  // "I'm going to kill you" screamed at the telly in a game; a bereaved boy with "no thoughts of hurting himself"; a
+  // question about AAC and the SALT (the therapy before the assessment); "the nursery SENCO says we need an EHCP... how
+  // do we ask for the assessment" (the request before the early years route).
+  const NAMES = ['near-nan-fortnite-kill-you-brother', 'near-school-nurse-bereaved-boy-death-talk', 'near-cp-clinic-eye-gaze-vocab-school', 'near-trach-blocked-at-nursery-handled'];
+  it('each gets the route its writer expected', () => {
+    const report = evalTriageFile(new URL('../bench/data/triage-blind-23.jsonl', import.meta.url));
     expect(report.total).toBe(40);
     expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
   });
