@@ -165,6 +165,9 @@ const DOING: Record<ConversationData['mode'], string> = {
   'check-reference': 'checking your reference',
 };
 
+/** An answer that opens with a plain no ("no, they're safe with me"); not "no one", which may say nobody is safe. */
+const SAYS_NO = /^\s*(?:no|nope|nah|not at all)\b(?! one\b)/i;
+
 /** Contact steps where a typed message is a name: "ask" only counts as a command before a question. */
 const NAME_STEPS = new Set(['name', 'child']);
 
@@ -181,6 +184,17 @@ function asideQuestion(text: string): string | null {
   if (sentences.length < 2) return null;
   const asked = sentences.slice(1).find((x) => looksLikeQuestion(x));
   return asked ? asked.replace(/^(?:also|and|oh|btw|plus|but)[,\s]+/i, '').trim() : null;
+}
+
+/**
+ * A question asked inside the story ("sorry before i say, is it right the wait for an autism assessment is 2 years??
+ * school reckon he might be autistic"): the sentence with a question mark, for the answer beside the story, or null. The
+ * whole message is still the story; an unclear question gets no answer (blind conversations set 23).
+ */
+function storyQuestion(text: string): string | null {
+  const sentences = text.split(/(?<=[.?!])\s+|\n+/).filter((x) => x.includes('?') && x.trim().split(/\s+/).length >= 5);
+  const asked = sentences[0];
+  return asked ? asked.replace(/^(?:(?:sorry|ok|okay|so|um+|erm+|also|and|oh|btw|plus|but|before i (?:say|start|answer))[,\s]+)+/i, '').trim() : null;
 }
 
 export class FrontDoor {
@@ -210,7 +224,9 @@ export class FrontDoor {
     const typed = typedTextOf(turn);
     // Answers to a question the bot just asked are judged as answers (see SafetyNet.flags), except the
     // answer to "is anyone worried a child is not safe?", where worrying words are what we ask for.
-    const answering = state.mode !== 'idle' && state.step !== null && state.step !== 'safetyConcern';
+    // A plain "no" there ("no, she's settled and safe here") is an answer too (blind conversations set 23): a "no" with a
+    // worry after it ("no but my ex keeps turning up drunk") still carries the risk words the answer bar is kept for.
+    const answering = state.mode !== 'idle' && state.step !== null && (state.step !== 'safetyConcern' || SAYS_NO.test(typed));
     const safety = this.deps.checkSafety(typed, { answer: answering });
     // A person from DEAL is in the chat, or the family asks whether one is (conversation/live-chat.ts).
     const live = this.deps.live?.turn(state, turn, typed, safety);
@@ -325,7 +341,12 @@ export class FrontDoor {
     }
     // An answer with a question of its own beside it ("15. also what even is the CAMHS gateway?"): the answer is kept and
     // the question answered too, when something answers it clearly (blind conversations set 22).
-    const aside = flow === this.deps.triage && state.step && ASIDE_STEPS.has(state.step) ? asideQuestion(turn.text) : null;
+    const aside =
+      flow === this.deps.triage && state.step && ASIDE_STEPS.has(state.step)
+        ? asideQuestion(turn.text)
+        : flow === this.deps.triage && state.step === 'concern'
+          ? storyQuestion(turn.text)
+          : null;
     if (aside) {
       const answered = await flow!.continue(state, turn);
       return [...replies, ...this.answerAside({ ...turn, text: aside }, state), ...answered];

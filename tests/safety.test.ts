@@ -182,6 +182,17 @@ describe('behaviour is not abuse; hurting yourself is self-harm', () => {
   });
 });
 
+describe('a health care plan question is not an emergency now (blind set 23)', () => {
+  it.each([
+    "If his tube blocks or comes out he can't breathe and he could die within minutes, so whoever is with him has to be trained",
+    'the second time they rang an ambulance because nobody there was trained to give her buccal midazolam. Who trains the staff?',
+  ])('not flagged: %s', (text) => expect(check(text).flagged).toBe(false));
+  it.each(["he's having an asthma attack and can't breathe", 'his tube has blocked and he cant breathe', 'they rang an ambulance because he stopped breathing'])(
+    'still flagged: %s',
+    (text) => expect(check(text).kind).toBe('risk-of-harm'),
+  );
+});
+
 describe('the result', () => {
   it('is risk-of-harm when both kinds fire', () => {
     const r = check('my son has gone missing and he said he wants to kill himself');

@@ -19,10 +19,11 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
 const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
 /**
  * Where someone else lives ("My mum lives in Sherborne and does the school run", "his dad is in Poole"): not the
- * family's home, so skipped unless asked (blind conversations set 21: a Yeovil family read as Sherborne).
+ * family's home, so skipped unless asked (blind conversations set 21: a Yeovil family read as Sherborne). "My family live
+ * in Blandford now" is their own home (blind conversations set 23).
  */
 const OTHER_HOME_LEAD =
-  /(?:^|[^a-z])(?:my|his|her|their|our|the kids|the childrens) (?:mum|mam|mom|dad|mother|father|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|grandparents|parents|ex|ex partner|ex husband|ex wife|sister|brother|aunt|auntie|aunty|uncle|cousin|in laws|family)(?: \w+)? (?:lives|live|is|are|stays|works|is based|are based)(?: (?:in|at|near|over in|down in|up in|just outside|outside))?[ ,]*$/;
+  /(?:^|[^a-z])(?:(?:my|his|her|their|our|the kids|the childrens) (?:mum|mam|mom|dad|mother|father|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|grandparents|parents|ex|ex partner|ex husband|ex wife|sister|brother|aunt|auntie|aunty|uncle|cousin|in laws)|(?:his|her|their|the kids|the childrens) (?:birth )?family)(?: \w+)? (?:lives|live|is|are|stays|works|is based|are based)(?: (?:in|at|near|over in|down in|up in|just outside|outside))?[ ,]*$/;
 const PAST_AFTER = /^[ ,]*(?:before|previously|until (?:last|this|recently)|til (?:last|recently))\b/;
 
 /** Town names that are also ordinary words: only after "in", "near", "from"... */

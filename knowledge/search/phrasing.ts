@@ -54,11 +54,13 @@ export function loadPhrasing(file: URL | string = PHRASING_FILE): Phrasing {
 
 /** Rewrites shorthand and verb senses word by word; the rest of the text is kept as typed. */
 export class Rewriter {
+  /** Plain shorthand, read in any case; and the capitals-only kind ("ND" is neurodevelopmental, "nd" is "and"). */
   private readonly shorthand = new Map<string, { to: string; upper: boolean }>();
+  private readonly capitalsOnly = new Map<string, { to: string; upper: boolean }>();
   private readonly verbs = new Map<string, { becomes: string; before: Set<string>; after: Set<string> }>();
 
   constructor(phrasing: Phrasing) {
-    for (const entry of phrasing.shorthand) for (const from of entry.from) this.shorthand.set(from, entry);
+    for (const entry of phrasing.shorthand) for (const from of entry.from) (entry.upper ? this.capitalsOnly : this.shorthand).set(from, entry);
     for (const verb of phrasing.verbs) {
       const sense = { becomes: verb.becomes, before: new Set(verb.before), after: new Set(verb.after) };
       for (const form of verb.forms) this.verbs.set(form, sense);
@@ -80,8 +82,8 @@ export class Rewriter {
       .map((token, i) => {
         const word = lower[i]!;
         const capitals = token.length > 1 && token === token.toUpperCase() && /[A-Z]/.test(token);
-        const short = this.shorthand.get(word);
-        if (short && (!short.upper || capitals)) return short.to;
+        const short = (capitals ? this.capitalsOnly.get(word) : undefined) ?? this.shorthand.get(word);
+        if (short) return short.to;
         const verb = this.verbs.get(word);
         if (verb && !capitals && (verb.before.has(wordAt(i, -1)) || verb.after.has(wordAt(i, 1)))) return verb.becomes;
         return token;
