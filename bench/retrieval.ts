@@ -129,6 +129,10 @@ const sets: [string, string][] = [
   // Blind set 23 (2026-12-03), written after the set 22 changes, measured once at c3078b3 before tuning.
   ['blind questions 23 (labelled)', here('./data/blind-questions-23-labelled.jsonl')],
   ['blind out of scope 23', here('./data/blind-out-of-scope-23.jsonl')],
+  // Blind set 24 (2026-12-03), written after the set 23 changes, labelled by a second helper from the article list alone,
+  // measured once at c002370 before tuning.
+  ['blind questions 24 (labelled)', here('./data/blind-questions-24-labelled.jsonl')],
+  ['blind out of scope 24', here('./data/blind-out-of-scope-24.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
