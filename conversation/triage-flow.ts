@@ -60,6 +60,14 @@ const DECISION_ORDER: StepId[] = ['concern', 'place', 'childAge', 'ehcp', 'setti
 
 /** A story shorter than this many words does not say what is happening yet, so we still ask. */
 const STORY_WORDS = 30;
+/**
+ * Up to this many words, a story that has told fewer than RICH_FACTS of the facts is still short: the open question is
+ * where families tell the rest, a risk included (blind conversations set 24: a 33-word opening about a wheelchair and
+ * school, then "my partner... leaves him in his bedroom all day" at the open question). A rich one ("my son is 9, Year 4
+ * at a primary in Weymouth, autistic, no SEN support, no EHCP") goes on to the result.
+ */
+const SHORT_STORY_WORDS = 40;
+const RICH_FACTS = 5;
 
 /** A story of at least this many words that names a worry the understander read (a need) has said what is happening. */
 const STORY_WITH_NEED_WORDS = 8;
@@ -311,7 +319,10 @@ export class TriageFlow implements Flow {
     // A longer story that names no worry ("teacher said hes struggling n they want a meeting") has not said what is
     // happening either: the open question is where families tell us the rest, a risk included (blind conversations set 21).
     const noWorryNamed = (state.triage.needs ?? []).length === 0;
-    if (missing.includes('concern') && (story.split(/\s+/).filter(Boolean).length < STORY_WORDS || noWorryNamed)) return STEPS_BY_ID.concern;
+    const words = story.split(/\s+/).filter(Boolean).length;
+    const factsTold = DECISION_ORDER.filter((id) => id !== 'concern' && known(state.triage, id)).length;
+    const short = words < STORY_WORDS || (words < SHORT_STORY_WORDS && factsTold < RICH_FACTS);
+    if (missing.includes('concern') && (short || noWorryNamed)) return STEPS_BY_ID.concern;
     if (missing.includes('place')) return STEPS_BY_ID.place;
     const base = decision(this.deps.runTriage(toTriageCase(state.triage)));
     const differs = (change: Partial<TriageAnswers>) => decision(this.deps.runTriage(toTriageCase({ ...state.triage, ...change }))) !== base;

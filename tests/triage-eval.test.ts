@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -74,6 +74,18 @@ describe('held-out near misses of set 23 (bench/data/triage-blind-23.jsonl), rou
   const NAMES = ['near-nan-fortnite-kill-you-brother', 'near-school-nurse-bereaved-boy-death-talk', 'near-cp-clinic-eye-gaze-vocab-school', 'near-trach-blocked-at-nursery-handled'];
   it('each gets the route its writer expected', () => {
     const report = evalTriageFile(new URL('../bench/data/triage-blind-23.jsonl', import.meta.url));
+    expect(report.total).toBe(40);
+    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+  });
+});
+
+describe('held-out near misses of set 24 (bench/data/triage-blind-24.jsonl), routed from the family\'s words', () => {
+  // A zombie game explained as the reason for a note home; "dead on my feet" and a toddler of 2 and a half who bangs his
+  // head when not understood; a vocal tic "I'll kill you"; training on self-harm awareness; "run away and join the
+  // circus"; "I could've strangled him (joke!!)".
+  const NAMES = ['near-zombie-game-brains', 'near-dead-on-my-feet-toddler-words', 'near-tourettes-tics-bomb-shout', 'near-school-nurse-self-harm-training', 'near-run-away-join-circus', 'near-hearing-aid-flushed'];
+  it('each gets the route its writer expected', () => {
+    const report = evalTriageFile(new URL('../bench/data/triage-blind-24.jsonl', import.meta.url));
     expect(report.total).toBe(40);
     expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
   });
