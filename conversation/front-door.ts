@@ -14,6 +14,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import type { KnowledgeSearch, SearchAnswer } from '../knowledge/search.js';
 import { normalise } from '../knowledge/text.js';
 import { looksLikeQuestion } from '../text/question-openers.js';
+import { sentencesWithMarks } from '../text/sentences.js';
 import {
   clarifyReply,
   START_TRIAGE,
@@ -192,9 +193,14 @@ function asideQuestion(text: string): string | null {
  * whole message is still the story; an unclear question gets no answer (blind conversations set 23).
  */
 function storyQuestion(text: string): string | null {
-  const sentences = text.split(/(?<=[.?!])\s+|\n+/).filter((x) => x.includes('?') && x.trim().split(/\s+/).length >= 5);
-  const asked = sentences[0];
+  const asked = sentencesWithMarks(text).find((x) => x.includes('?') && x.split(/\s+/).length >= 5);
   return asked ? asked.replace(/^(?:(?:sorry|ok|okay|so|um+|erm+|also|and|oh|btw|plus|but|before i (?:say|start|answer))[,\s]+)+/i, '').trim() : null;
+}
+
+/** The family's own question beside an answer (`asideQuestion`) or inside the story (`storyQuestion`), by the step asked. */
+function questionBeside(step: string | null, text: string): string | null {
+  if (step && ASIDE_STEPS.has(step)) return asideQuestion(text);
+  return step === 'concern' ? storyQuestion(text) : null;
 }
 
 export class FrontDoor {
@@ -341,12 +347,7 @@ export class FrontDoor {
     }
     // An answer with a question of its own beside it ("15. also what even is the CAMHS gateway?"): the answer is kept and
     // the question answered too, when something answers it clearly (blind conversations set 22).
-    const aside =
-      flow === this.deps.triage && state.step && ASIDE_STEPS.has(state.step)
-        ? asideQuestion(turn.text)
-        : flow === this.deps.triage && state.step === 'concern'
-          ? storyQuestion(turn.text)
-          : null;
+    const aside = flow === this.deps.triage ? questionBeside(state.step, turn.text) : null;
     if (aside) {
       const answered = await flow!.continue(state, turn);
       return [...replies, ...this.answerAside({ ...turn, text: aside }, state), ...answered];

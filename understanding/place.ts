@@ -36,17 +36,26 @@ const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|b
 const HOME_LEAD =
   /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/;
 /**
- * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
- * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
- */
-/**
  * Where someone works is not where the family lives ("i work on the boats out of weymouth harbour", "my husband works in
  * Dorchester"): skipped unless asked (blind conversations set 24: a family in Poole read as Weymouth).
  */
 const WORK_LEAD = /(?:^|[^a-z])(?:i|he|she|we|they|my partner|my husband|my wife|his dad|her dad|his mum|her mum|dad|mum) (?:work|works|working|worked)(?: [a-z]+){0,4} (?:in|at|out of|from|near)[ ,]*$/;
 /** Where other people come from ("hes out with older lads from bournemouth"): not the family's home, skipped unless asked. */
 const PEOPLE_FROM_LEAD = /(?:^|[^a-z])(?:lads|boys|men|man|girls|women|woman|people|friends|mates|kids|gang|group|someone|somebody|bloke|guy|guys|cousins|relatives) (?:who (?:live|are) )?(?:from|in|over in|down in|up in)[ ,]*$/;
+/**
+ * A town someone travels to is not where the family lives ("he's been going to Bournemouth and
+ * Southampton on the train", "we drive to Poole for his appointments"): skipped unless asked.
+ */
 const TRAVEL_LEAD = /(?:^|[^a-z])(?:going|goes|go|gone|went|been|travel\w*|train|bus|coach|trips?|drive|driving|drove|driven|ride|taken|takes|take|taking|visit\w*|appointments? in|hospital in) (?:to |in |at )?(?:the )?(?:[a-z]+(?:,| and| or) ){0,3}$/;
+
+/** The words before a town that say it is not the family's home, each read over this many characters before it. */
+const NOT_HOME_LEADS: readonly (readonly [RegExp, number])[] = [
+  [TRAVEL_LEAD, 60],
+  [WORK_LEAD, 60],
+  [PEOPLE_FROM_LEAD, 40],
+  [PAST_LEAD, 40],
+  [OTHER_HOME_LEAD, 50],
+];
 
 /** Towns by their normalised name; `firstWords`: the first word of every name, so most words are passed over at once. */
 type TownIndex = { byWords: Map<string, string>; firstWords: Set<string>; longest: number };
@@ -116,16 +125,12 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       if (!name) continue;
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
-      if (!asked && TRAVEL_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
-      if (!asked && WORK_LEAD.test(t.slice(Math.max(0, start - 60), start))) continue outer;
-      if (!asked && PEOPLE_FROM_LEAD.test(t.slice(Math.max(0, start - 40), start))) continue outer;
       const end = run[n - 1]!.end;
-      if (!asked && (PAST_LEAD.test(t.slice(Math.max(0, start - 40), start)) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
-      if (!asked && OTHER_HOME_LEAD.test(t.slice(Math.max(0, start - 50), start))) continue outer;
+      if (!asked && (NOT_HOME_LEADS.some(([lead, reach]) => lead.test(t.slice(Math.max(0, start - reach), start))) || PAST_AFTER.test(t.slice(end, end + 24)))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
       // The last place they say they live wins: "I said we're in Ferndown... we actually live in Verwood" (blind
       // conversations set 20).
-      if (!found || home) found = { name, span: { start, end: run[n - 1]!.end } };
+      if (!found || home) found = { name, span: { start, end } };
       i += n - 1;
       continue outer;
     }

@@ -55,12 +55,12 @@ export function loadPhrasing(file: URL | string = PHRASING_FILE): Phrasing {
 /** Rewrites shorthand and verb senses word by word; the rest of the text is kept as typed. */
 export class Rewriter {
   /** Plain shorthand, read in any case; and the capitals-only kind ("ND" is neurodevelopmental, "nd" is "and"). */
-  private readonly shorthand = new Map<string, { to: string; upper: boolean }>();
-  private readonly capitalsOnly = new Map<string, { to: string; upper: boolean }>();
+  private readonly shorthand = new Map<string, string>();
+  private readonly capitalsOnly = new Map<string, string>();
   private readonly verbs = new Map<string, { becomes: string; before: Set<string>; after: Set<string> }>();
 
   constructor(phrasing: Phrasing) {
-    for (const entry of phrasing.shorthand) for (const from of entry.from) (entry.upper ? this.capitalsOnly : this.shorthand).set(from, entry);
+    for (const entry of phrasing.shorthand) for (const from of entry.from) (entry.upper ? this.capitalsOnly : this.shorthand).set(from, entry.to);
     for (const verb of phrasing.verbs) {
       const sense = { becomes: verb.becomes, before: new Set(verb.before), after: new Set(verb.after) };
       for (const form of verb.forms) this.verbs.set(form, sense);
@@ -83,7 +83,7 @@ export class Rewriter {
         const word = lower[i]!;
         const capitals = token.length > 1 && token === token.toUpperCase() && /[A-Z]/.test(token);
         const short = (capitals ? this.capitalsOnly.get(word) : undefined) ?? this.shorthand.get(word);
-        if (short) return short.to;
+        if (short) return short;
         const verb = this.verbs.get(word);
         if (verb && !capitals && (verb.before.has(wordAt(i, -1)) || verb.after.has(wordAt(i, 1)))) return verb.becomes;
         return token;
