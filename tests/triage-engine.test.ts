@@ -69,6 +69,8 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'needs-beyond-sen-support': { externalAdvice: true },
   'assessment-asked-beyond-sen-support': { setting: 'mainstream-school', externalAdvice: true, concern: 'Two suspensions this term, on a reduced timetable. Parents support EHCNA.' },
   'young-person-future': { childAge: 17, requester: 'young-person', setting: 'college', concern: 'What can I do about getting a job?' },
+  'choosing-after-year-11': { childAge: 15, setting: 'mainstream-school', concern: 'when he leaves school he wants a college course in boat building' },
+  'assessment-refused-in-alternative-provision': { childAge: 13, setting: 'alternative-provision', ehcp: 'refused' },
   'young-person-asks-for-assessment': { childAge: 17, requester: 'young-person', setting: 'college', ehcp: 'none', senSupport: 'starting', concern: 'Can I ask the council for an EHC needs assessment myself?' },
   'family-asks-for-assessment': { childAge: 9, setting: 'mainstream-school', senSupport: 'none', ehcp: 'none', concern: "school won't request an EHCNA, can a foster carer request it?" },
   'under-five': { childAge: 3, setting: 'none' },
@@ -227,8 +229,11 @@ describe('primary routes from the policy', () => {
     const moving = triage(makeCase({ ...future, childAge: 16, ehcp: 'has-plan', concern: 'moving to college in September, I want an apprenticeship later' }));
     expect(moving.primary).toBe('existing-ehcp');
     expect(moving.routes[0]!.reasons.join(' ')).toMatch(/31 March/);
-    // Under 16, or not asking about the future: not primary.
-    expect(triage(makeCase({ ...future, childAge: 15 })).primary).toBe('graduated-approach');
+    // At 14 or 15 choosing a college course or an apprenticeship for after Year 11: primary too (blind triage set 25).
+    expect(triage(makeCase({ ...future, childAge: 15, setting: 'mainstream-school' })).primary).toBe('preparing-for-adulthood');
+    // Younger, or not asking about the future: not primary.
+    expect(triage(makeCase({ ...future, childAge: 13 })).primary).toBe('graduated-approach');
+    expect(triage(makeCase({ ...future, childAge: 15, concern: 'he is struggling with reading in class' })).primary).toBe('graduated-approach');
     expect(triage(makeCase({ ...future, concern: 'struggling with reading' })).primary).toBe('graduated-approach');
   });
 

@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -86,6 +86,18 @@ describe('held-out near misses of set 24 (bench/data/triage-blind-24.jsonl), rou
   const NAMES = ['near-zombie-game-brains', 'near-dead-on-my-feet-toddler-words', 'near-tourettes-tics-bomb-shout', 'near-school-nurse-self-harm-training', 'near-run-away-join-circus', 'near-hearing-aid-flushed'];
   it('each gets the route its writer expected', () => {
     const report = evalTriageFile(new URL('../bench/data/triage-blind-24.jsonl', import.meta.url));
+    expect(report.total).toBe(40);
+    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+  });
+});
+
+describe('held-out near misses of set 25 (bench/data/triage-blind-25.jsonl), routed from the family\'s words', () => {
+  // "I will actually kill someone (not really obvs)"; a 4-year-old shouting a film villain's line "in Scar's voice";
+  // neglect "dealt with by the courts years ago... settled and safe with us"; "failure to thrive... resolved with feeding
+  // support... no concerns re care"; a 15-year-old choosing a college course or apprenticeship for after Year 11.
+  const NAMES = ['near-kill-someone-lol-wait-for-diagnosis', 'near-lion-king-echolalia-ill-kill-you-simba', 'near-adopted-neglect-historic-court-settled-ehcna', 'near-bsila-failure-to-thrive-resolved-2yo', 'near-west-bay-grandad-lost-at-sea-dyslexic-apprenticeship'];
+  it('each gets the route its writer expected', () => {
+    const report = evalTriageFile(new URL('../bench/data/triage-blind-25.jsonl', import.meta.url));
     expect(report.total).toBe(40);
     expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
   });

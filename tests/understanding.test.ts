@@ -101,6 +101,11 @@ describe('place', () => {
     expect(facts('we drive to Poole for his appointments, we live in Wimborne')).toEqual({ town: 'Wimborne' });
     expect(facts('going to poole', 'place')).toEqual({ town: 'Poole' });
   });
+  it('does not take where a child was treated or born as home, unless asked', () => {
+    expect(facts('she had open heart surgery at Southampton when she was 6 months old').town).toBeUndefined();
+    expect(facts('he was born in Yeovil, we live in Chickerell now').town).toBe('Chickerell');
+    expect(facts('surgery at Southampton, we are in Poole').town).toBe('Poole');
+  });
 });
 
 describe('needs', () => {

@@ -43,7 +43,8 @@ const asks = (sentence: string) => opensAsQuestion(sentence, 'broad');
  * tell me what happens next" (blind conversations set 14), "we'd like to apply for the needs assessment ourselves" (set 16). The asking part runs from these words to the sentence's end.
  */
 // Formal English asks this way too: "I should be grateful to know what avenues of challenge are open" (blind conversations set 21).
-const INDIRECT = /\b(?:i|we)(?:'d| would)? (?:want|like|need|wish) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint|apply for|request an?|ask (?:the council )?for an?)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b|\b(?:i|we)(?:'d| would| should)? be (?:most |very |really )?(?:grateful|glad|pleased|obliged) (?:to (?:know|learn|hear|understand)|if you could|for (?:any |your |some )?(?:advice|guidance|help))\b|\b(?:i|we)(?:'d| would) (?:appreciate|value) (?:knowing|any|some|your|advice|guidance)\b/i;
+// Someone else's question passed on: "my brother wants to know if they can challenge it" (blind conversations set 25).
+const INDIRECT = /\b(?:(?:i|we)(?:'d| would)? (?:want|like|need|wish)|(?:he|she|they|(?:my|our) (?:brother|sister|husband|wife|partner|mum|dad|son|daughter|friend|ex))(?:'d| would)? (?:wants?|likes?|needs?|wish(?:es)?)) to (?:know|find out|understand|complain|appeal|challenge|put in an? (?:formal )?complaint|make an? (?:formal )?complaint|apply for|request an?|ask (?:the council )?for an?)\b|\bplease (?:tell|explain|advise)\b|\bcan you tell me\b|\b(?:i|we)(?:'d| would| should)? be (?:most |very |really )?(?:grateful|glad|pleased|obliged) (?:to (?:know|learn|hear|understand)|if you could|for (?:any |your |some )?(?:advice|guidance|help))\b|\b(?:i|we)(?:'d| would) (?:appreciate|value) (?:knowing|any|some|your|advice|guidance)\b/i;
 /** A clause that tells someone's age ("regarding my granddaughter, who is seven years of age"), not a question. */
 const TELLS_AN_AGE = /^who (?:is|was|has just turned|turned) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty\w*)\b/i;
 
@@ -89,12 +90,11 @@ export function askedOf(text: string): string[] {
       continue;
     }
     const clause = sentence.split(/,\s*|\s+(?:and|but|so)\s+/).map((c) => c.trim()).findLast((c) => asks(c) && !continuesStatement(c) && !TELLS_AN_AGE.test(c));
-    if (clause) {
-      asked.push(clause);
-      continue;
-    }
     const indirect = INDIRECT.exec(sentence);
-    if (indirect) asked.push(sentence.slice(indirect.index));
+    // "my brother wants to know if they can challenge it and does he get any say": the asking runs from "wants to know",
+    // which holds the clause after it.
+    if (indirect && (!clause || indirect.index < sentence.lastIndexOf(clause))) asked.push(sentence.slice(indirect.index));
+    else if (clause) asked.push(clause);
   }
   return asked;
 }

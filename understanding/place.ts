@@ -48,6 +48,13 @@ const PEOPLE_FROM_LEAD = /(?:^|[^a-z])(?:lads|boys|men|man|girls|women|woman|peo
  */
 const TRAVEL_LEAD = /(?:^|[^a-z])(?:going|goes|go|gone|went|been|travel\w*|train|bus|coach|trips?|drive|driving|drove|driven|ride|taken|takes|take|taking|visit\w*|appointments? in|hospital in) (?:to |in |at )?(?:the )?(?:[a-z]+(?:,| and| or) ){0,3}$/;
 
+/**
+ * Where a child was treated or born is not where the family lives ("she had open heart surgery at Southampton", "he was
+ * born in Yeovil", "under the cardiac team at Bristol"): skipped unless asked (blind conversations set 25: a Chickerell
+ * family read as Southampton).
+ */
+const CARE_LEAD = /(?:^|[^a-z])(?:surgery|operations?|op|ops|treated|treatment|admitted|born|scans?|transplant|nicu|picu|scbu|ward|cardiology|cardiac team|clinic|consultant|specialists?|under the [a-z]+(?: [a-z]+)? team)(?: [a-z]+){0,2} (?:at|in)(?: the)?[ ,]*$/;
+
 /** The words before a town that say it is not the family's home, each read over this many characters before it. */
 const NOT_HOME_LEADS: readonly (readonly [RegExp, number])[] = [
   [TRAVEL_LEAD, 60],
@@ -55,6 +62,7 @@ const NOT_HOME_LEADS: readonly (readonly [RegExp, number])[] = [
   [PEOPLE_FROM_LEAD, 40],
   [PAST_LEAD, 40],
   [OTHER_HOME_LEAD, 50],
+  [CARE_LEAD, 50],
 ];
 
 /** Towns by their normalised name; `firstWords`: the first word of every name, so most words are passed over at once. */
