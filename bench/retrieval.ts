@@ -133,6 +133,7 @@ const sets: [string, string][] = [
   // measured once at c002370 before tuning.
   ['blind questions 24 (labelled)', here('./data/blind-questions-24-labelled.jsonl')],
   ['blind out of scope 24', here('./data/blind-out-of-scope-24.jsonl')],
+  ['blind out of scope 25', here('./data/blind-out-of-scope-25.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
