@@ -133,6 +133,8 @@ const sets: [string, string][] = [
   // measured once at c002370 before tuning.
   ['blind questions 24 (labelled)', here('./data/blind-questions-24-labelled.jsonl')],
   ['blind out of scope 24', here('./data/blind-out-of-scope-24.jsonl')],
+  // Round 25 (bench/briefs/round-25), measured once at 0ba054b before tuning.
+  ['blind questions 25 (labelled)', here('./data/blind-questions-25-labelled.jsonl')],
   ['blind out of scope 25', here('./data/blind-out-of-scope-25.jsonl')],
 ];
 
