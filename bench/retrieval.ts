@@ -136,6 +136,9 @@ const sets: [string, string][] = [
   // Round 25 (bench/briefs/round-25), measured once at 0ba054b before tuning.
   ['blind questions 25 (labelled)', here('./data/blind-questions-25-labelled.jsonl')],
   ['blind out of scope 25', here('./data/blind-out-of-scope-25.jsonl')],
+  // Round 26 (bench/briefs/round-26), labelled by a second helper, measured once at 0edb7cc before tuning.
+  ['blind questions 26 (labelled)', here('./data/blind-questions-26-labelled.jsonl')],
+  ['blind out of scope 26', here('./data/blind-out-of-scope-26.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
