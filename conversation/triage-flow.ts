@@ -134,6 +134,20 @@ function asksToCarryOn(s: Step, text: string, intent = text ? intentOf(text) : n
 /** The open question once the story is told: what they said is kept, and anything else is welcome. */
 const ANYTHING_ELSE = "Is there anything else you'd like to tell me about what is happening? You can say 'no' or skip.";
 
+/**
+ * A long story that names no worry ("the school keep sending emails about an assessment") has told what is happening:
+ * asking "what is happening?" again reads as not listening (blind questions set 25). What is missing is the worry itself.
+ */
+const WHAT_WORRIES =
+  'Thank you for explaining. What are you, or the school, most worried about: for example learning, talking, behaviour, feelings, or health? Please don\'t include names.';
+
+/** Which wording the open question takes: the first telling, anything to add, or the worry a long story left out. */
+function concernQuestion(answers: TriageAnswers, ask: string): string {
+  if (storyTold(answers)) return ANYTHING_ELSE;
+  const words = (answers.concern ?? '').trim().split(/\s+/).filter(Boolean).length;
+  return words >= STORY_WORDS ? WHAT_WORRIES : ask;
+}
+
 /** Where the family lives, as the summary says it: "Verwood (BH31)" for a postcode with a known town. */
 function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => string | undefined): string {
   const { town, postcode } = answers;
@@ -564,7 +578,7 @@ export class TriageFlow implements Flow {
 
   private askStep(state: ConversationData, s: Step, prefix?: string): Reply {
     state.step = s.id;
-    const question = s.id === 'concern' && storyTold(state.triage) ? ANYTHING_ELSE : s.ask(state.triage);
+    const question = s.id === 'concern' ? concernQuestion(state.triage, s.ask(state.triage)) : s.ask(state.triage);
     return {
       kind: 'text',
       text: prefix ? `${prefix}\n\n${question}` : question,
