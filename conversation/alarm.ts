@@ -54,6 +54,8 @@ export function askedAboutSafety(alarm: Alarm | null): boolean {
 /** Records (or raises) the conversation's alarm: a hard response outranks a check-in. */
 export function raiseAlarm(state: ConversationData, alarm: Omit<Alarm, 'confirmed'> & { confirmed?: boolean }): void {
   const current = state.alarm;
+  // A new worry reopens the question an earlier "no, everyone is fine" answered.
+  delete state.triage.safetyCleared;
   const rank = (k: Alarm['kind']) => (k === 'risk-of-harm' ? 2 : k === 'needs-a-person' ? 1 : 0);
   if (current && rank(current.kind) > rank(alarm.kind)) return;
   state.alarm = { ...alarm, words: alarm.words.slice(0, MAX_ALARM_WORDS), confirmed: alarm.confirmed ?? false };

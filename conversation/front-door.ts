@@ -169,6 +169,27 @@ const DOING: Record<ConversationData['mode'], string> = {
 /** An answer that opens with a plain no ("no, they're safe with me"); not "no one", which may say nobody is safe. */
 const SAYS_NO = /^\s*(?:no|nope|nah|not at all)\b(?! one\b)/i;
 
+/**
+ * A short follow-up that points back at the story ("how do we go about challenging it?", "is that normal?"): searched
+ * with the end of the story told so far, so "it" is the council's refusal told a message before, not whatever else can be
+ * challenged (blind conversations set 26 got the DLA reconsideration article). Null when the message stands alone.
+ */
+function pointsBack(text: string, story: string | undefined): string | null {
+  const words = text.trim().split(/\s+/).length;
+  if (!story || words > FOLLOW_UP_WORDS || !/\b(it|that|this|them)\b/i.test(text)) return null;
+  const before = story.endsWith(text.trim()) ? story.slice(0, -text.trim().length) : story;
+  return before.trim() ? `${before.slice(-FOLLOW_UP_CONTEXT)}\n${text}` : null;
+}
+/** Up to this many words, a message with "it" or "that" may lean on the story for its topic. */
+const FOLLOW_UP_WORDS = 10;
+/** How much of the story's end a follow-up is searched with (the question of a story comes last). */
+const FOLLOW_UP_CONTEXT = 600;
+
+/** The search's answer when it answered, else undefined. */
+function answered(found: SearchAnswer): SearchAnswer | undefined {
+  return found.kind === 'answer' ? found : undefined;
+}
+
 /** Contact steps where a typed message is a name: "ask" only counts as a command before a question. */
 const NAME_STEPS = new Set(['name', 'child']);
 
@@ -277,6 +298,7 @@ export class FrontDoor {
     // Asked the safety question after a check-in they went past, they said no one is worried: the check-in was a false
     // alarm, and the result and any handover are not marked with it.
     if (clearAnswer && state.alarm?.kind === 'possible-risk' && !state.alarm.confirmed) state.alarm = null;
+    if (clearAnswer && !state.alarm) state.triage.safetyCleared = true;
     if (safety.possibleRisk && !clearAnswer) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       // Not when they have just told us "no" to the safety question itself: the question was the check.
@@ -288,6 +310,7 @@ export class FrontDoor {
     if (checkinWasOpen && typed && ALL_CLEAR.test(typed.trim())) {
       // A false alarm is not a verdict: drop it and go back to where they were.
       if (state.alarm?.kind === 'possible-risk') state.alarm = null;
+      if (!state.alarm) state.triage.safetyCleared = true;
       return [{ kind: 'text', text: 'Thank you for letting me know.', deal: { kind: 'welcome' } }, ...this.where(state, turn)];
     }
     return this.route(turn, state, replies, command);
@@ -551,7 +574,12 @@ export class FrontDoor {
     if (meaning) return [glossaryReply(meaning, kb)];
 
     const exact = this.titles.get(normalise(turn.text).trim());
-    const answer = exact ? null : (searched ?? search.search(turn.text, { limit: 3, audience: turn.audience === 'professional' ? 'professional' : 'parent' }));
+    const audience = turn.audience === 'professional' ? 'professional' : 'parent';
+    const followUp = exact || searched || inFlow ? null : pointsBack(turn.text, state.triage.concern);
+    const alone = exact ? null : (searched ?? search.search(turn.text, { limit: 3, audience }));
+    // A follow-up that finds nothing alone still starts the questions after a story (see `idle`); one that finds an
+    // article alone may have found the wrong "it".
+    const answer: SearchAnswer | null = (alone?.answered && followUp ? answered(search.search(followUp, { limit: 3, audience })) : undefined) ?? alone;
     if (answer?.kind === 'clarify' && answer.results.length > 1) return [clarifyReply(kb, answer.results.map((r) => r.id))];
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);
     const article = id ? kb.byId.get(id) : undefined;

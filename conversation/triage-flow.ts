@@ -160,12 +160,13 @@ function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => stri
  * The summary's facts. A fact with no answer says "Not sure" only when it was asked and the family said
  * so (or skipped it); never asked, it is "Not given".
  */
-function describe(answers: TriageAnswers, asked: readonly string[], postTown: (postcode: string) => string | undefined = () => undefined): Fact[] {
+function describe(answers: TriageAnswers, asked: readonly string[], postTown: (postcode: string) => string | undefined = () => undefined, estimated: readonly string[] = []): Fact[] {
   const optionTitle = (id: StepId, value: unknown) => STEPS_BY_ID[id]?.options.find((o) => o.value === value)?.title ?? String(value);
   const unknown = (id: StepId) => (asked.includes(id) ? 'Not sure' : 'Not given');
   const facts: Fact[] = [
     { label: 'Who is asking', value: answers.requester ? optionTitle('requester', answers.requester) : 'Not given' },
-    { label: 'Age', value: answers.childAge == null ? unknown('childAge') : String(answers.childAge) },
+    // An age read from a school year fits two ages ("in Reception": 4 or 5); the summary says so, to be corrected in one line.
+    { label: 'Age', value: answers.childAge == null ? unknown('childAge') : estimated.includes('childAge') ? `${answers.childAge} or ${answers.childAge + 1}, from the school year` : String(answers.childAge) },
     { label: 'Setting', value: answers.setting ? optionTitle('setting', answers.setting) : 'Not given' },
     { label: 'Where', value: whereLabel(answers, postTown) },
     { label: 'Worries', value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given' },
@@ -202,6 +203,7 @@ export function toTriageCase(answers: TriageAnswers): TriageCase {
     ehcp: answers.ehcp ?? skip('ehcp'),
     diagnosis: answers.diagnosis ?? skip('diagnosis'),
     safetyConcern: answers.safetyConcern ?? false,
+    ...(answers.safetyCleared ? { safetyCleared: true } : {}),
   });
 }
 
@@ -228,10 +230,11 @@ const CORRECTION = /\b(?:sorry|i meant|meant to say|actually|wrong|mistake|typo|
 const PLAIN_CORRECTION = /\b(?:i meant|meant to say|typo|correction|my mistake|not \d+|i (?:put|said|typed|wrote|entered|gave)(?: you)? (?:\d+|[a-z]+ (?:before|earlier)|the wrong|a wrong|we(?:'| a)?re|we are|(?:he|she|it)(?:'s| is))|(?:my )?(?:phone|autocorrect|auto correct|it) (?:put|changed it to|typed|wrote))\b/i;
 
 /** A reply that opens by saying the person does not know, in any words: the same as "Not sure / skip". */
-const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea)\b/i;
+const DONT_KNOW = /^\W*(?:(?:well|um|erm|honestly|sorry|no|hmm)[ ,.]+)?(?:i'?m not sure|im not sure|not sure|unsure|i (?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|i can'?t remember|cant remember|cannot remember|no clue|not that i know|not that i'?m aware|i have no idea|i'?ve no idea|(?:i )?not know|me not know|i no know)\b/i;
 
 /** "he was on it for speech, not sure now": a short reply that says it does not know, anywhere in it, and answers nothing else. */
-const UNSURE = /\b(?:not sure|unsure|(?:don'?t|do not|dont) (?:really )?know|dunno|idk|no idea|not certain|can'?t remember|cant remember|no clue)\b/i;
+// "not know": English as a second language, and BSL-style short sentences (blind conversations set 26).
+const UNSURE = /\b(?:not sure|unsure|(?:don'?t|do not|dont) (?:really )?know|not know|dunno|idk|no idea|not certain|can'?t remember|cant remember|no clue)\b/i;
 function unsureSomewhere(text: string): boolean {
   return text.trim().split(/\s+/).length <= 16 && UNSURE.test(text);
 }
@@ -373,7 +376,7 @@ export class TriageFlow implements Flow {
     return {
       kind: 'summary',
       title: prefix ? `${prefix} Here's what I have now. Is that right?` : "Here's what I have. Is that right?",
-      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode)),
+      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode), state.estimated),
       note: 'If something is wrong, tell me in your own words (for example "he is 9, not 8"). If you are worried a child is not safe right now, tell me.',
       choices: [
         { title: "Yes, that's right", value: { action: 'triage-confirm' } },
@@ -388,7 +391,7 @@ export class TriageFlow implements Flow {
     return {
       kind: 'summary',
       title: "Thank you, I have changed that. Here's what I have now.",
-      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode)),
+      facts: describe(state.triage, state.history, (postcode) => this.postTown(postcode), state.estimated),
       note: "If something is still wrong, say 'start again'.",
       choices: [],
     };

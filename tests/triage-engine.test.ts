@@ -73,6 +73,7 @@ const RULE_CASES: Record<string, Partial<TriageCase>> = {
   'assessment-refused-in-alternative-provision': { childAge: 13, setting: 'alternative-provision', ehcp: 'refused' },
   'young-person-asks-for-assessment': { childAge: 17, requester: 'young-person', setting: 'college', ehcp: 'none', senSupport: 'starting', concern: 'Can I ask the council for an EHC needs assessment myself?' },
   'family-asks-for-assessment': { childAge: 9, setting: 'mainstream-school', senSupport: 'none', ehcp: 'none', concern: "school won't request an EHCNA, can a foster carer request it?" },
+  'plan-from-outside-england': { childAge: 8, setting: 'mainstream-school', senSupport: 'starting', ehcp: 'none', concern: 'she had a co-ordinated support plan in Scotland before we moved' },
   'under-five': { childAge: 3, setting: 'none' },
   'early-years-setting': { childAge: null, setting: 'early-years', senSupport: 'established', externalAdvice: true },
   'no-sen-support-yet': { setting: 'mainstream-school', senSupport: 'none' },

@@ -17,6 +17,8 @@ export interface TriageFacts {
   ehcp: z.infer<typeof EhcpStatus>;
   diagnosis: z.infer<typeof Diagnosis>;
   safetyConcern: boolean;
+  /** See TriageCase.safetyCleared. */
+  safetyCleared: boolean;
   underFive: boolean;
   /** 18 or over: past the age a young person must stay in education or training, so "not attending" is adult life, not attendance. */
   pastParticipationAge: boolean;
@@ -37,6 +39,7 @@ export const FACT_CATALOGUE: Record<string, z.ZodTypeAny> = {
   ehcp: EhcpStatus,
   diagnosis: Diagnosis,
   safetyConcern: z.boolean(),
+  safetyCleared: z.boolean(),
   underFive: z.boolean(),
   pastParticipationAge: z.boolean(),
   'safety.flagged': z.boolean(),

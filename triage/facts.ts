@@ -83,6 +83,7 @@ export function computeFacts(c: TriageCase, rules: RuleSet = ruleSet(), audience
     ehcp: c.ehcp,
     diagnosis: c.diagnosis,
     safetyConcern: c.safetyConcern,
+    safetyCleared: c.safetyCleared ?? false,
     underFive: c.childAge !== null && c.childAge < 5,
     pastParticipationAge: c.childAge !== null && c.childAge >= 18,
     safety: { flagged: safety.flagged, kind: safety.kind, categories: safety.categories, possibleRisk: safety.possibleRisk },

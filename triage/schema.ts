@@ -44,6 +44,12 @@ export const TriageCase = z
     ehcp: EhcpStatus,
     diagnosis: Diagnosis,
     safetyConcern: z.boolean(),
+    /**
+     * Asked whether anyone is worried a child is not safe, the person said no in so many words ("no, he's fine"): a worry
+     * the second safety net had about the story (a check-in) is answered, so it does not mark the result. Patterns that
+     * fired still do. Optional: a form or `deal triage` case without it is judged as before.
+     */
+    safetyCleared: z.boolean().optional(),
   })
   .strict();
 export type TriageCase = z.infer<typeof TriageCase>;

@@ -46,7 +46,8 @@ function patterns(v: Vocabulary): Patterns {
     before: new RegExp(`${src(a.before)}[ ,]*$`),
     // "my son is 7", "my son, 7", and a few words between ("my son Tom is 19", "the lad I look after is 13").
     // "my daughter Maria, 6 years": one word (a name) between, then a comma or "is", is still the child's age.
-    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: [a-z]+)(?: is| who is| aged| whos| [(]|,)+|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
+    // "the youngest, Ruby, is 5": a name set off by commas; "a girl of 10" (blind conversations sets 25 and 26).
+    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: [a-z]+)(?: is| who is| aged| whos| [(]|,)+|, [a-z]+,? (?:is|who is|whos|aged)| of|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
     self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
     yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
     yearNotAfter: wordsPattern(a.yearGroups.notAfter),
@@ -84,6 +85,8 @@ const OPENING_AFTER = /^ ?, ?[a-z]/;
 
 const NUMBER = /(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)( and a half| and a bit| ½)?(?![0-9])/g;
 /** Words just before a bare number that make it a duration or a time, not an age. */
+/** After an age: the writer says it was wrong ("3 but hes not", "3, no sorry"). */
+const RETRACTED = /^[ ,.]*(?:but (?:hes|shes|he is|she is|theyre|they are|thats|that is|its|it is) (?:not|wrong)(?=[ ]*(?:$|[,.!]))|(?:no|sorry|oops),? (?:sorry|i mean|i meant)\b)/;
 const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
 
 export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFound | undefined {
@@ -172,7 +175,8 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     }
   }
 
-  const usable = found.filter((f) => f.strength >= 2 || asked);
+  // Taken back in the same breath: "i put hes 3 but hes not, hes 2" (blind conversations set 26).
+  const usable = found.filter((f) => (f.strength >= 2 || asked) && !RETRACTED.test(message.text.slice(f.span.end, f.span.end + 24)));
   // A parent's own age ("I'm 24 and my son is 3") gives way to the child's.
   const rank = (f: AgeFound & { strength: number }) => -f.strength * 2 + (f.self && usable.some((o) => !o.self && o.strength >= f.strength) ? 1 : 0);
   const chosen = usable.sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start)[0];
