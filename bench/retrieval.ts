@@ -139,6 +139,9 @@ const sets: [string, string][] = [
   // Round 26 (bench/briefs/round-26), labelled by a second helper, measured once at 0edb7cc before tuning.
   ['blind questions 26 (labelled)', here('./data/blind-questions-26-labelled.jsonl')],
   ['blind out of scope 26', here('./data/blind-out-of-scope-26.jsonl')],
+  // Round 27 (bench/briefs/round-27), labelled by a second helper, measured once at a363405 (after round 26's tuning).
+  ['blind questions 27 (labelled)', here('./data/blind-questions-27-labelled.jsonl')],
+  ['blind out of scope 27', here('./data/blind-out-of-scope-27.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
