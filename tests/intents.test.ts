@@ -11,7 +11,7 @@ import { asksItsOwnQuestion, intentOf } from '../conversation/intents.js';
 
 describe('a typed request for help', () => {
   it('starts triage, however it is worded', () => {
-    for (const text of ['ok so wat do i do', 'what happens now?', 'who should we speak to', 'can u help us pls', 'help me sort this out', 'where do we even start', 'so what would you suggest?', 'i dont know what to do next']) {
+    for (const text of ['ok so wat do i do', 'what happens now?', 'who should we speak to', 'can u help us pls', 'help me sort this out', 'where do we even start', 'so what would you suggest?', 'i dont know what to do next', 'Can you help me make a plan please', 'can u help us sort it']) {
       expect(intentOf(text), text).toBe('start-triage');
     }
   });

@@ -36,7 +36,7 @@ describe('the second net on wording it has not seen', () => {
 
   // The figures README reports (Safety). Article questions train the net as ordinary messages, so a new family phrasing
   // in an article can lower a held-out set's recall; it must not (2026-12-02: four such phrasings were reworded).
-  const REPORTED: Record<number, number> = { 1: 116 / 120, 2: 0.96, 3: 0.99, 4: 108 / 110, 5: 0.99, 6: 1 };
+  const REPORTED: Record<number, number> = { 1: 116 / 120, 2: 0.97, 3: 0.99, 4: 108 / 110, 5: 0.99, 6: 1 };
   it.each(heldOut.map((h) => [h.blindSet, h] as const))('blind set %i left out of training: no lower than the recall README reports', (set, h) => {
     expect(h.recall).toBeGreaterThanOrEqual(REPORTED[set]! - 1e-9);
   });

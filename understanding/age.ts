@@ -115,6 +115,8 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const n = Number(m[1]);
     const before = t.slice(Math.max(0, start - 40), start);
     if (/(?<![a-z])(?:year|yr|y|yrs) ?$/.test(before)) continue; // a year group, read below
+    // "its my 3rd one im worried about": "one" after an ordinal is the child, not an age (blind conversations set 20).
+    if (/(?:^|[^a-z0-9])(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|middle|youngest|eldest|oldest) $/.test(before) && /^[a-z]+$/i.test(message.text.slice(s0.start, s0.end))) continue;
     let after = t.slice(end);
     if (/^[a-z]/.test(after) && !/^(yo|yrs?|years?|months?|mths?|mo|weeks?|y o|y)(?![a-z])/.test(after)) continue; // "7ab", "3rd"
     if (p.notAfter.test(after)) continue;
