@@ -142,6 +142,9 @@ const sets: [string, string][] = [
   // Round 27 (bench/briefs/round-27), labelled by a second helper, measured once at a363405 (after round 26's tuning).
   ['blind questions 27 (labelled)', here('./data/blind-questions-27-labelled.jsonl')],
   ['blind out of scope 27', here('./data/blind-out-of-scope-27.jsonl')],
+  // Round 28 (bench/briefs/round-28), labelled by a second helper, measured once at 21ff1ca (after round 27's tuning).
+  ['blind questions 28 (labelled)', here('./data/blind-questions-28-labelled.jsonl')],
+  ['blind out of scope 28', here('./data/blind-out-of-scope-28.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
