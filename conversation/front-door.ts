@@ -299,7 +299,9 @@ export class FrontDoor {
     // alarm, and the result and any handover are not marked with it.
     if (clearAnswer && state.alarm?.kind === 'possible-risk' && !state.alarm.confirmed) state.alarm = null;
     if (clearAnswer && !state.alarm) state.triage.safetyCleared = true;
-    if (safety.possibleRisk && !clearAnswer) {
+    // A pleasantry ("ta, that's all") has nothing in it to check in about; a pattern would still have raised the card above.
+    const pleasantry = ['thanks', 'greeting'].includes(intentOf(typed) ?? '');
+    if (safety.possibleRisk && !clearAnswer && !pleasantry) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       // Not when they have just told us "no" to the safety question itself: the question was the check.
       raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });

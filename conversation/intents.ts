@@ -42,7 +42,8 @@ const PATTERNS: [Intent, RegExp][] = [
   ['restart', /^(start (again|over)|restart|reset|begin again|cancel|stop|new question|clear)[.!]?$/],
   ['help', /^(help|menu|options|what can you do|what can i ask|how does this work|\?)[.!?]?$/],
   ['greeting', /^(hi+|hello+|hey+|hiya|good (morning|afternoon|evening)|morning|afternoon)( there| deal)?[.!]?$/],
-  ['thanks', /^(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)[.!]?$/],
+  // "ta, that's all" and "thanks, that's everything for now" close the chat too (blind conversations set 27).
+  ['thanks', /^(?:(?:ok|okay|brill|great|lovely|perfect)[, ]+)?(thanks?( you)?( very much| so much)?|thankyou|ta|cheers|ok thanks|bye|goodbye|that helps?)(?:[,.! ]+(?:that'?s|thats) (?:all|everything|it)(?: i needed| for now| thanks)?)?[.!]?$/],
   [
     'talk-to-person',
     /^((please|hi|hello|ok|okay|so|sorry|um) )*(i (want|would like|need) to |(can|could|may) (i|we) (please )?|is there (someone|somebody|anyone|a person) (i|we) (can|could) )?(talk|speak|chat) (to|with) (a |an |some)?(person|human|someone|somebody|anyone|adviser|advisor|officer|real person|member of staff|team)|^is there (someone|somebody|anyone|a person) (i|we) (can|could) (talk|speak|chat) (to|with)|^(can|could) (someone|somebody|a person) (call|ring|contact|phone|email) me|^(call|contact|ring|phone) me( back)?$|^(human|agent|real person|person please)$/,

@@ -39,6 +39,19 @@ describe('words that sound worrying but are not', () => {
     expect(reply.flatMap((r) => r.deal?.articles ?? [])[0]).toBe('medical-needs-and-health-care-in-school');
   });
 
+  it('"she\'s been shot", about a vaccination, is not a safety card', async () => {
+    const reply = await send(await open(), "She's been shot! Only joking, she had her flu jab at school today and her arm hurts. She has autism and panicked, should the school have warned me first?");
+    expect(kinds(reply)).not.toContain('safety');
+  });
+
+  it('"ta, that\'s all" closes the chat without a check-in', async () => {
+    const id = await open();
+    await send(id, 'what is a Best Start in Life Advisor?');
+    const reply = await send(id, "ta, that's all");
+    expect(kinds(reply)).not.toContain('checkin');
+    expect(kinds(reply)).not.toContain('safety');
+  });
+
   it('an allergy emergency told as last year is not danger now', async () => {
     const reply = await send(await open(), 'My son has a severe nut allergy and an EpiPen. Two years ago at a birthday party he ate a cake with almonds in and stopped breathing. He starts at the infant school in Wimborne in September. What should the school put in place?');
     expect(kinds(reply)).not.toContain('safety');
