@@ -1,7 +1,6 @@
 /**
- * Recognises the few things people say to the front door itself (help, start again, talk
- * to a person...) before a message is treated as a question for the knowledge base.
- * Patterns are anchored and short on purpose: a real question should reach search.
+ * Recognises the few things people say to the front door itself (help, start again, talk to a person...) before a
+ * message is treated as a question for the knowledge base. Patterns are anchored and short: a real question reaches search.
  */
 import { normaliseReference } from '../handover/schema.js';
 import { loadHelpRequests } from './help-requests.js';

@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl', 'triage-blind-28.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -120,6 +120,18 @@ describe('held-out near misses of set 27 (bench/data/triage-blind-27.jsonl), rou
   const NAMES = ['near-seizure-stopped-breathing-last-year-controlled', 'near-slt-clinic-stammer-choking-on-words'];
   it('each gets the route its writer expected', () => {
     const report = evalTriageFile(new URL('../bench/data/triage-blind-27.jsonl', import.meta.url));
+    expect(report.total).toBe(40);
+    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+  });
+});
+
+describe('held-out near misses of set 28 (bench/data/triage-blind-28.jsonl), not alarms', () => {
+  // Lost at a fair for twenty minutes and found "all fine"; "I will kill you" from Power Rangers; a nursery that "can't
+  // keep him safe" excluding a 3-year-old who bites; trichotillomania "not self-harm"; bruised shins from a visual
+  // impairment and "can't find her things"; parents who "smother me" (a 20-year-old moving out).
+  const NAMES = ['near-sudanese-dad-cartoon-kill-you-speech', 'near-nursery-exclusion-biting-danger-to-others', 'near-cvi-bruised-shins-walks-into-things', 'near-20yo-wants-to-escape-parents-move-out'];
+  it('each gets the route its writer expected', () => {
+    const report = evalTriageFile(new URL('../bench/data/triage-blind-28.jsonl', import.meta.url));
     expect(report.total).toBe(40);
     expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
   });
