@@ -31,6 +31,11 @@ describe('what the family told us', () => {
     expect(primaryOf(result)).toBe('independent-advice');
   });
 
+  it('a story that ends "a letter saying no... what are our options?" is answered with appeals first', async () => {
+    const reply = await send(await open(), "Our daughter is 10, autistic and at a primary in Verwood. Two years of SEN support have not helped. We asked the council for an EHC needs assessment and had a letter this week saying no, because her reading is at the expected level. What can we do?");
+    expect(reply.flatMap((r) => r.deal?.articles ?? [])[0]).toBe('disagreements-and-appeals');
+  });
+
   it('"what are my rights?" about a late annual review is the plan\'s casework', async () => {
     const result = await resultOf("My daughter is 12 and has had an EHCP since she was 5. She is at the secondary in Gillingham. Her annual review was due in January and nobody has arranged it. Who do I chase and what are my rights?");
     expect(primaryOf(result)).toBe('existing-ehcp');
