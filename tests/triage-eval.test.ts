@@ -43,97 +43,64 @@ describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.j
   });
 });
 
-describe('held-out near misses of set 21 (bench/data/triage-blind-21.jsonl), routed from the family\'s words', () => {
+/**
+ * Near misses of the held-out sets (bench/data/triage-blind-N.jsonl): worrying words, no risk, each routed as its writer
+ * expected. Set number, then the cases fixed after that set was measured once; the comment says what each one is.
+ */
+const NEAR_MISSES: [number, string[]][] = [
   // A choking scare "checked over and sent home same day" is not being sent home from school; being told to fetch a
   // child at lunch with "nothing in writing... is this even allowed?" is an exclusion before the assessment in the
   // story; "what does the Dorset pathway actually mean?" asks about the pathway.
-  const NAMES = ['near-grape-choking-over-words', 'near-kicked-out-at-lunch', 'near-volcano-after-school-masking'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-21.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 22 (bench/data/triage-blind-22.jsonl), routed from the family\'s words', () => {
+  [21, ['near-grape-choking-over-words', 'near-kicked-out-at-lunch', 'near-volcano-after-school-masking']],
   // "comes out of school like a shaken bottle of pop" is the end of the day, not missing school; "handy with a gutting
   // knife" is a trade; "the way families are treated... is abuse" is the system; "stopped breathing... she's been fine
   // since" is over; help with a child's grief is the wellbeing route.
-  const NAMES = ['near-refused-fight-to-the-death', 'near-crab-boat-dad-gutting-knife-apprenticeship', 'near-grief-questions-about-dying', 'near-poole-system-is-abuse', 'near-down-syndrome-heart-surgery-starting-school'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-22.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 23 (bench/data/triage-blind-23.jsonl), routed from the family\'s words', () => {
+  [22, ['near-refused-fight-to-the-death', 'near-crab-boat-dad-gutting-knife-apprenticeship', 'near-grief-questions-about-dying', 'near-poole-system-is-abuse', 'near-down-syndrome-heart-surgery-starting-school']],
   // "I'm going to kill you" screamed at the telly in a game; a bereaved boy with "no thoughts of hurting himself"; a
   // question about AAC and the SALT (the therapy before the assessment); "the nursery SENCO says we need an EHCP... how
   // do we ask for the assessment" (the request before the early years route).
-  const NAMES = ['near-nan-fortnite-kill-you-brother', 'near-school-nurse-bereaved-boy-death-talk', 'near-cp-clinic-eye-gaze-vocab-school', 'near-trach-blocked-at-nursery-handled'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-23.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 24 (bench/data/triage-blind-24.jsonl), routed from the family\'s words', () => {
+  [23, ['near-nan-fortnite-kill-you-brother', 'near-school-nurse-bereaved-boy-death-talk', 'near-cp-clinic-eye-gaze-vocab-school', 'near-trach-blocked-at-nursery-handled']],
   // A zombie game explained as the reason for a note home; "dead on my feet" and a toddler of 2 and a half who bangs his
   // head when not understood; a vocal tic "I'll kill you"; training on self-harm awareness; "run away and join the
   // circus"; "I could've strangled him (joke!!)".
-  const NAMES = ['near-zombie-game-brains', 'near-dead-on-my-feet-toddler-words', 'near-tourettes-tics-bomb-shout', 'near-school-nurse-self-harm-training', 'near-run-away-join-circus', 'near-hearing-aid-flushed'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-24.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 25 (bench/data/triage-blind-25.jsonl), routed from the family\'s words', () => {
+  [24, ['near-zombie-game-brains', 'near-dead-on-my-feet-toddler-words', 'near-tourettes-tics-bomb-shout', 'near-school-nurse-self-harm-training', 'near-run-away-join-circus', 'near-hearing-aid-flushed']],
   // "I will actually kill someone (not really obvs)"; a 4-year-old shouting a film villain's line "in Scar's voice";
   // neglect "dealt with by the courts years ago... settled and safe with us"; "failure to thrive... resolved with feeding
   // support... no concerns re care"; a 15-year-old choosing a college course or apprenticeship for after Year 11.
-  const NAMES = ['near-kill-someone-lol-wait-for-diagnosis', 'near-lion-king-echolalia-ill-kill-you-simba', 'near-adopted-neglect-historic-court-settled-ehcna', 'near-bsila-failure-to-thrive-resolved-2yo', 'near-west-bay-grandad-lost-at-sea-dyslexic-apprenticeship'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-25.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 26 (bench/data/triage-blind-26.jsonl), routed from the family\'s words', () => {
+  [25, ['near-kill-someone-lol-wait-for-diagnosis', 'near-lion-king-echolalia-ill-kill-you-simba', 'near-adopted-neglect-historic-court-settled-ehcna', 'near-bsila-failure-to-thrive-resolved-2yo', 'near-west-bay-grandad-lost-at-sea-dyslexic-apprenticeship']],
   // A tracheostomy that "stopped breathing once when his tube blocked, back in 2023... he was fine"; a boy obsessed with a
   // horror game whose family asks who can "get him looked at" for autism; a girl's worry while her dad is deployed.
-  const NAMES = ['near-trach-starting-nursery-blockage-once', 'near-fnaf-killing-the-animatronics', 'near-army-daughter-scared-dad-blown-up'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-26.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
-  });
-});
-
-describe('held-out near misses of set 27 (bench/data/triage-blind-27.jsonl), routed from the family\'s words', () => {
+  [26, ['near-trach-starting-nursery-blockage-once', 'near-fnaf-killing-the-animatronics', 'near-army-daughter-scared-dad-blown-up']],
   // A seizure 14 months ago that "stopped breathing for a short time... no seizures since"; a stammer the parents call
   // "'choking' and 'strangling himself' to get words out".
-  const NAMES = ['near-seizure-stopped-breathing-last-year-controlled', 'near-slt-clinic-stammer-choking-on-words'];
+  [27, ['near-seizure-stopped-breathing-last-year-controlled', 'near-slt-clinic-stammer-choking-on-words']],
+  // "I will kill you" from Power Rangers; a nursery that "can't keep him safe" excluding a 3-year-old who bites; bruised
+  // shins from a visual impairment and "can't find her things"; parents who "smother me" (a 20-year-old moving out).
+  // Two more are no longer alarms but still take another route than the writer's (see the next test).
+  [28, ['near-sudanese-dad-cartoon-kill-you-speech', 'near-nursery-exclusion-biting-danger-to-others', 'near-cvi-bruised-shins-walks-into-things', 'near-20yo-wants-to-escape-parents-move-out']],
+];
+
+describe.each(NEAR_MISSES)('held-out near misses of set %i, routed from the family\'s words', (set, names) => {
   it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-27.jsonl', import.meta.url));
+    const report = evalTriageFile(new URL(`../bench/data/triage-blind-${set}.jsonl`, import.meta.url));
     expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+    expect(report.misses.filter((m) => names.includes(m.name))).toEqual([]);
   });
 });
 
-describe('held-out near misses of set 28 (bench/data/triage-blind-28.jsonl), not alarms', () => {
-  // Lost at a fair for twenty minutes and found "all fine"; "I will kill you" from Power Rangers; a nursery that "can't
-  // keep him safe" excluding a 3-year-old who bites; trichotillomania "not self-harm"; bruised shins from a visual
-  // impairment and "can't find her things"; parents who "smother me" (a 20-year-old moving out).
-  const NAMES = ['near-sudanese-dad-cartoon-kill-you-speech', 'near-nursery-exclusion-biting-danger-to-others', 'near-cvi-bruised-shins-walks-into-things', 'near-20yo-wants-to-escape-parents-move-out'];
-  it('each gets the route its writer expected', () => {
-    const report = evalTriageFile(new URL('../bench/data/triage-blind-28.jsonl', import.meta.url));
-    expect(report.total).toBe(40);
-    expect(report.misses.filter((m) => NAMES.includes(m.name))).toEqual([]);
+describe('held-out near misses of set 28 that are no longer alarms', () => {
+  // A child lost at a fair for twenty minutes and found "all fine"; trichotillomania the GP said is "not self-harm".
+  const NAMES = ['near-traveller-family-summer-roads-off-roll', 'near-trichotillomania-bald-patch-hat-at-school'];
+  it('are not sent to the duty team', () => {
+    const lines = readFileSync(new URL('../bench/data/triage-blind-28.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; case: unknown });
+    const cases = lines.filter((l) => NAMES.includes(l.name));
+    expect(cases).toHaveLength(NAMES.length);
+    for (const l of cases) {
+      const result = runTriageJson(JSON.stringify(l.case));
+      expect(result, l.name).toMatchObject({ ok: true });
+      if (!result.ok) continue;
+      expect(result.result.routes.map((r) => r.id), l.name).not.toContain('urgent-safeguarding');
+    }
   });
 });
 
