@@ -185,6 +185,12 @@ const FOLLOW_UP_WORDS = 10;
 /** How much of the story's end a follow-up is searched with (the question of a story comes last). */
 const FOLLOW_UP_CONTEXT = 600;
 
+/** Only a greeting or a thank-you ("ta, that's all"): nothing in it to ask about. */
+function isPleasantry(text: string): boolean {
+  const intent = intentOf(text);
+  return intent === 'thanks' || intent === 'greeting';
+}
+
 /** The search's answer when it answered, else undefined. */
 function answered(found: SearchAnswer): SearchAnswer | undefined {
   return found.kind === 'answer' ? found : undefined;
@@ -300,8 +306,7 @@ export class FrontDoor {
     if (clearAnswer && state.alarm?.kind === 'possible-risk' && !state.alarm.confirmed) state.alarm = null;
     if (clearAnswer && !state.alarm) state.triage.safetyCleared = true;
     // A pleasantry ("ta, that's all") has nothing in it to check in about; a pattern would still have raised the card above.
-    const pleasantry = ['thanks', 'greeting'].includes(intentOf(typed) ?? '');
-    if (safety.possibleRisk && !clearAnswer && !pleasantry) {
+    if (safety.possibleRisk && !clearAnswer && !isPleasantry(typed)) {
       // Only the second net worried: check in, then carry on as usual (a false alarm costs one card).
       // Not when they have just told us "no" to the safety question itself: the question was the check.
       raiseAlarm(state, { kind: 'possible-risk', categories: [], words: typed });
@@ -577,11 +582,11 @@ export class FrontDoor {
 
     const exact = this.titles.get(normalise(turn.text).trim());
     const audience = turn.audience === 'professional' ? 'professional' : 'parent';
-    const followUp = exact || searched || inFlow ? null : pointsBack(turn.text, state.triage.concern);
     const alone = exact ? null : (searched ?? search.search(turn.text, { limit: 3, audience }));
     // A follow-up that finds nothing alone still starts the questions after a story (see `idle`); one that finds an
-    // article alone may have found the wrong "it".
-    const answer: SearchAnswer | null = (alone?.answered && followUp ? answered(search.search(followUp, { limit: 3, audience })) : undefined) ?? alone;
+    // article alone may have found the wrong "it", so it is searched again with the story.
+    const followUp = alone?.answered && !searched && !inFlow ? pointsBack(turn.text, state.triage.concern) : null;
+    const answer: SearchAnswer | null = (followUp ? answered(search.search(followUp, { limit: 3, audience })) : undefined) ?? alone;
     if (answer?.kind === 'clarify' && answer.results.length > 1) return [clarifyReply(kb, answer.results.map((r) => r.id))];
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);
     const article = id ? kb.byId.get(id) : undefined;

@@ -117,9 +117,13 @@ function known(answers: TriageAnswers, id: StepId): boolean {
  * struggling at her new school, she has autism"): then the open question only asks whether there is more to
  * add. It is still asked: it is where families tell us what else is going on, a risk included.
  */
+/** How many words of the family's story we have so far. */
+function storyWords(answers: TriageAnswers): number {
+  return (answers.concern ?? '').trim().split(/\s+/).filter(Boolean).length;
+}
+
 function storyTold(answers: TriageAnswers): boolean {
-  const words = (answers.concern ?? '').trim().split(/\s+/).filter(Boolean).length;
-  return words >= STORY_WITH_NEED_WORDS && (answers.needs ?? []).length > 0;
+  return storyWords(answers) >= STORY_WITH_NEED_WORDS && (answers.needs ?? []).length > 0;
 }
 
 /**
@@ -144,8 +148,7 @@ const WHAT_WORRIES =
 /** Which wording the open question takes: the first telling, anything to add, or the worry a long story left out. */
 function concernQuestion(answers: TriageAnswers, ask: string): string {
   if (storyTold(answers)) return ANYTHING_ELSE;
-  const words = (answers.concern ?? '').trim().split(/\s+/).filter(Boolean).length;
-  return words >= STORY_WORDS ? WHAT_WORRIES : ask;
+  return storyWords(answers) >= STORY_WORDS ? WHAT_WORRIES : ask;
 }
 
 /** Where the family lives, as the summary says it: "Verwood (BH31)" for a postcode with a known town. */
@@ -332,11 +335,10 @@ export class TriageFlow implements Flow {
   private nextStep(state: ConversationData): Step | undefined {
     const asked = new Set(state.history);
     const missing = DECISION_ORDER.filter((id) => !asked.has(id) && (id === 'concern' || !known(state.triage, id)));
-    const story = (state.triage.concern ?? '').trim();
     // A longer story that names no worry ("teacher said hes struggling n they want a meeting") has not said what is
     // happening either: the open question is where families tell us the rest, a risk included (blind conversations set 21).
     const noWorryNamed = (state.triage.needs ?? []).length === 0;
-    const words = story.split(/\s+/).filter(Boolean).length;
+    const words = storyWords(state.triage);
     const factsTold = DECISION_ORDER.filter((id) => id !== 'concern' && known(state.triage, id)).length;
     const short = words < STORY_WORDS || (words < SHORT_STORY_WORDS && factsTold < RICH_FACTS);
     if (missing.includes('concern') && (short || noWorryNamed)) return STEPS_BY_ID.concern;

@@ -84,9 +84,9 @@ const OPENING_BEFORE = /(?:^|[.!?] )(?:(?:hey|hi|hiya|hello|ok|okay|so|um)[ ,.!]
 const OPENING_AFTER = /^ ?, ?[a-z]/;
 
 const NUMBER = /(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)( and a half| and a bit| ½)?(?![0-9])/g;
-/** Words just before a bare number that make it a duration or a time, not an age. */
 /** After an age: the writer says it was wrong ("3 but hes not", "3, no sorry"). */
 const RETRACTED = /^[ ,.]*(?:but (?:hes|shes|he is|she is|theyre|they are|thats|that is|its|it is) (?:not|wrong)(?=[ ]*(?:$|[,.!]))|(?:no|sorry|oops),? (?:sorry|i mean|i meant)\b)/;
+/** Words just before a bare number that make it a duration or a time, not an age. */
 const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
 
 export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFound | undefined {
