@@ -233,7 +233,7 @@ export class KnowledgeSearch {
       const { passages, ranker } = this.built();
       const asked = long ? askedOf(text) : [];
       const wantsTime = asksForTime(asked.length > 0 ? asked.join(' ') : text);
-      const passageFor = (q: Query) => passages?.best(q, best.article.id, best.article.title, best.article.summary, s.passageShare, wantsTime);
+      const passageFor = (q: Query) => passages?.best(q, best.article.id, s.passageShare, wantsTime);
       // A story's words spread over every section; the sentences that ask ("Is there a deadline for this?") point at one.
       const asking = long ? askingQuery(query, asked.flatMap((sentence) => ranker.termsOf(sentence))) : null;
       const passage = (asking && passageFor(asking)) || passageFor(query);

@@ -40,8 +40,15 @@ export function asksForTime(text: string): boolean {
 }
 
 export class Passages {
-  /** One small index per article: a look-up searches only the answer's own sections. */
-  private readonly byArticle = new Map<string, { index: MiniSearch<Passage & { id: number }>; sections: Passage[] }>();
+  /**
+   * One small index per article: a look-up searches only the answer's own sections, and only the words they use (the
+   * others find nothing, but a long story's forty terms each cost a look-up: `npm run bench` measures the latency).
+   * `inSummary`: the terms of the title and summary, which answer the question as a whole.
+   */
+  private readonly byArticle = new Map<
+    string,
+    { index: MiniSearch<Passage & { id: number }>; sections: Passage[]; vocabulary: ReadonlySet<string>; inSummary: ReadonlySet<string> }
+  >();
 
   constructor(articles: readonly Article[]) {
     for (const article of articles) {
@@ -52,7 +59,10 @@ export class Passages {
         processTerm: (term) => (STOPWORDS.has(term) ? null : stem(term)),
       });
       index.addAll(sections.map((section, id) => ({ id, ...section })));
-      this.byArticle.set(article.id, { index, sections });
+      const termsOf = (text: string) => words(text).filter((w) => !STOPWORDS.has(w)).map(stem);
+      const vocabulary = new Set(sections.flatMap((s) => termsOf(`${s.heading} ${s.text}`)));
+      const inSummary = new Set(words(`${article.title} ${article.summary}`).map(stem));
+      this.byArticle.set(article.id, { index, sections, vocabulary, inSummary });
     }
   }
 
@@ -62,11 +72,11 @@ export class Passages {
    * title and summary do not have (otherwise the summary answers the question as a whole). `wantsTime`: the question
    * asks for a time, and a section that gives one is preferred.
    */
-  best(query: Query, articleId: string, title: string, summary: string, share: number, wantsTime = false): Passage | undefined {
-    const all = [...query.typed.keys(), ...query.expanded.keys()];
-    if (all.length === 0) return undefined;
+  best(query: Query, articleId: string, share: number, wantsTime = false): Passage | undefined {
     const own = this.byArticle.get(articleId);
     if (!own) return undefined;
+    const all = [...query.typed.keys(), ...query.expanded.keys()].filter((term) => own.vocabulary.has(term));
+    if (all.length === 0) return undefined;
     const results = own.index.search(all.join(' '), {
       boost: { heading: 2, text: 1 },
       tokenize: (text) => text.split(' '),
@@ -81,8 +91,7 @@ export class Passages {
     if (!top) return undefined;
     const total = scored.reduce((s, r) => s + r.score, 0);
     if (top.score < share * total) return undefined;
-    const inSummary = new Set(words(`${title} ${summary}`).map(stem));
-    if (!top.queryTerms.some((t) => query.typed.has(t) && (!inSummary.has(t) || timely(top)))) return undefined;
+    if (!top.queryTerms.some((t) => query.typed.has(t) && (!own.inSummary.has(t) || timely(top)))) return undefined;
     return own.sections[Number(top.id)];
   }
 }
