@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts=$(realpath "$1"); out=${2:-$(mktemp -d)}; port=${3:-3990}
 driver=${DRIVER:-../shared/eval/conversations/driver.mjs}
-node bin/build.js >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || node bin/build.js >/dev/null
 data=$(mktemp -d)
 ( IMMEDIATE_HANDOVERS_PER_HOUR=1000 DATA_DIR=$data PORT=$port LOG_LEVEL=silent exec node dist/app/main.js --dev ) &
 pid=$!

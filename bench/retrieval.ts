@@ -145,6 +145,9 @@ const sets: [string, string][] = [
   // Round 28 (bench/briefs/round-28), labelled by a second helper, measured once at 21ff1ca (after round 27's tuning).
   ['blind questions 28 (labelled)', here('./data/blind-questions-28-labelled.jsonl')],
   ['blind out of scope 28', here('./data/blind-out-of-scope-28.jsonl')],
+  // Round 29 (bench/briefs/round-29), labelled by a second helper, measured once at b46959b (after round 28's tuning).
+  ['blind questions 29 (labelled)', here('./data/blind-questions-29-labelled.jsonl')],
+  ['blind out of scope 29', here('./data/blind-out-of-scope-29.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

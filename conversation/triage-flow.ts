@@ -159,6 +159,11 @@ function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => stri
   return named ? `${named} (${postcode})` : postcode;
 }
 
+/** An age in years as a person says it: a baby of 10 months is "under 1", not "0". */
+export function ageLabel(age: number): string {
+  return age === 0 ? 'Under 1' : String(age);
+}
+
 /**
  * The summary's facts. A fact with no answer says "Not sure" only when it was asked and the family said
  * so (or skipped it); never asked, it is "Not given".
@@ -169,7 +174,7 @@ function describe(answers: TriageAnswers, asked: readonly string[], postTown: (p
   const facts: Fact[] = [
     { label: 'Who is asking', value: answers.requester ? optionTitle('requester', answers.requester) : 'Not given' },
     // An age read from a school year fits two ages ("in Reception": 4 or 5); the summary says so, to be corrected in one line.
-    { label: 'Age', value: answers.childAge == null ? unknown('childAge') : estimated.includes('childAge') ? `${answers.childAge} or ${answers.childAge + 1}, from the school year` : String(answers.childAge) },
+    { label: 'Age', value: answers.childAge == null ? unknown('childAge') : estimated.includes('childAge') ? `${answers.childAge} or ${answers.childAge + 1}, from the school year` : ageLabel(answers.childAge) },
     { label: 'Setting', value: answers.setting ? optionTitle('setting', answers.setting) : 'Not given' },
     { label: 'Where', value: whereLabel(answers, postTown) },
     { label: 'Worries', value: (answers.needs ?? []).map((n) => optionTitle('needs', n)).join('; ') || 'Not given' },
@@ -471,15 +476,19 @@ export class TriageFlow implements Flow {
     // story: kept in the story, its words read as a risk beside the rest (blind conversations set 8, after set 15's change).
     if (s.id !== 'safetyConcern' || (this.fromUnderstood(s, heard) ?? s.parse?.(turn.text)) !== false) this.addToStory(state, turn.text);
     if (s.id === 'concern') {
-      this.absorb(state, heard, false);
+      // "Sorry, I have mixed them up. Amir is 5, not 6" in the story: the correction replaces what we had.
+      this.absorb(state, heard, CORRECTION.test(turn.text));
       if (!state.history.includes('concern')) state.history.push('concern');
       return [this.ask(state)];
     }
     if (s.id === 'place') {
-      this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, false);
+      // "sorry just realised I said 14, Alex is 15" typed at the town question: the correction replaces what we had
+      // (blind conversations set 29).
+      const corrects = CORRECTION.test(turn.text);
+      const changed = this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, corrects);
       if (!heard.facts.town && !heard.facts.postcode && this.tellsStory(turn.text)) {
         // "school keep ringing me to fetch him at lunch": the story, not a town. Kept (above), and the place asked once more.
-        return [this.askStep(state, s, 'Thank you, I have added that to what you told me.')];
+        return [this.askStep(state, s, corrects && changed > 0 ? "Thank you, I've changed that." : 'Thank you, I have added that to what you told me.')];
       }
       const place = heard.facts.postcode ? this.withTown(heard.facts.postcode, heard.facts.town) : { town: heard.facts.town ?? turn.text.trim().slice(0, 60) };
       return [this.recordPlace(state, place)];

@@ -7,6 +7,7 @@ import { FACT_LABELS, OUTCOME_LABELS, plainDateTime, plainDateTimeCapital, REQUE
 import { html, type SafeHtml } from './html.js';
 import { notGiven, row, type HandoverParts } from './handover-parts.js';
 import { dueTag, urgencyTag } from './page-layout.js';
+import { ageLabel } from '../conversation/triage-flow.js';
 
 /** Status, urgency, due time, locality, who claimed it and where it came from. */
 export function summarySection(p: HandoverParts): SafeHtml | null {
@@ -72,7 +73,7 @@ export function childSection(p: HandoverParts): SafeHtml | null {
     : html`<h2 id="child">The child or young person</h2>
 <dl class="summary">
   ${row('First name or initials', h.child.name ?? notGiven)}
-  ${row('Age', h.child.age === null ? notGiven : `${h.child.age}`)}
+  ${row('Age', h.child.age === null ? notGiven : ageLabel(h.child.age))}
   ${row('School or setting', h.child.setting ? (FACT_LABELS.setting[h.child.setting as keyof typeof FACT_LABELS.setting] ?? h.child.setting) : notGiven)}
 </dl>`;
 }

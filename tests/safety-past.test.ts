@@ -24,7 +24,7 @@ describe('a risk told as past and over', () => {
 
   it.each([
     "Four years ago we left a violent relationship. We're completely safe now and their dad has no contact at all (court order). She still gets nightmares and panics before school.",
-    'SENCO. Child had CP plan closed 3 yrs ago, no current concerns, now living with grandparents. Do we mention it in the EHCNA request?',
+    'SENCO. A child protection referral was made 3 yrs ago, case closed, no current concerns, now living with grandparents. Do we mention it in the EHCNA request?',
   ])('is neither flagged nor asked about again when the message says everyone is safe now: %s', (text) => {
     const result = check(text);
     expect(result).toMatchObject({ flagged: false, kind: null, softened: 'past-told-safe', possibleRisk: false });

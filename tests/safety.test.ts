@@ -115,10 +115,10 @@ const CASES: Record<string, { flags: string[]; ordinary: string[] }> = {
   },
   'safeguarding-concern': {
     flags: ['I need to make a safeguarding referral', 'a pupil made a disclosure today', 'he is at risk of significant harm'],
-    ordinary: ['what does safeguarding mean', 'where is the safeguarding policy', 'there are no safeguarding concerns', 'Who is the designated safeguarding lead?'],
+    ordinary: ['what does safeguarding mean', 'where is the safeguarding policy', 'there are no safeguarding concerns', 'Who is the designated safeguarding lead?', 'SW, CP plan. 6yo, ?ASC. Can SW make the EHCNA request?'],
   },
   'missing-child': {
-    flags: ["he hasn't come home since last night", 'she has gone missing', 'we dont know where he is', 'he ran away from home'],
+    flags: ["he hasn't come home since last night", 'she has gone missing', 'we dont know where he is', 'he ran away from home', "hes gone off again, he walked out about 4 and its gone 9"],
     ordinary: ['he is missing school because of anxiety', 'his EHCP is missing the OT provision', 'she runs away from tasks she finds hard', 'we are missing some reports'],
   },
   'allegation-against-professional': {
@@ -127,11 +127,11 @@ const CASES: Record<string, { flags: string[]; ordinary: string[] }> = {
   },
   'crisis-learning-disability-autism': {
     flags: ['my autistic son is at risk of being sectioned', 'they want a tier 4 bed', 'we are at breaking point and cannot cope any more', 'the placement is breaking down'],
-    ordinary: ['the cost of living crisis', 'our family is struggling to cope with his behaviour', 'can we get short breaks'],
+    ordinary: ['the cost of living crisis', 'our family is struggling to cope with his behaviour', 'can we get short breaks', 'Learner 17, EHCP. Placement breaking down, attendance 40%. Can we call an early review?'],
   },
   'out-of-school-no-education': {
     flags: ['he has had no school place since september', 'she hasnt been in school for 6 months', 'my daughter was off rolled', 'no school will take my son'],
-    ordinary: ['he was off school for a week with flu', 'we home educate by choice', 'he is on a part time timetable', "can my child get an EHCP if he's not in school?"],
+    ordinary: ['he was off school for a week with flu', 'we home educate by choice', 'he is on a part time timetable', "can my child get an EHCP if he's not in school?", 'If we take him off roll do we need permission?'],
   },
 };
 

@@ -20,7 +20,7 @@ export type AgeFound = { age: number; span: Span; self: boolean; estimate?: bool
 
 type Patterns = {
   yearsOld: RegExp; monthsOld: RegExp; weeksOld: RegExp; years: RegExp; months: RegExp; weeks: RegExp;
-  notAfter: RegExp; next: RegExp; almost: RegExp; justTurned: RegExp; before: RegExp; child: RegExp; self: RegExp;
+  notAfter: RegExp; next: RegExp; almost: RegExp; justTurned: RegExp; before: RegExp; child: RegExp; childNamed: RegExp; self: RegExp;
   yearGroup: RegExp; yearNotAfter: RegExp; childAnywhere: RegExp;
 };
 const cache = new WeakMap<Vocabulary['ages'], Patterns>();
@@ -47,7 +47,10 @@ function patterns(v: Vocabulary): Patterns {
     // "my son is 7", "my son, 7", and a few words between ("my son Tom is 19", "the lad I look after is 13").
     // "my daughter Maria, 6 years": one word (a name) between, then a comma or "is", is still the child's age.
     // "the youngest, Ruby, is 5": a name set off by commas; "a girl of 10" (blind conversations sets 25 and 26).
-    child: new RegExp(`${src(a.childWords)}(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: [a-z]+)(?: is| who is| aged| whos| [(]|,)+|, [a-z]+,? (?:is|who is|whos|aged)| of|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
+    // "daughter mine 11": British Sign Language word order, the owner after the child (blind conversations set 29).
+    child: new RegExp(`${src(a.childWords)}(?:,? (?:mine|of mine))?(?:(?: [a-z]+){1,4} (?:is|who is|whos|aged)|(?: [a-z]+)(?: is| who is| aged| whos| [(]|,)+|, [a-z]+,? (?:is|who is|whos|aged)| of|(?: is| who is| aged| age| whos| [(]|,)*)[ ,(]*$`),
+    // "My son Kacper 12 years": the child, a name, then the age with its unit (blind conversations set 29).
+    childNamed: new RegExp(`${src(a.childWords)} [a-z]+ $`),
     self: new RegExp(`(?:^|[^a-z0-9])${src(a.self)}[ ,]*$`),
     yearGroup: new RegExp(`(?<![a-z0-9])(?:${a.yearGroups.words.join('|')}) ?(\\d{1,2})(?![0-9a-z])`, 'g'),
     yearNotAfter: wordsPattern(a.yearGroups.notAfter),
@@ -89,6 +92,31 @@ const RETRACTED = /^[ ,.]*(?:but (?:hes|shes|he is|she is|theyre|they are|thats|
 /** Words just before a bare number that make it a duration or a time, not an age. */
 const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
 
+/** Just before a number: the writer quotes what they said earlier ("I said 14", "i put 3"). */
+const SAID_BEFORE = /(?:^|[^a-z])(?:i|ive|i have|i'?d|we|weve) (?:just )?(?:said|put|wrote|written|typed|told you|entered|gave)(?: you)?[ ,]*$/;
+/** Capitalised words that are not a child's name when they come before "is 7". */
+const NOT_A_NAME = new Set('he she it this that there what which who i we they you mum dad mummy daddy nan gran grandad school class reception year he’s'.split(' '));
+/** The word that starts at `at` (numeric view) is written with a capital in the message: a name, not "has". */
+function capitalisedAt(message: Message, at: number, length: number, span: (start: number, end: number) => Span): boolean {
+  return /^[A-Z][a-z]/.test(message.source(span(at, at + length)));
+}
+
+/**
+ * "Alex is 15", "Ruby turned 7": a name written with a capital, then the age (blind conversations set 29: a step-dad
+ * putting the age right, "Alex is 15, had a birthday in March"). `before` is the numeric view just before the number.
+ */
+function namedBefore(message: Message, before: string, start: number, span: (start: number, end: number) => Span): boolean {
+  const m = /(?:^|[^a-z'])([a-z]+) (?:is|was|turned|just turned|has just turned|is now) $/.exec(before);
+  if (!m || NOT_A_NAME.has(m[1]!)) return false;
+  return capitalisedAt(message, start - before.length + m.index + m[0].indexOf(m[1]!), m[1]!.length, span);
+}
+
+/** The word just before the number is a name ("My son Kacper 12 years"), not "has 3 years". */
+function capitalisedBefore(message: Message, before: string, start: number, span: (start: number, end: number) => Span): boolean {
+  const m = /([a-z]+) $/.exec(before);
+  return m !== null && capitalisedAt(message, start - before.length + m.index, m[1]!.length, span);
+}
+
 export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFound | undefined {
   const p = patterns(v);
   const view = numericView(message.text);
@@ -122,6 +150,8 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     if (p.notAfter.test(after)) continue;
     // "Tyler is 6, not 7": the number after "not" is what the age is not; the one before it is said on purpose.
     if (/(?:^|[^a-z])not $/.test(before)) continue;
+    // "sorry just realised I said 14, Alex is 15": what was said before is being put right (blind conversations set 29).
+    if (SAID_BEFORE.test(before)) continue;
     const corrects = /^ ?,? not \d/.test(after);
     let unit: 'years' | 'months' | 'weeks' = 'years';
     let explicit = false;
@@ -146,7 +176,7 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     // "Hey. 18, ADHD, second year at college": a number that opens the message (or a sentence) and is followed by
     // a comma is how people introduce the one the message is about, in the few words a profile would use.
     const opening = OPENING_BEFORE.test(t.slice(0, start)) && OPENING_AFTER.test(after) && unit === 'years';
-    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before);
+    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before) || namedBefore(message, before, start, span) || (u !== null && unit === 'years' && p.childNamed.test(before) && capitalisedBefore(message, before, start, span));
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
     const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
     const next = p.next.exec(after);
