@@ -148,6 +148,9 @@ const sets: [string, string][] = [
   // Round 29 (bench/briefs/round-29), labelled by a second helper, measured once at b46959b (after round 28's tuning).
   ['blind questions 29 (labelled)', here('./data/blind-questions-29-labelled.jsonl')],
   ['blind out of scope 29', here('./data/blind-out-of-scope-29.jsonl')],
+  // Round 30 (bench/briefs/round-30), labelled by a second helper, measured once at 22f954d (after round 29's tuning).
+  ['blind questions 30 (labelled)', here('./data/blind-questions-30-labelled.jsonl')],
+  ['blind out of scope 30', here('./data/blind-out-of-scope-30.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

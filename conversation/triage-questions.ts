@@ -100,7 +100,7 @@ export const STEPS: Step[] = [
     options: [
       { title: 'Parent', value: 'parent', pattern: /parent|mum|mom|dad|mother|father/ },
       { title: 'Carer', value: 'carer', pattern: /carer|foster|grand|guardian|kinship|aunt|uncle/ },
-      { title: 'Young person (16 to 25)', value: 'young-person', pattern: /young person|myself|for me|i am (a )?(student|young)|^me$/ },
+      { title: 'Young person, about myself', value: 'young-person', pattern: /young person|myself|for me|i am (a )?(student|young)|^me$/ },
       {
         title: 'Professional',
         value: 'professional',

@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl', 'triage-blind-28.jsonl', 'triage-blind-29.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl', 'triage-blind-28.jsonl', 'triage-blind-29.jsonl', 'triage-blind-30.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -81,6 +81,9 @@ const NEAR_MISSES: [number, string[]][] = [
   // Neglect "all in the past now... please don't worry on that score" (adopted at 3); "id rather die than do another year
   // of functional skills maths lol" (a 19-year-old choosing an apprenticeship).
   [29, ['near-adopted-historic-neglect-ehcna-refused', 'near-19-rather-die-than-more-maths-apprenticeship']],
+  // A DSL "just done my refresher, so my head's full of neglect/CSE/Prevent flowcharts!"; a girl who eats three foods,
+  // "not starving herself, the GP has checked her weight".
+  [30, ['near-new-senco-dsl-refresher-cleft-speech', 'near-three-foods-not-starving-anxiety']],
 ];
 
 describe.each(NEAR_MISSES)('held-out near misses of set %i, routed from the family\'s words', (set, names) => {

@@ -78,7 +78,7 @@ describe('finding a town word by word', () => {
       for (let n = Math.min(longest, words.length - i); n >= 1; n--) {
         const hit = towns.get(normaliseTown(words.slice(i, i + n).map((w) => w.word).join(' ')));
         if (!hit) continue;
-        if (/(?:(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/.test(t.slice(Math.max(0, words[i]!.start - 40), words[i]!.start))) return hit.name;
+        if (/(?:(?:us|our|a|the) (?:new |temporary |council |rented )?(?:flat|house|home|accommodation|bungalow) (?:is )?(?:in|at|near)|(?:live|living|lives|based|reside|residing|home is|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on))?|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/.test(t.slice(Math.max(0, words[i]!.start - 40), words[i]!.start))) return hit.name;
         first ??= hit.name;
         i += n - 1;
         break;

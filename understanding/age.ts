@@ -93,7 +93,8 @@ const RETRACTED = /^[ ,.]*(?:but (?:hes|shes|he is|she is|theyre|they are|thats|
 const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
 
 /** Just before a number: the writer quotes what they said earlier ("I said 14", "i put 3"). */
-const SAID_BEFORE = /(?:^|[^a-z])(?:i|ive|i have|i'?d|we|weve) (?:just )?(?:said|put|wrote|written|typed|told you|entered|gave)(?: you)?[ ,]*$/;
+// "Correction: I wrote that I am 14. That is wrong. I am 15." (an autistic 15-year-old, blind conversations set 30).
+const SAID_BEFORE = /(?:^|[^a-z])(?:i|ive|i have|i'?d|we|weve) (?:just )?(?:said|put|wrote|written|typed|told you|entered|gave)(?: you)?(?: that)?(?: (?:i am|im|i'?m|he is|hes|she is|shes|they are|theyre|he was|she was|i was))?[ ,]*$/;
 /** Capitalised words that are not a child's name when they come before "is 7". */
 const NOT_A_NAME = new Set('he she it this that there what which who i we they you mum dad mummy daddy nan gran grandad school class reception year he’s'.split(' '));
 /** The word that starts at `at` (numeric view) is written with a capital in the message: a name, not "has". */

@@ -16,7 +16,8 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
  * A town the child or family has left ("he was with his mum in Exeter before", "we moved from Southampton", "we used
  * to live in Poole"): not where they live now, so skipped unless asked.
  */
-const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
+// "Before we live in hotel in Bournemouth, now council give us temporary flat in Blandford" (blind conversations set 30).
+const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|before (?:we|i|they) (?:live|lived|were|was|stayed|stay)(?: (?:in|at) (?:a |the )?(?:hotel|hostel|refuge|flat|house|b ?and ?b|bnb))? (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
 /**
  * Where someone else lives ("My mum lives in Sherborne and does the school run", "his dad is in Poole"): not the
  * family's home, so skipped unless asked (blind conversations set 21: a Yeovil family read as Sherborne). "My family live
@@ -26,6 +27,8 @@ const OTHER_HOME_LEAD =
   /(?:^|[^a-z])(?:(?:my|his|her|their|our|the kids|the childrens) (?:mum|mam|mom|dad|mother|father|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|grandparents|parents|ex|ex partner|ex husband|ex wife|sister|brother|aunt|auntie|aunty|uncle|cousin|in laws)|(?:his|her|their|the kids|the childrens) (?:birth )?family)(?: \w+)? (?:lives|live|is|are|stays|works|is based|are based)(?: (?:in|at|near|over in|down in|up in|just outside|outside))?[ ,]*$/;
 const PAST_AFTER = /^[ ,]*(?:before|previously|until (?:last|this|recently)|til (?:last|recently))\b/;
 /** A town's hospital is not the family's home ("doctor in Dorchester hospital": blind conversations set 29). */
+/** A school that has closed is not where the family is ("a small specail school out near lyme that shut down": set 30). */
+const CLOSED_AFTER = /^[ ,]*(?:that|which|what) (?:has |had )?(?:shut|closed)(?: down)?\b/;
 const HOSPITAL_AFTER = /^[ ,]*(?:county |district |general |community |childrens |children s )?(?:hospital|infirmary)\b/;
 
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
@@ -36,7 +39,7 @@ const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|b
  * Wareham", "now im just at home in bridport"): that town wins over an earlier one.
  */
 const HOME_LEAD =
-  /(?:^|[^a-z])(?:(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/;
+  /(?:^|[^a-z])(?:(?:us|our|a|the) (?:new |temporary |council |rented )?(?:flat|house|home|accommodation|bungalow) (?:is )?(?:in|at|near)|(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/;
 /**
  * Where someone works is not where the family lives ("i work on the boats out of weymouth harbour", "my husband works in
  * Dorchester"): skipped unless asked (blind conversations set 24: a family in Poole read as Weymouth).
@@ -136,7 +139,7 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
       const end = run[n - 1]!.end;
-      if (!asked && (NOT_HOME_LEADS.some(([lead, reach]) => lead.test(t.slice(Math.max(0, start - reach), start))) || PAST_AFTER.test(t.slice(end, end + 24)) || HOSPITAL_AFTER.test(t.slice(end, end + 24)))) continue outer;
+      if (!asked && (NOT_HOME_LEADS.some(([lead, reach]) => lead.test(t.slice(Math.max(0, start - reach), start))) || PAST_AFTER.test(t.slice(end, end + 24)) || HOSPITAL_AFTER.test(t.slice(end, end + 24)) || CLOSED_AFTER.test(t.slice(end, end + 24)))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
       // The last place they say they live wins: "I said we're in Ferndown... we actually live in Verwood" (blind
       // conversations set 20).

@@ -94,7 +94,9 @@ export function understand(text: string, options: UnderstandOptions = {}): Under
   const age = findAge(message, v, step === 'childAge');
   if (age) set('childAge', 'childAge', age.age, age.span);
   if (requester) set('requester', 'requester', requester.value, requester.span);
-  else if (age?.self && age.age >= 16) set('requester', 'requester', 'young-person', age.span);
+  // "Hello. I am 14. I am autistic." is a young person writing about themself, not a parent (blind conversations set 30);
+  // the rules that need 16 or over (asking for an assessment themself) read the age as well.
+  else if (age?.self && age.age >= 11) set('requester', 'requester', 'young-person', age.span);
 
   const setting = phraseFact('setting', v.setting);
   if (setting) set('setting', 'setting', setting.value, setting.span);
