@@ -151,6 +151,9 @@ const sets: [string, string][] = [
   // Round 30 (bench/briefs/round-30), labelled by a second helper, measured once at 22f954d (after round 29's tuning).
   ['blind questions 30 (labelled)', here('./data/blind-questions-30-labelled.jsonl')],
   ['blind out of scope 30', here('./data/blind-out-of-scope-30.jsonl')],
+  // Round 31 (bench/briefs/round-31), labelled by a second helper, measured once at 48c5fb0 (after round 30's tuning).
+  ['blind questions 31 (labelled)', here('./data/blind-questions-31-labelled.jsonl')],
+  ['blind out of scope 31', here('./data/blind-out-of-scope-31.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

@@ -28,10 +28,10 @@ export type Intent =
  */
 const { asks: HELP_ASKS, contactAsks: CONTACT_ASKS } = loadHelpRequests();
 /**
- * The clauses of a message that are all help asks ("what i must do now please, who can help"):
- * each clause checked on its own by HELP_REQUEST.
+ * The clauses of a message that are all help asks ("what i must do now please, who can help", "Can you point me in the
+ * right direction - what's the next step?": blind conversations set 31): each clause checked on its own by HELP_REQUEST.
  */
-const CLAUSE = /\s*[,;]\s*|\s+(?:and|or)\s+(?=(?:who|what|where|how|can|could|is there)\b)/;
+const CLAUSE = /\s*[,;]\s*|\s+[-–]\s+|\s+(?:and|or)\s+(?=(?:who|what|where|how|can|could|is there)\b)/;
 // Politeness either side ("please, what I should do now please", "what now then thanks") is not a topic.
 const HELP_REQUEST = new RegExp(
   `^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})(?:\\s+(?:please|thanks|thank you|then|now|for me|for us))*[.!?]*$`,

@@ -7,18 +7,10 @@
  * get the safety card on that message. Wording written afresh, not copied from the set.
  */
 import { describe, expect, it } from 'vitest';
-import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent } from './helpers/deal-chat.js';
+import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent, summaryFact } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard29');
 const plainly = (step: string) => (step === 'safety' ? 'no' : step === 'place' ? 'Blandford' : skip(step));
-/** One fact of the summary card ("Age", "Where", "Setting"), as the family sees it. */
-function fact(r: Sent[], title: string): string | undefined {
-  for (const sent of r) {
-    const activity = JSON.parse(sent.text) as { attachments?: { content?: { body?: { type: string; facts?: { title: string; value: string }[] }[] } }[] };
-    for (const a of activity.attachments ?? []) for (const b of a.content?.body ?? []) for (const f of b.facts ?? []) if (f.title === title) return f.value;
-  }
-  return undefined;
-}
 
 describe('what the family told us, as they told it', () => {
   it('an age put right at the town question replaces the one told before', async () => {
@@ -30,7 +22,7 @@ describe('what the family told us, as they told it', () => {
     const fixed = await send(id, 'sorry, just noticed I said 12, Jess is 13, her birthday was in May');
     expect(all(fixed)).toMatch(/changed that/);
     const { summary } = await answerToSummary(send, id, await send(id, 'Blandford'), plainly);
-    expect(fact(summary, 'Age')).toBe('13');
+    expect(summaryFact(summary, 'Age')).toBe('13');
   });
 
   it('"son mine 8" and "my son Piotr 12 years" are ages, not a guess from the school year', async () => {
@@ -41,7 +33,7 @@ describe('what the family told us, as they told it', () => {
       const id = await open();
       await send(id, story);
       const { summary } = await answerToSummary(send, id, await send(id, 'what should I do now'), plainly);
-      expect(fact(summary, 'Age')).toBe(age);
+      expect(summaryFact(summary, 'Age')).toBe(age);
     }
   });
 
@@ -49,15 +41,15 @@ describe('what the family told us, as they told it', () => {
     const id = await open();
     await send(id, "our son is 9 months old and has a rare genetic condition, he can't hold his head up yet. he is at home with me, no nursery. I keep wondering if he will ever cope with the preschool in the village. we live in Blandford");
     const { summary } = await answerToSummary(send, id, await send(id, 'who do i talk to about all this then'), plainly);
-    expect(fact(summary, 'Setting')).toBe('At home, not in a setting yet');
-    expect(fact(summary, 'Age')).toBe('Under 1');
+    expect(summaryFact(summary, 'Setting')).toBe('At home, not in a setting yet');
+    expect(summaryFact(summary, 'Age')).toBe('Under 1');
   });
 
   it('a town\'s hospital is not where the family lives', async () => {
     const id = await open();
     await send(id, 'My daughter is 2 and was born with a heart condition, the consultant at Dorchester hospital sees her. She is not walking yet and has no words. We live on a farm and I am not sure who to ask about nursery help.');
     const { summary } = await answerToSummary(send, id, await send(id, 'can you help me'), plainly);
-    expect(fact(summary, 'Where')).toBe('Blandford');
+    expect(summaryFact(summary, 'Where')).toBe('Blandford');
   });
 });
 

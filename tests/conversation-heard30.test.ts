@@ -9,7 +9,7 @@
  * Wording written afresh, not copied from the set.
  */
 import { describe, expect, it } from 'vitest';
-import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent } from './helpers/deal-chat.js';
+import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent, summaryFact } from './helpers/deal-chat.js';
 
 const { send, open } = chatWithOwnService('heard30');
 const plainly = (step: string) => (step === 'safety' ? 'no' : step === 'place' ? 'Sherborne' : skip(step));
@@ -17,14 +17,6 @@ const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 const articles = (r: Sent[]) => r.flatMap((x) => x.deal?.articles ?? []);
 const primaryOf = (r: Sent[]) => r.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary;
 
-/** One fact of the summary card ("Age", "Where", "Who is asking"). */
-function fact(r: Sent[], title: string): string | undefined {
-  for (const sent of r) {
-    const activity = JSON.parse(sent.text) as { attachments?: { content?: { body?: { facts?: { title: string; value: string }[] }[] } }[] };
-    for (const a of activity.attachments ?? []) for (const b of a.content?.body ?? []) for (const f of b.facts ?? []) if (f.title === title) return f.value;
-  }
-  return undefined;
-}
 
 async function summaryOf(story: string, ask = 'what should I do now'): Promise<Sent[]> {
   const id = await open();
@@ -39,7 +31,7 @@ describe('what the family told us, as they told it', () => {
   });
 
   it('a parent who says her job beside "my son" is a parent; a 14-year-old about herself is "you"', async () => {
-    expect(fact(await summaryOf('my son is 10 and autistic, he is in year 5 at the primary in Sherborne. i am a nurse on nights so i cannot phone in the day. he is not coping with the noise in class'), 'Who is asking')).toBe('Parent');
+    expect(summaryFact(await summaryOf('my son is 10 and autistic, he is in year 5 at the primary in Sherborne. i am a nurse on nights so i cannot phone in the day. he is not coping with the noise in class'), 'Who is asking')).toBe('Parent');
     const id = await open();
     await send(id, 'Hello. I am 14. I have ADHD. I am in Year 9 at a school in Sherborne. I find lessons very hard to sit through.');
     const asked = await send(id, 'I would like you to ask me the questions please.');
@@ -47,8 +39,8 @@ describe('what the family told us, as they told it', () => {
   });
 
   it('the town they have moved to, not the hotel before it or a school that closed', async () => {
-    expect(fact(await summaryOf('My daughter is 3 and has global developmental delay, she does not walk yet. Before we live in hotel in Weymouth, now council give us temporary flat in Sherborne. Nobody comes to help now.'), 'Where')).toBe('Sherborne');
-    expect(fact(await summaryOf('my son is 12 with an ehcp, his plan names a special school near lyme that shut down in the summer, now hes at the secondary in sherborne as a stop gap and nothing in the plan is happening'), 'Where')).toBe('Sherborne');
+    expect(summaryFact(await summaryOf('My daughter is 3 and has global developmental delay, she does not walk yet. Before we live in hotel in Weymouth, now council give us temporary flat in Sherborne. Nobody comes to help now.'), 'Where')).toBe('Sherborne');
+    expect(summaryFact(await summaryOf('my son is 12 with an ehcp, his plan names a special school near lyme that shut down in the summer, now hes at the secondary in sherborne as a stop gap and nothing in the plan is happening'), 'Where')).toBe('Sherborne');
   });
 
   it('"they will not carry one out" is a refused assessment: independent advice first', async () => {

@@ -85,6 +85,11 @@ function numericView(text: string): { text: string; at: number[] } {
 const OPENING_BEFORE = /(?:^|[.!?] )(?:(?:hey|hi|hiya|hello|ok|okay|so|um)[ ,.!]*)?$/;
 /** After it: a comma and the next words ("18, adhd"), not "3, 4 or 5". */
 const OPENING_AFTER = /^ ?, ?[a-z]/;
+/**
+ * "hi. im kacper. 16. cp. eye gaze so short msgs" (a 16-year-old typing with eye-gaze, blind conversations set 31): a full
+ * stop after the number too, when what follows is written in lower case (a numbered list, "1. My daughter is 13", is not).
+ */
+const OPENING_AFTER_STOP = /^ ?\. ?[a-z]/;
 
 const NUMBER = /(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)( and a half| and a bit| ½)?(?![0-9])/g;
 /** After an age: the writer says it was wrong ("3 but hes not", "3, no sorry"). */
@@ -92,6 +97,8 @@ const RETRACTED = /^[ ,.]*(?:but (?:hes|shes|he is|she is|theyre|they are|thats|
 /** Words just before a bare number that make it a duration or a time, not an age. */
 const DURATION = /(?:^|[^a-z])(for|over|the last|the past|waiting|every|within|after|than|about|around|at|by|on|of|from|to|since|in|till|until|x|only|just|page|top|class|room|bus|number|no|nearly all)[ ,]*$/;
 
+/** "Larissa have 14 years", "she have 4 years": the age in the way several languages say it (blind conversations set 31). */
+const HAS_YEARS = /(?:^|[^a-z])(?:she|he|they|[a-z]+) (?:have|has|hav|got) $/;
 /** Just before a number: the writer quotes what they said earlier ("I said 14", "i put 3"). */
 // "Correction: I wrote that I am 14. That is wrong. I am 15." (an autistic 15-year-old, blind conversations set 30).
 const SAID_BEFORE = /(?:^|[^a-z])(?:i|ive|i have|i'?d|we|weve) (?:just )?(?:said|put|wrote|written|typed|told you|entered|gave)(?: you)?(?: that)?(?: (?:i am|im|i'?m|he is|hes|she is|shes|they are|theyre|he was|she was|i was))?[ ,]*$/;
@@ -176,11 +183,13 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const beforeCue = p.before.exec(before);
     // "Hey. 18, ADHD, second year at college": a number that opens the message (or a sentence) and is followed by
     // a comma is how people introduce the one the message is about, in the few words a profile would use.
-    const opening = OPENING_BEFORE.test(t.slice(0, start)) && OPENING_AFTER.test(after) && unit === 'years';
-    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before) || namedBefore(message, before, start, span) || (u !== null && unit === 'years' && p.childNamed.test(before) && capitalisedBefore(message, before, start, span));
+    const stopThenLower = () => OPENING_AFTER_STOP.test(after) && /^[a-z]/.test(message.source(span(end, Math.min(t.length, end + 6))));
+    const opening = OPENING_BEFORE.test(t.slice(0, start)) && (OPENING_AFTER.test(after) || stopThenLower()) && unit === 'years';
+    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before) || namedBefore(message, before, start, span) || (u !== null && unit === 'years' && p.childNamed.test(before) && capitalisedBefore(message, before, start, span)) || (u !== null && unit === 'years' && HAS_YEARS.test(before));
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
     const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
-    const next = p.next.exec(after);
+    // "she have 4 years, in September she make 5": an age with its unit is the age now (blind conversations set 31).
+    const next = u !== null && unit === 'years' ? null : p.next.exec(after);
     if (next) end += next[0].length;
     if (!explicit && !cue && DURATION.test(before) && !asked) continue;
     const strength = explicit || cue ? 3 : 1;

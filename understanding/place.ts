@@ -17,7 +17,7 @@ export type PlaceFound = { town?: string; postcode?: string; spans: Span[] };
  * to live in Poole"): not where they live now, so skipped unless asked.
  */
 // "Before we live in hotel in Bournemouth, now council give us temporary flat in Blandford" (blind conversations set 30).
-const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|before (?:we|i|they) (?:live|lived|were|was|stayed|stay)(?: (?:in|at) (?:a |the )?(?:hotel|hostel|refuge|flat|house|b ?and ?b|bnb))? (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
+const PAST_LEAD = /(?:^|[^a-z])(?:(?:moved|moving|came|come|relocated) (?:here |down |over |up )?from|used to live (?:in|at|near)|before (?:we|i|they) (?:live|lived|were|was|stayed|stay)(?: (?:in|at) (?:a |the )?(?:hotel|hostel|refuge|flat|house|b ?and ?b|bnb))? (?:in|at|near)|(?:first|when|while) (?:we|i|they) (?:live|lived|were living|was living|stayed)(?: (?:in|at) (?:a |the )?(?:hotel|hostel|refuge|flat|house))? (?:in|at|near)|(?:was|were) (?:living )?with (?:his|her|their|my|our) (?:mum|dad|mother|father|nan|gran|grandparents|family|foster \w+) (?:in|at|near))[ ,]*$/;
 /**
  * Where someone else lives ("My mum lives in Sherborne and does the school run", "his dad is in Poole"): not the
  * family's home, so skipped unless asked (blind conversations set 21: a Yeovil family read as Sherborne). "My family live
@@ -39,12 +39,13 @@ const PLACE_LEAD = /(?:^|[^a-z])(in|near|nr|from|at|around|outside|live|living|b
  * Wareham", "now im just at home in bridport"): that town wins over an earlier one.
  */
 const HOME_LEAD =
-  /(?:^|[^a-z])(?:(?:us|our|a|the) (?:new |temporary |council |rented )?(?:flat|house|home|accommodation|bungalow) (?:is )?(?:in|at|near)|(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/;
+  /(?:^|[^a-z])(?:(?:us|our|a|the) (?:new |temporary |council |rented )?(?:flat|house|home|accommodation|bungalow) (?:is )?(?:in|at|near)|(?:live|living|lives|based|reside|residing|home is|at home|were|we are|moved to|(?:we|i|they) (?:move|moving|have moved|came) to)(?: (?:in|at|near|just outside|outside|on|just over the border in|over the border in|just across the border in))?|(?:bus|train|taxi|coach|travels?|travelling|comes?|coming|get the bus|lift) (?:in |over |all the way )?from|(?:moved|moving|relocated) (?:here )?from (?:[a-z]+ ){1,3}to)[ ,]*$/;
 /**
  * Where someone works is not where the family lives ("i work on the boats out of weymouth harbour", "my husband works in
  * Dorchester"): skipped unless asked (blind conversations set 24: a family in Poole read as Weymouth).
  */
-const WORK_LEAD = /(?:^|[^a-z])(?:i|he|she|we|they|my partner|my husband|my wife|his dad|her dad|his mum|her mum|dad|mum) (?:work|works|working|worked)(?: [a-z]+){0,4} (?:in|at|out of|from|near)[ ,]*$/;
+// "i work on a dairy farm out near sherborne... we live in Yeovil" (blind conversations set 31).
+const WORK_LEAD = /(?:^|[^a-z])(?:i|he|she|we|they|my partner|my husband|my wife|his dad|her dad|his mum|her mum|dad|mum) (?:work|works|working|worked)(?: [a-z]+){0,6} (?:in|at|out of|from|near)[ ,]*$/;
 /** Where other people come from ("hes out with older lads from bournemouth"): not the family's home, skipped unless asked. */
 const PEOPLE_FROM_LEAD = /(?:^|[^a-z])(?:lads|boys|men|man|girls|women|woman|people|friends|mates|kids|gang|group|someone|somebody|bloke|guy|guys|cousins|relatives) (?:who (?:live|are) )?(?:from|in|over in|down in|up in)[ ,]*$/;
 /**

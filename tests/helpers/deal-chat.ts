@@ -38,6 +38,15 @@ export function dealChat(url: () => string, prefix: string): DealChat {
 export const stepOf = (r: Sent[]) => r.map((x) => x.deal?.step).filter(Boolean).at(-1);
 /** Every reply's JSON, joined, for matching words. */
 export const all = (r: Sent[]) => r.map((x) => x.text).join('\n');
+
+/** One fact of the summary card ("Age", "Where", "Who is asking"), as the family sees it. */
+export function summaryFact(r: Sent[], title: string): string | undefined {
+  for (const sent of r) {
+    const activity = JSON.parse(sent.text) as { attachments?: { content?: { body?: { facts?: { title: string; value: string }[] }[] } }[] };
+    for (const a of activity.attachments ?? []) for (const b of a.content?.body ?? []) for (const f of b.facts ?? []) if (f.title === title) return f.value;
+  }
+  return undefined;
+}
 /** The "Not sure / skip" button of a step, as the card sends it. */
 export const skip = (step: string): Turn => ({ value: { action: 'triage-answer', step: step === 'age' ? 'childAge' : step === 'safety' ? 'safetyConcern' : step, skip: true } });
 
