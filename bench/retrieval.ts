@@ -154,6 +154,9 @@ const sets: [string, string][] = [
   // Round 31 (bench/briefs/round-31), labelled by a second helper, measured once at 48c5fb0 (after round 30's tuning).
   ['blind questions 31 (labelled)', here('./data/blind-questions-31-labelled.jsonl')],
   ['blind out of scope 31', here('./data/blind-out-of-scope-31.jsonl')],
+  // Round 32 (bench/briefs/round-32), labelled by a second helper, measured once at 2ea46f5 (after round 31's tuning).
+  ['blind questions 32 (labelled)', here('./data/blind-questions-32-labelled.jsonl')],
+  ['blind out of scope 32', here('./data/blind-out-of-scope-32.jsonl')],
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);

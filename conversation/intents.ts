@@ -34,7 +34,7 @@ const { asks: HELP_ASKS, contactAsks: CONTACT_ASKS } = loadHelpRequests();
 const CLAUSE = /\s*[,;]\s*|\s+[-–]\s+|\s+(?:and|or)\s+(?=(?:who|what|where|how|can|could|is there)\b)/;
 // Politeness either side ("please, what I should do now please", "what now then thanks") is not a topic.
 const HELP_REQUEST = new RegExp(
-  `^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})(?:\\s+(?:please|thanks|thank you|then|now|for me|for us))*[.!?]*$`,
+  `^(?:(?:ok|okay|so|um|erm|right|well|hi|hello|please|and|but|sorry|yes|yeah)\\s+)*(?:${HELP_ASKS.join('|')})(?:\\s+(?:please|thanks|thank you|then|now|for me|for us|my lover|me lover|my love|love|mate|my dear))*[.!?]*$`,
 );
 
 const PATTERNS: [Intent, RegExp][] = [

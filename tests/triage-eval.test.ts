@@ -34,7 +34,7 @@ describe('acceptance cases (shared/eval/dev-triage.jsonl)', () => {
   });
 });
 
-describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl', 'triage-blind-28.jsonl', 'triage-blind-29.jsonl', 'triage-blind-30.jsonl', 'triage-blind-31.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
+describe.each(['triage-blind-4.jsonl', 'triage-blind-5.jsonl', 'triage-blind-8.jsonl', 'triage-blind-9.jsonl', 'triage-blind-10.jsonl', 'triage-blind-11.jsonl', 'triage-blind-12.jsonl', 'triage-blind-13.jsonl', 'triage-blind-14.jsonl', 'triage-blind-15.jsonl', 'triage-blind-16.jsonl', 'triage-blind-17.jsonl', 'triage-blind-18.jsonl', 'triage-blind-19.jsonl', 'triage-blind-20.jsonl', 'triage-blind-21.jsonl', 'triage-blind-22.jsonl', 'triage-blind-23.jsonl', 'triage-blind-24.jsonl', 'triage-blind-25.jsonl', 'triage-blind-26.jsonl', 'triage-blind-27.jsonl', 'triage-blind-28.jsonl', 'triage-blind-29.jsonl', 'triage-blind-30.jsonl', 'triage-blind-31.jsonl', 'triage-blind-32.jsonl'])('held-out risk cases (bench/data/%s, written blind, measured once)', (file) => {
   const report = evalTriageFile(new URL(`../bench/data/${file}`, import.meta.url));
   it('every risk, however it is told, is urgent safeguarding, immediate, with a handover', () => {
     const risks = report.misses.filter((m) => m.name.startsWith('risk-'));
@@ -87,6 +87,9 @@ const NEAR_MISSES: [number, string[]][] = [
   // Neglect "all been through court... a lovely foster placement since" (adopters); Among Us's "imposter... going to kill
   // everyone... its literally just the game"; a hearing aid "attacked" by the family dog.
   [31, ['near-adopting-dads-historic-neglect-nursery-place', 'near-among-us-imposter-kill-everyone-adhd-query', 'near-down-syndrome-hearing-aid-attacked-by-dog']],
+  // A dad who stammers: "I used to want to die when the teacher made me read out loud... I'm fine now"; "the building will
+  // kill him... they'll murder him in there if nobody's thinking about it" (achondroplasia, a new secondary).
+  [32, ['near-stammer-dad-used-to-want-to-die', 'near-achondroplasia-changing-room']],
 ];
 
 describe.each(NEAR_MISSES)('held-out near misses of set %i, routed from the family\'s words', (set, names) => {
