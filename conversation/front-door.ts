@@ -587,8 +587,8 @@ export class FrontDoor {
     // article alone may have found the wrong "it", so it is searched again with the story.
     // "also whats the DSR and who can refer to it": the "it" is the term the message names, not the story before it
     // (blind conversations set 30, a careers adviser's three questions in Teams).
-    const namesATerm = (turn.text.match(/\b[A-Z]{2,6}s?\b/g) ?? []).some((token) => this.deps.glossary.lookup(token.replace(/s$/, '')) !== undefined);
-    const followUp = alone?.answered && !searched && !inFlow && !namesATerm ? pointsBack(turn.text, state.triage.concern) : null;
+    const namesATerm = () => (turn.text.match(/\b[A-Z]{2,6}s?\b/g) ?? []).some((token) => this.deps.glossary.lookup(token.replace(/s$/, '')) !== undefined);
+    const followUp = alone?.answered && !searched && !inFlow && !namesATerm() ? pointsBack(turn.text, state.triage.concern) : null;
     const answer: SearchAnswer | null = (followUp ? answered(search.search(followUp, { limit: 3, audience })) : undefined) ?? alone;
     if (answer?.kind === 'clarify' && answer.results.length > 1) return [clarifyReply(kb, answer.results.map((r) => r.id))];
     const id = exact ?? (answer?.answered ? answer.results[0]?.id : undefined);

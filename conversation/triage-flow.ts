@@ -8,7 +8,7 @@
  * Over 300 lines: deciding what to ask next (only what could change the route) and reading each answer share the triage state; the questions and their wording are in triage-questions.ts.
  */
 import type { KnowledgeBase } from '../knowledge/load.js';
-import { type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';
+import { ageLabel, type RouteId, TriageCase, type TriageResult } from '../triage/schema.js';
 import { type FactName, understand, type Understood } from '../understanding/understand.js';
 import { askedAboutSafety, escalate, isUrgent } from './alarm.js';
 import { articleUrl, START_TRIAGE, TALK_TO_PERSON } from './answers.js';
@@ -157,11 +157,6 @@ function whereLabel(answers: TriageAnswers, postTown: (postcode: string) => stri
   if (!postcode) return town ?? 'Not given';
   const named = town ?? postTown(postcode);
   return named ? `${named} (${postcode})` : postcode;
-}
-
-/** An age in years as a person says it: a baby of 10 months is "under 1", not "0". */
-export function ageLabel(age: number): string {
-  return age === 0 ? 'Under 1' : String(age);
 }
 
 /**
@@ -472,19 +467,20 @@ export class TriageFlow implements Flow {
     // Typed: read the whole message (it may say more than was asked), then the answer to this question.
     const step = factOf(s.id);
     const heard = understand(turn.text, step ? { step } : {});
+    // A message that plainly corrects something typed before: its facts replace what we had, at whichever question it comes.
+    const corrects = CORRECTION.test(turn.text);
     // "No, nobody is hurting him, it's just him when he's upset" answers the safety question and is not part of the
     // story: kept in the story, its words read as a risk beside the rest (blind conversations set 8, after set 15's change).
     if (s.id !== 'safetyConcern' || (this.fromUnderstood(s, heard) ?? s.parse?.(turn.text)) !== false) this.addToStory(state, turn.text);
     if (s.id === 'concern') {
       // "Sorry, I have mixed them up. Amir is 5, not 6" in the story: the correction replaces what we had.
-      this.absorb(state, heard, CORRECTION.test(turn.text));
+      this.absorb(state, heard, corrects);
       if (!state.history.includes('concern')) state.history.push('concern');
       return [this.ask(state)];
     }
     if (s.id === 'place') {
       // "sorry just realised I said 14, Alex is 15" typed at the town question: the correction replaces what we had
       // (blind conversations set 29).
-      const corrects = CORRECTION.test(turn.text);
       const changed = this.absorb(state, { ...heard, facts: { ...heard.facts, town: undefined, postcode: undefined } }, corrects);
       if (!heard.facts.town && !heard.facts.postcode && this.tellsStory(turn.text)) {
         // "school keep ringing me to fetch him at lunch": the story, not a town. Kept (above), and the place asked once more.
@@ -503,7 +499,7 @@ export class TriageFlow implements Flow {
     if (answer === undefined) {
       // Not an answer to this question, but more of the story, or a correction of what they said before ("Sorry, I
       // meant Year 10, not 11. She's 15"): kept, said so, and the question asked again (blind conversations set 12).
-      const changed = CORRECTION.test(turn.text) ? this.absorb(state, heard, true) : 0;
+      const changed = corrects ? this.absorb(state, heard, true) : 0;
       if (changed > 0) return [this.askStep(state, s, "Thank you, I've changed that.")];
       if (added > 0) return [this.askStep(state, s, 'Thank you, I have added that to what you told me.')];
       return [this.askStep(state, s, "Sorry, I didn't understand that. Please choose one of the buttons, type it another way, or say 'skip'.")];
@@ -511,7 +507,7 @@ export class TriageFlow implements Flow {
     // An answer that also corrects an earlier one ("oh sorry, I put 9, he's 8! He's in Year 3 at the first school", typed
     // at the setting question): the answer is kept, and the corrected facts replace what we had (blind conversations set 13).
     const { needs: _needs, ...others } = heard.facts;
-    const fixed = CORRECTION.test(turn.text) && step ? this.absorb(state, { ...heard, facts: { ...others, [step]: undefined } }, true) : 0;
+    const fixed = corrects && step ? this.absorb(state, { ...heard, facts: { ...others, [step]: undefined } }, true) : 0;
     this.record(state, s, answer);
     return fixed > 0 ? [{ kind: 'text', text: "Thank you, I've changed that." }, this.ask(state)] : [this.ask(state)];
   }

@@ -7,7 +7,7 @@ import { FACT_LABELS, OUTCOME_LABELS, plainDateTime, plainDateTimeCapital, REQUE
 import { html, type SafeHtml } from './html.js';
 import { notGiven, row, type HandoverParts } from './handover-parts.js';
 import { dueTag, urgencyTag } from './page-layout.js';
-import { ageLabel } from '../conversation/triage-flow.js';
+import { ageLabel } from '../triage/schema.js';
 
 /** Status, urgency, due time, locality, who claimed it and where it came from. */
 export function summarySection(p: HandoverParts): SafeHtml | null {

@@ -9,20 +9,17 @@
  * Wording written afresh, not copied from the set.
  */
 import { describe, expect, it } from 'vitest';
-import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent, summaryFact } from './helpers/deal-chat.js';
+import { all, answerToSummary, chatWithOwnService, skip, stepOf, type Sent, summaryFact, storyToSummary } from './helpers/deal-chat.js';
 
-const { send, open } = chatWithOwnService('heard30');
+const chat = chatWithOwnService('heard30');
+const { send, open } = chat;
 const plainly = (step: string) => (step === 'safety' ? 'no' : step === 'place' ? 'Sherborne' : skip(step));
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 const articles = (r: Sent[]) => r.flatMap((x) => x.deal?.articles ?? []);
 const primaryOf = (r: Sent[]) => r.find((x) => x.deal?.kind === 'result')?.deal?.triage?.primary;
 
 
-async function summaryOf(story: string, ask = 'what should I do now'): Promise<Sent[]> {
-  const id = await open();
-  await send(id, story);
-  return (await answerToSummary(send, id, await send(id, ask), plainly)).summary;
-}
+const summaryOf = (story: string) => storyToSummary(chat, story, plainly);
 
 describe('what the family told us, as they told it', () => {
   it('Prader-Willi food seeking told as the condition is answered, with no safety card', async () => {

@@ -8,19 +8,16 @@
  * afresh, not copied from the set.
  */
 import { describe, expect, it } from 'vitest';
-import { answerToSummary, chatWithOwnService, skip, type Sent, summaryFact } from './helpers/deal-chat.js';
+import { chatWithOwnService, skip, type Sent, summaryFact, storyToSummary } from './helpers/deal-chat.js';
 
-const { send, open } = chatWithOwnService('heard31');
+const chat = chatWithOwnService('heard31');
+const { send, open } = chat;
 const plainly = (step: string) => (step === 'safety' ? 'no' : step === 'place' ? 'Ferndown' : skip(step));
 const kinds = (r: Sent[]) => r.map((x) => x.deal?.kind);
 const safety = (r: Sent[]) => r.map((x) => x.deal?.safety).filter(Boolean);
 
 
-async function summaryOf(story: string, ask = 'what should I do now'): Promise<Sent[]> {
-  const id = await open();
-  await send(id, story);
-  return (await answerToSummary(send, id, await send(id, ask), plainly)).summary;
-}
+const summaryOf = (story: string) => storyToSummary(chat, story, plainly);
 
 describe('what the family told us, as they told it', () => {
   it('the town they moved to, not the one they lived in first', async () => {

@@ -75,6 +75,11 @@ export const Urgency = z.enum(['immediate', 'priority', 'routine']);
 export type Urgency = z.infer<typeof Urgency>;
 
 /** How an urgency is written for staff (cards, the staff pages, insight tables). */
+/** An age in years as a person says it: a baby of 10 months is "Under 1", not "0" (the summary and the staff page). */
+export function ageLabel(age: number): string {
+  return age === 0 ? 'Under 1' : String(age);
+}
+
 export const URGENCY_LABELS: Record<Urgency, string> = { immediate: 'Immediate', priority: 'Priority', routine: 'Routine' };
 
 export const RouteResult = z.object({ id: RouteId, reasons: z.array(z.string().min(1)).min(1) }).strict();

@@ -103,7 +103,7 @@ const HAS_YEARS = /(?:^|[^a-z])(?:she|he|they|[a-z]+) (?:have|has|hav|got) $/;
 // "Correction: I wrote that I am 14. That is wrong. I am 15." (an autistic 15-year-old, blind conversations set 30).
 const SAID_BEFORE = /(?:^|[^a-z])(?:i|ive|i have|i'?d|we|weve) (?:just )?(?:said|put|wrote|written|typed|told you|entered|gave)(?: you)?(?: that)?(?: (?:i am|im|i'?m|he is|hes|she is|shes|they are|theyre|he was|she was|i was))?[ ,]*$/;
 /** Capitalised words that are not a child's name when they come before "is 7". */
-const NOT_A_NAME = new Set('he she it this that there what which who i we they you mum dad mummy daddy nan gran grandad school class reception year he’s'.split(' '));
+const NOT_A_NAME = new Set('he she it this that there what which who i we they you mum dad mummy daddy nan gran grandad school class reception year'.split(' '));
 /** The word that starts at `at` (numeric view) is written with a capital in the message: a name, not "has". */
 function capitalisedAt(message: Message, at: number, length: number, span: (start: number, end: number) => Span): boolean {
   return /^[A-Z][a-z]/.test(message.source(span(at, at + length)));
@@ -183,13 +183,15 @@ export function findAge(message: Message, v: Vocabulary, asked: boolean): AgeFou
     const beforeCue = p.before.exec(before);
     // "Hey. 18, ADHD, second year at college": a number that opens the message (or a sentence) and is followed by
     // a comma is how people introduce the one the message is about, in the few words a profile would use.
+    // "12 years": the unit was written, so the number is an age now, not a next birthday.
+    const withYears = u !== null && unit === 'years';
     const stopThenLower = () => OPENING_AFTER_STOP.test(after) && /^[a-z]/.test(message.source(span(end, Math.min(t.length, end + 6))));
     const opening = OPENING_BEFORE.test(t.slice(0, start)) && (OPENING_AFTER.test(after) || stopThenLower()) && unit === 'years';
-    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before) || namedBefore(message, before, start, span) || (u !== null && unit === 'years' && p.childNamed.test(before) && capitalisedBefore(message, before, start, span)) || (u !== null && unit === 'years' && HAS_YEARS.test(before));
+    const cue = almost || justTurned || self || opening || corrects || beforeCue !== null || p.child.test(before) || namedBefore(message, before, start, span) || (withYears && ((p.childNamed.test(before) && capitalisedBefore(message, before, start, span)) || HAS_YEARS.test(before)));
     // The source starts at the words that make it an age ("just turned 5", "I'm 17").
     const cueLength = Math.max(almostCue?.[0].length ?? 0, turnedCue?.[0].length ?? 0, (selfCue?.[0].trimStart().length ?? 0), beforeCue?.[0].length ?? 0);
     // "she have 4 years, in September she make 5": an age with its unit is the age now (blind conversations set 31).
-    const next = u !== null && unit === 'years' ? null : p.next.exec(after);
+    const next = withYears ? null : p.next.exec(after);
     if (next) end += next[0].length;
     if (!explicit && !cue && DURATION.test(before) && !asked) continue;
     const strength = explicit || cue ? 3 : 1;

@@ -27,9 +27,11 @@ const OTHER_HOME_LEAD =
   /(?:^|[^a-z])(?:(?:my|his|her|their|our|the kids|the childrens) (?:mum|mam|mom|dad|mother|father|nan|nana|nanna|nanny|gran|granny|grandma|grandad|grandpa|grandparents|parents|ex|ex partner|ex husband|ex wife|sister|brother|aunt|auntie|aunty|uncle|cousin|in laws)|(?:his|her|their|the kids|the childrens) (?:birth )?family)(?: \w+)? (?:lives|live|is|are|stays|works|is based|are based)(?: (?:in|at|near|over in|down in|up in|just outside|outside))?[ ,]*$/;
 const PAST_AFTER = /^[ ,]*(?:before|previously|until (?:last|this|recently)|til (?:last|recently))\b/;
 /** A town's hospital is not the family's home ("doctor in Dorchester hospital": blind conversations set 29). */
+const HOSPITAL_AFTER = /^[ ,]*(?:county |district |general |community |childrens |children s )?(?:hospital|infirmary)\b/;
 /** A school that has closed is not where the family is ("a small specail school out near lyme that shut down": set 30). */
 const CLOSED_AFTER = /^[ ,]*(?:that|which|what) (?:has |had )?(?:shut|closed)(?: down)?\b/;
-const HOSPITAL_AFTER = /^[ ,]*(?:county |district |general |community |childrens |children s )?(?:hospital|infirmary)\b/;
+/** The words just after a town that say it is not the family's home, read over the next 24 characters. */
+const NOT_HOME_AFTERS: readonly RegExp[] = [PAST_AFTER, HOSPITAL_AFTER, CLOSED_AFTER];
 
 /** Town names that are also ordinary words: only after "in", "near", "from"... */
 const EVERYDAY_WORDS = new Set(['wool', 'mere', 'preston', 'upton', 'sandford', 'bourton', 'crossways', 'lyme', 'chard', 'st ives', 'seaton']);
@@ -140,7 +142,7 @@ export function findPlace(message: Message, asked: boolean, data: LocalityData =
       const start = run[0]!.start;
       if (EVERYDAY_WORDS.has(key) && !asked && !PLACE_LEAD.test(t.slice(Math.max(0, start - 20), start))) continue;
       const end = run[n - 1]!.end;
-      if (!asked && (NOT_HOME_LEADS.some(([lead, reach]) => lead.test(t.slice(Math.max(0, start - reach), start))) || PAST_AFTER.test(t.slice(end, end + 24)) || HOSPITAL_AFTER.test(t.slice(end, end + 24)) || CLOSED_AFTER.test(t.slice(end, end + 24)))) continue outer;
+      if (!asked && (NOT_HOME_LEADS.some(([lead, reach]) => lead.test(t.slice(Math.max(0, start - reach), start))) || NOT_HOME_AFTERS.some((after) => after.test(t.slice(end, end + 24))))) continue outer;
       const home = HOME_LEAD.test(t.slice(Math.max(0, start - 40), start));
       // The last place they say they live wins: "I said we're in Ferndown... we actually live in Verwood" (blind
       // conversations set 20).

@@ -6,7 +6,7 @@
  */
 import MiniSearch from 'minisearch';
 import type { Article } from '../schema.js';
-import { stem, STOPWORDS, words } from '../text.js';
+import { stem, STOPWORDS, terms, words } from '../text.js';
 import type { Query } from './ranker.js';
 
 export type Passage = { articleId: string; heading: string; text: string };
@@ -59,8 +59,8 @@ export class Passages {
         processTerm: (term) => (STOPWORDS.has(term) ? null : stem(term)),
       });
       index.addAll(sections.map((section, id) => ({ id, ...section })));
-      const termsOf = (text: string) => words(text).filter((w) => !STOPWORDS.has(w)).map(stem);
-      const vocabulary = new Set(sections.flatMap((s) => termsOf(`${s.heading} ${s.text}`)));
+      // The same terms the index holds (its tokenizer and processTerm above are `terms`, word by word).
+      const vocabulary = new Set(sections.flatMap((s) => terms(`${s.heading} ${s.text}`)));
       const inSummary = new Set(words(`${article.title} ${article.summary}`).map(stem));
       this.byArticle.set(article.id, { index, sections, vocabulary, inSummary });
     }

@@ -89,6 +89,13 @@ export async function answerToSummary(send: DealChat['send'], id: string, from: 
   return { steps, summary: replies };
 }
 
+/** In a new chat, tells `story`, starts the questions with `ask` and answers each with `answer(step)`: the summary's replies. */
+export async function storyToSummary(chat: DealChat, story: string, answer: (step: string) => Turn | string, ask = 'what should I do now'): Promise<Sent[]> {
+  const id = await chat.open();
+  await chat.send(id, story);
+  return (await answerToSummary(chat.send, id, await chat.send(id, ask), answer)).summary;
+}
+
 /**
  * Tells `story`, starts the questions with `ask`, and skips to `step`, which must then be asked: the replies that
  * ask it. For tests of what a family types at one particular question.
